@@ -1,0 +1,232 @@
+"""The `lensmap` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .problems import LoadError, Problem
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _print_problems(problems: Sequence[Problem], stream=None) -> None:
+    for problem in problems:
+        print(problem, file=stream or sys.stderr)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .examples import example_pathway, example_vignettes
+    from .pathway import load_pathway
+    from .vignettes import load_vignettes
+
+    pathway, _ = load_pathway(example_pathway())
+    vignettes, _ = load_vignettes(example_vignettes())
+    kinds = [s.kind for s in pathway.stages]
+    print(f"lensmap {__version__}: built-in example\n")
+    print(f"Pathway: {pathway.title}")
+    print(
+        f"  {len(pathway.stages)} stages, {len(pathway.transitions)} transitions; "
+        f"{kinds.count('entry')} ways in, {kinds.count('exit')} ways out"
+    )
+    print("  Ways in: " + ", ".join(pathway.stage(s).label for s in pathway.entries))
+    print("\nTeams and personas (vignettes are shown after their content notes):")
+    for team in vignettes.teams:
+        print(f"  {team.name} ({team.risk})" if team.risk else f"  {team.name}")
+        for persona in (p for p in vignettes.personas if p.team == team.id):
+            notes = len(persona.content_notes)
+            note = f"{notes} content note{'s' * (notes != 1)}" if notes else "no content notes"
+            print(f"    {persona.name}, {persona.age}: {note}")
+    print(
+        "\nCheck your own files:   lensmap validate pathways/*.toml vignettes/*.toml"
+        "\nStart a session file:   lensmap session new PATHWAY.toml -o EVENT.lens"
+        "\nAll commands:           lensmap --help"
+    )
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_files
+
+    reports = validate_files(args.files)
+    for report in reports:
+        if report.ok:
+            print(f"{report.file}: ok ({report.kind})")
+        _print_problems(report.problems, sys.stdout)
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_BAD_INPUT
+
+
+def cmd_session_new(args: argparse.Namespace) -> int:
+    from .examples import example_vignettes
+    from .model import Event
+    from .pathway import load_pathway
+    from .session.content import SessionContent
+    from .session.store import SessionStore
+    from .vignettes import entry_warnings, load_vignettes, merge_vignettes
+
+    pathway, warnings = load_pathway(args.pathway)
+    sets = []
+    for file in args.vignettes or [example_vignettes()]:
+        vignettes, more = load_vignettes(file)
+        sets.append(vignettes)
+        warnings += more + entry_warnings(vignettes.personas, [pathway], str(file))
+    vignettes = merge_vignettes(sets)
+    event = Event(title=args.title or pathway.title, date=args.date, place=args.place)
+    content = SessionContent(
+        event=event, pathway=pathway, teams=vignettes.teams, personas=vignettes.personas
+    )
+    SessionStore.create(args.output, content).close()
+    _print_problems(warnings)
+    print(f"Started a session in {args.output} (private to you: only your account can read it)")
+    return EXIT_OK
+
+
+def cmd_session_export(args: argparse.Namespace) -> int:
+    from .session.interchange import read_session, write_json
+
+    content, _ = read_session(args.session)
+    write_json(content, Path(args.output), replace=args.force)
+    print(f"Wrote {args.output}")
+    return EXIT_OK
+
+
+def cmd_session_import(args: argparse.Namespace) -> int:
+    from .session.interchange import load_json
+    from .session.store import SessionStore
+
+    content, warnings = load_json(Path(args.json))
+    SessionStore.create(args.output, content).close()
+    _print_problems(warnings)
+    print(f"Wrote {args.output}")
+    return EXIT_OK
+
+
+def cmd_session_show(args: argparse.Namespace) -> int:
+    from .session.interchange import read_session
+
+    content, _ = read_session(args.session)
+    print(f"{content.event.title or 'Untitled event'}  {content.event.date or ''}".rstrip())
+    print(f"Pathway: {content.pathway.title} ({len(content.pathway.stages)} stages)")
+    for journey in content.journeys:
+        name = next((p.name for p in content.personas if p.id == journey.persona), "?")
+        walk = " > ".join(content.pathway.stage(s.stage).label for s in journey.steps)
+        end = f" [ended: {journey.outcome}]" if journey.outcome else ""
+        print(f"  {name}: {walk}{end}")
+    counts = {k: sum(t.kind == k for t in content.tags) for k in ("positive", "barrier", "risk")}
+    print(
+        f"Tags: {counts['positive']} positive practice, {counts['barrier']} barriers, "
+        f"{counts['risk']} re-traumatisation risks"
+    )
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .session.interchange import read_session
+    from .session.merge import merge_sessions
+    from .session.store import SessionStore
+
+    named = [(str(p), read_session(p)[0]) for p in args.sessions]
+    merged, notes = merge_sessions(named)
+    SessionStore.create(args.output, merged).close()
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(
+        f"Merged {len(named)} sessions into {args.output}: {len(merged.tags)} tags, "
+        f"{len(merged.journeys)} journeys"
+    )
+    return EXIT_OK
+
+
+def cmd_pathway_import(args: argparse.Namespace) -> int:
+    from .pathway_import import pathway_from_csv, pathway_from_graphml
+    from .pathway_toml import write_pathway
+
+    source = Path(args.source)
+    if source.suffix.lower() == ".csv":
+        pathway, warnings = pathway_from_csv(source, args.stages, args.id, args.title)
+    else:
+        pathway, warnings = pathway_from_graphml(source, args.id, args.title)
+    write_pathway(pathway, Path(args.output))
+    _print_problems(warnings)
+    print(f"Wrote {args.output} ({len(pathway.stages)} stages). Check it with lensmap validate.")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lensmap",
+        description="Walk personas through a service pathway and record what the room sees.",
+    )
+    parser.add_argument("--version", action="version", version=f"lensmap {__version__}")
+    parser.set_defaults(run=cmd_summary)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check pathway, vignette and session files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(run=cmd_validate)
+
+    session = sub.add_parser("session", help="start, show, export or import a session")
+    session.set_defaults(run=lambda _: session.print_help() or EXIT_BAD_INPUT)
+    ssub = session.add_subparsers(title="session commands", metavar="COMMAND")
+    p = ssub.add_parser("new", help="start a session file from a pathway and vignettes")
+    p.add_argument("pathway", metavar="PATHWAY")
+    p.add_argument("--vignettes", nargs="+", metavar="FILE", help="default: Annex B")
+    p.add_argument("--title", help="the event's title (default: the pathway's)")
+    p.add_argument("--date", help="the event's date, YYYY-MM-DD")
+    p.add_argument("--place", help="where the event is held")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.lens")
+    p.set_defaults(run=cmd_session_new)
+    p = ssub.add_parser("export", help="write a session as lensmap-session JSON")
+    p.add_argument("session", metavar="FILE.lens")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.json")
+    p.add_argument("--force", action="store_true", help="replace FILE.json if it exists")
+    p.set_defaults(run=cmd_session_export)
+    p = ssub.add_parser("import", help="make a session file from lensmap-session JSON")
+    p.add_argument("json", metavar="FILE.json")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.lens")
+    p.set_defaults(run=cmd_session_import)
+    p = ssub.add_parser("show", help="summarise a session's journeys and tags")
+    p.add_argument("session", metavar="FILE")
+    p.set_defaults(run=cmd_session_show)
+
+    p = sub.add_parser("merge", help="combine the sessions teams kept on their own laptops")
+    p.add_argument("sessions", nargs="+", metavar="SESSION")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.lens")
+    p.set_defaults(run=cmd_merge)
+
+    pathway = sub.add_parser("pathway", help="make a pathway file from a spreadsheet or GraphML")
+    pathway.set_defaults(run=lambda _: pathway.print_help() or EXIT_BAD_INPUT)
+    psub = pathway.add_subparsers(title="pathway commands", metavar="COMMAND")
+    p = psub.add_parser("import", help="CSV edge list (from,to,label) or GraphML to TOML")
+    p.add_argument("source", metavar="EDGES.csv|FILE.graphml")
+    p.add_argument("--stages", metavar="STAGES.csv", help="stage details: id,label,kind,...")
+    p.add_argument("--id", help="the pathway's id (default: from the file name)")
+    p.add_argument("--title", help="the pathway's title (default: from the file name)")
+    p.add_argument("-o", "--output", required=True, metavar="PATHWAY.toml")
+    p.set_defaults(run=cmd_pathway_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except LoadError as exc:
+        _print_problems(exc.problems)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("Stopped. Everything already saved is kept.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: say so plainly, keep the details on request
+        if os.environ.get("LENSMAP_DEBUG"):
+            raise
+        print(
+            f"lensmap hit an unexpected problem ({type(exc).__name__}: {exc}). Nothing saved "
+            "was changed. Run again with LENSMAP_DEBUG=1 to see the details for a bug report.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED

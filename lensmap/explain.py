@@ -1,0 +1,182 @@
+"""Turn pydantic's validation errors into problems a facilitator can act on."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .problems import Problem, suggest
+
+_TYPE_WORDS = {
+    "str": "text in quotes",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "list": "a list in square brackets",
+    "dict": "a table",
+    "NoneType": "nothing",
+}
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'"{shown}"'
+    name = type(value).__name__
+    return _TYPE_WORDS.get(name, name).replace("text in quotes", "text")
+
+
+def item_label(item: Any) -> str:
+    """How a list item is named in messages: by its id, or by what identifies it."""
+    if not isinstance(item, dict):
+        return ""
+
+    def q(key: str) -> str | None:
+        value = item.get(key)
+        return f'{key} "{value}"' if isinstance(value, str) and len(value) <= 60 else None
+
+    for keys in (("id",), ("from", "to"), ("persona",), ("stage", "kind"), ("stage",)):
+        found = [x for x in (q(k) for k in keys) if x]
+        if found:
+            return f" ({(' ' if keys == ('from', 'to') else ', ').join(found)})"
+    return ""
+
+
+def place_of(loc: tuple[Any, ...], data: Any) -> tuple[str, str | None]:
+    """Split a location into the record it names and the field inside it.
+
+    ('stages', 2, 'kind') -> ('stages[3] (id "psych")', 'kind'). Items are numbered from 1,
+    the way a person counts the blocks in their file.
+    """
+    parts: list[str] = []
+    node = data
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        if isinstance(key, str) and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            index = loc[i + 1]
+            items = node.get(key) if isinstance(node, dict) else None
+            item = items[index] if isinstance(items, list) and index < len(items) else None
+            parts.append(f"{key}[{index + 1}]{item_label(item)}")
+            node = item
+            i += 2
+            continue
+        break
+    rest = [str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in loc[i:]]
+    field = ".".join(rest).replace(".[", "[") or None
+    return ".".join(parts), field
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The model classes an annotation can hold (through Optional, list and Annotated)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (list, typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _unwrap(arg)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return []
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = root
+    for key in loc:
+        if isinstance(key, int) or model is None:
+            continue
+        field = next(
+            (f for n, f in model.model_fields.items() if key in (n, f.alias)),
+            None,
+        )
+        if field is None:
+            return None
+        found = _unwrap(field.annotation)
+        model = found[0] if found else None
+    return model
+
+
+def _sentence(error: Any, field: str | None, root: type[BaseModel]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    name = f'"{field}"' if field else "this"
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1])
+        model = _model_at(root, error["loc"][:-1])
+        allowed = _keys(model) if model else []
+        hint = suggest(key, allowed) or (
+            f"; the keys allowed here are {', '.join(allowed)}" if allowed else ""
+        )
+        return f'unknown key "{key}"{hint}'
+    if kind == "missing":
+        key = str(error["loc"][-1])
+        return f'"{key}" is missing; add it'
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return f"{name} is {describe_value(value)}; use one of: {expected}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{name} is {describe_value(value)}; an id may only use letters, digits, "
+            f'"_" and "-" (no spaces)'
+        )
+    if kind == "string_too_short":
+        return f"{name} is empty; write something here or remove the line"
+    if kind == "string_too_long":
+        return f"{name} is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "too_short":
+        return f"{name} needs at least {ctx.get('min_length')} item(s)"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{name} is {describe_value(value)}; {error['msg'].lower()}"
+    if kind.endswith("_type") or kind in ("model_attributes_type", "dict_type"):
+        wanted = {
+            "string_type": "text in quotes",
+            "int_type": "a whole number",
+            "bool_type": "true or false",
+            "list_type": "a list in square brackets",
+            "model_type": "a table",
+            "dict_type": "a table",
+            "model_attributes_type": "a table",
+        }.get(kind, kind.removesuffix("_type"))
+        return f"{name} should be {wanted}, not {describe_value(value)}"
+    if kind in ("value_error", "assertion_error"):
+        return f"{name} {error['msg'].removeprefix('Value error, ')}"
+    return f"{name}: {error['msg']}"
+
+
+def problems_from(
+    exc: ValidationError, file: str, data: Any, root: type[BaseModel], prefix: str = ""
+) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        place, field = place_of(loc, data)
+        if error["type"] in ("extra_forbidden", "missing"):
+            field = None
+        message = _sentence(error, field, root)
+        full_place = ".".join(p for p in (prefix, place) if p) or None
+        problems.append(Problem(file, message, full_place))
+    return problems
+
+
+def in_file_order(problems: list[Problem], data: Any) -> list[Problem]:
+    """Problems sorted the way the file reads: top-level keys first, then each list in turn."""
+    sections = list(data) if isinstance(data, dict) else []
+
+    def key(problem: Problem) -> tuple[int, int, int]:
+        place = problem.place or ""
+        name, _, rest = place.partition("[")
+        if not rest or name not in sections:
+            return (0, 0, 0)
+        index = rest.split("]", 1)[0]
+        return (1, sections.index(name), int(index) if index.isdigit() else 0)
+
+    return sorted(problems, key=key)

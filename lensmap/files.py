@@ -1,0 +1,78 @@
+"""Reading facilitators' files: forgiving about encodings, precise about what is wrong."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .problems import LoadError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # far beyond any real pathway; keeps a wrong file from hanging
+
+
+def read_text(path: Path) -> str:
+    """A file's text, accepting the byte-order mark and line endings Windows editors add."""
+    try:
+        if path.is_dir():
+            raise LoadError.single(path, "is a folder, not a file; name a file inside it")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadError.single(path, f"is too large to be a lensmap file ({size:,} bytes)")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError.single(path, "no such file; check the name and folder") from None
+    except PermissionError:
+        raise LoadError.single(path, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise LoadError.single(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LoadError.single(
+            path,
+            "is not UTF-8 text; save it again choosing the UTF-8 encoding",
+            f"line {line}",
+        ) from None
+    if "\x00" in text:
+        raise LoadError.single(path, "holds binary data, not text; is it the right file?")
+    return text
+
+
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        place = None
+        found = _AT.search(message)
+        if found:
+            place = f"line {found.group(1)}, column {found.group(2)}"
+            message = message[: found.start()]
+        elif "end of document" in message:
+            place = f"line {text.count(chr(10)) + 1}"
+            message = message.replace(" (at end of document)", "")
+        message = message[:1].lower() + message[1:]
+        raise LoadError.single(
+            path, f"this is not valid TOML ({message}); check quotes, brackets and '='", place
+        ) from None
+    except RecursionError:
+        raise LoadError.single(path, "this is not valid TOML (nested too deeply)") from None
+
+
+def check_format(path: Path, data: dict[str, Any], supported: int = 1) -> None:
+    """Refuse files from a newer lensmap before reading anything else in them."""
+    version = data.get("format", supported)
+    if isinstance(version, int) and not isinstance(version, bool) and version > supported:
+        raise LoadError.single(
+            path,
+            f"was written for a newer lensmap (format {version}); this lensmap reads "
+            f"format {supported}. Update lensmap to open it.",
+            "format",
+        )

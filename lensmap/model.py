@@ -1,0 +1,227 @@
+"""The things a lens event talks about: stages, transitions, teams, personas, journeys, tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[str, StringConstraints(max_length=20_000)]
+
+StageKind = Literal["entry", "step", "wait", "decision", "exit"]
+STAGE_KINDS: tuple[str, ...] = ("entry", "step", "wait", "decision", "exit")
+
+TagKind = Literal["positive", "barrier", "risk"]
+TAG_KINDS: tuple[str, ...] = ("positive", "barrier", "risk")
+IssueKind = Literal["barrier", "risk"]
+
+Principle = Literal["safety", "trust", "choice", "collaboration", "empowerment"]
+PRINCIPLES: tuple[str, ...] = ("safety", "trust", "choice", "collaboration", "empowerment")
+
+Theme = Literal[
+    "culture",
+    "leadership",
+    "wellbeing",
+    "power-sharing",
+    "skills",
+    "data",
+    "policies",
+    "budgets",
+    "service-design",
+]
+THEMES: tuple[str, ...] = Theme.__args__  # type: ignore[attr-defined]
+
+RaisedBy = Literal["lived-experience", "staff", "partner"]
+Window = Literal["within", "hyper", "hypo"]
+Effort = Literal["S", "M", "L"]
+
+
+class Record(BaseModel):
+    """Base for everything read from a facilitator's file: unknown keys are errors, never ignored,
+    and values are not quietly converted (a quoted "32" is not an age)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Stage(Record):
+    id: Identifier
+    label: Text
+    kind: StageKind = "step"
+    service: Text | None = None
+    description: LongText | None = None
+    prompts: list[Text] = []
+
+
+class Transition(Record):
+    from_: Identifier = Field(alias="from")
+    to: Identifier
+    label: Text | None = None
+
+
+class Pathway(Record):
+    """A service pathway as drafted from the service's own documentation."""
+
+    format: Literal[1] = 1
+    id: Identifier
+    title: Text
+    description: LongText | None = None
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    transitions: list[Transition] = []
+
+    def dump(self) -> dict:
+        """The same object as a pathway file holds."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @cached_property
+    def stages_by_id(self) -> dict[str, Stage]:
+        return {s.id: s for s in self.stages}
+
+    def stage(self, stage_id: str) -> Stage:
+        return self.stages_by_id[stage_id]
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Stages as nodes (fields as attributes), transitions as edges, in file order."""
+        import networkx as nx
+
+        g = nx.DiGraph(id=self.id, title=self.title)
+        for s in self.stages:
+            g.add_node(
+                s.id,
+                label=s.label,
+                kind=s.kind,
+                service=s.service,
+                description=s.description,
+                prompts=list(s.prompts),
+            )
+        for t in self.transitions:
+            if not g.has_edge(t.from_, t.to):
+                g.add_edge(t.from_, t.to, label=t.label)
+        return g
+
+    @cached_property
+    def entries(self) -> list[str]:
+        """Stages marked `entry`; where none are, the stages nothing leads into."""
+        marked = [s.id for s in self.stages if s.kind == "entry"]
+        if marked:
+            return marked
+        targets = {t.to for t in self.transitions}
+        return [s.id for s in self.stages if s.id not in targets]
+
+    def next_stages(self, stage_id: str) -> list[str]:
+        """Where a transition leads from this stage, in file order."""
+        return list(dict.fromkeys(t.to for t in self.transitions if t.from_ == stage_id))
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each stage's position in the pathway: breadth-first from the entries, entries and
+        transitions in file order; stages that cannot be reached come last, in file order."""
+        position: dict[str, int] = {}
+        queue = list(self.entries)
+        for stage_id in queue:
+            if stage_id in position:
+                continue
+            position[stage_id] = len(position)
+            queue.extend(n for n in self.next_stages(stage_id) if n not in position)
+        for s in self.stages:
+            position.setdefault(s.id, len(position))
+        return position
+
+
+class Team(Record):
+    id: Identifier
+    name: Text
+    risk: Text | None = None
+    purpose: LongText | None = None
+
+
+class Persona(Record):
+    id: Identifier
+    name: Text
+    age: Annotated[int, Field(ge=0, le=120)] | None = None
+    team: Identifier | None = None
+    summary: LongText = ""
+    entry: Identifier | None = None
+    content_notes: list[Text] = []
+
+
+class Vignettes(Record):
+    """Teams and the fictitious personas they walk through the pathway."""
+
+    format: Literal[1] = 1
+    teams: list[Team] = []
+    personas: list[Persona] = []
+
+
+class Step(Record):
+    stage: Identifier
+    window: Window | None = None
+
+
+class Journey(Record):
+    persona: Identifier
+    steps: list[Step] = []
+    outcome: Text | None = None
+
+
+def _canonical_principles(value: list[str]) -> list[str]:
+    if len(set(value)) != len(value):
+        raise ValueError("lists a principle more than once")
+    return sorted(value, key=PRINCIPLES.index)
+
+
+class Tag(Record):
+    """What the room noticed at one stage: never a participant's name, only what was seen."""
+
+    id: Identifier
+    stage: Identifier
+    persona: Identifier | None = None
+    kind: TagKind
+    note: LongText = ""
+    severity: Annotated[int, Field(ge=1, le=3)] = 2
+    principles: list[Principle] = []
+    theme: Theme | None = None
+    raised_by: RaisedBy | None = None
+
+    _principles = field_validator("principles")(_canonical_principles)
+
+
+class IssueNotes(Record):
+    """The facilitator's edits to one issue, an issue being the barriers or the risks of a stage."""
+
+    stage: Identifier
+    kind: IssueKind
+    title: Text | None = None
+    votes: Annotated[int, Field(ge=0, le=10_000)] = 0
+    effort: Effort | None = None
+    owner: Text | None = None
+    timeframe: Text | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.stage, self.kind)
+
+
+class Event(Record):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    date: str | None = None
+    place: Text | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f'"{value}" is not a date; write it as YYYY-MM-DD') from None
+        return value

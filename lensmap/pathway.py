@@ -1,0 +1,176 @@
+"""Loading and checking service pathways: every problem at once, each one saying what to do."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .explain import in_file_order, item_label, problems_from
+from .files import check_format, read_toml
+from .model import Pathway
+from .problems import LoadError, Problem, errors, suggest
+
+
+def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _str(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def pathway_problems(data: dict[str, Any], file: str) -> list[Problem]:
+    """Problems a schema cannot see: duplicate ids, broken transitions, no way in, dead ends.
+
+    Works on the raw data so these are reported alongside type errors, not after them.
+    """
+    problems: list[Problem] = []
+    stages = _items(data, "stages")
+    transitions = _items(data, "transitions")
+
+    first_use: dict[str, int] = {}
+    for i, stage in stages:
+        stage_id = _str(stage, "id")
+        if stage_id is None:
+            continue
+        if stage_id in first_use:
+            problems.append(
+                Problem(
+                    file,
+                    f'id "{stage_id}" is already used by stages[{first_use[stage_id] + 1}]; '
+                    "give each stage its own id",
+                    f"stages[{i + 1}]{item_label(stage)}",
+                )
+            )
+        else:
+            first_use[stage_id] = i
+    ids = list(first_use)
+
+    edges: list[tuple[int, str, str]] = []
+    for i, transition in transitions:
+        place = f"transitions[{i + 1}]{item_label(transition)}"
+        ends = {end: _str(transition, end) for end in ("from", "to")}
+        good = True
+        for end, stage_id in ends.items():
+            if stage_id is not None and stage_id not in first_use:
+                good = False
+                problems.append(
+                    Problem(
+                        file,
+                        f'"{end}" names "{stage_id}", which is not a stage{suggest(stage_id, ids)}',
+                        place,
+                    )
+                )
+        if good and ends["from"] and ends["to"]:
+            edges.append((i, ends["from"], ends["to"]))
+
+    if errors(problems) or not stages:
+        return problems
+
+    kinds = {_str(s, "id"): s.get("kind", "step") for _, s in stages}
+    entries = [sid for sid, kind in kinds.items() if kind == "entry"]
+    if not entries:
+        targets = {to for _, _, to in edges}
+        entries = [sid for sid in ids if sid not in targets]
+    if not entries:
+        problems.append(
+            Problem(
+                file,
+                "the pathway has no way in: every stage has a transition leading into it. "
+                'Mark the stages where people first arrive with kind = "entry"',
+                "stages",
+            )
+        )
+        return problems
+
+    seen_pairs: Counter[tuple[str, str]] = Counter()
+    for i, source, target in edges:
+        seen_pairs[(source, target)] += 1
+        place = f'transitions[{i + 1}] (from "{source}" to "{target}")'
+        if seen_pairs[(source, target)] == 2:
+            problems.append(
+                Problem(
+                    file,
+                    "the same transition appears more than once; the first one is used",
+                    place,
+                    "warning",
+                )
+            )
+        if kinds.get(source) == "exit":
+            problems.append(
+                Problem(
+                    file,
+                    f'leads out of "{source}", which is an exit; make "{source}" a step, '
+                    "or remove this transition",
+                    place,
+                    "warning",
+                )
+            )
+
+    reachable = set(entries)
+    frontier = list(entries)
+    following: dict[str, list[str]] = {}
+    for _, source, target in edges:
+        following.setdefault(source, []).append(target)
+    while frontier:
+        for target in following.get(frontier.pop(), []):
+            if target not in reachable:
+                reachable.add(target)
+                frontier.append(target)
+    for i, stage in stages:
+        stage_id = _str(stage, "id")
+        if stage_id and stage_id not in reachable and first_use.get(stage_id) == i:
+            problems.append(
+                Problem(
+                    file,
+                    "no transition from any entry reaches this stage; add a transition into it "
+                    '(or mark it kind = "entry")',
+                    f"stages[{i + 1}]{item_label(stage)}",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def pathway_from_data(data: Any, file: str) -> tuple[Pathway, list[Problem]]:
+    """Validate already-parsed pathway data. Raises LoadError with every problem found."""
+    if not isinstance(data, dict):
+        raise LoadError.single(file, "a pathway should be a table of keys and values")
+    check_format(Path(file), data)
+    problems: list[Problem] = []
+    pathway = None
+    try:
+        pathway = Pathway.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, file, data, Pathway))
+    problems.extend(pathway_problems(data, file))
+    if errors(problems) or pathway is None:
+        raise LoadError(in_file_order(problems, data))
+    return pathway, problems
+
+
+def load_pathway(path: str | Path) -> tuple[Pathway, list[Problem]]:
+    """Load a pathway file (TOML, or a CSV edge list or GraphML) with its warnings."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from .pathway_import import pathway_from_csv
+
+        return pathway_from_csv(path)
+    if suffix in (".graphml", ".xml"):
+        from .pathway_import import pathway_from_graphml
+
+        return pathway_from_graphml(path)
+    data = read_toml(path)
+    if "personas" in data or "teams" in data:
+        raise LoadError.single(
+            path, "this looks like a vignettes file, not a pathway; pass it with --vignettes"
+        )
+    return pathway_from_data(data, str(path))

@@ -1,0 +1,66 @@
+"""Checking any mix of lensmap files at once: pathways, vignettes and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import read_toml
+from .model import Pathway, Vignettes
+from .pathway import load_pathway, pathway_from_data
+from .problems import LoadError, Problem
+from .vignettes import entry_warnings, vignettes_from_data
+
+
+@dataclass
+class Report:
+    """What was found in one file: its problems (errors and warnings) and whether it loaded."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    kind: str = "file"
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level == "error" for p in self.problems)
+
+
+def _check_one(path: Path) -> tuple[Report, Pathway | Vignettes | None]:
+    name = str(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".lens", ".json"):
+            from .session.interchange import read_session
+
+            _, problems = read_session(path)
+            return Report(name, problems, "session"), None
+        if suffix in (".csv", ".graphml", ".xml"):
+            pathway, problems = load_pathway(path)
+            return Report(name, problems, "pathway"), pathway
+        data = read_toml(path)
+        if "stages" in data:
+            pathway, problems = pathway_from_data(data, name)
+            return Report(name, problems, "pathway"), pathway
+        if "personas" in data or "teams" in data:
+            vignettes, problems = vignettes_from_data(data, name)
+            return Report(name, problems, "vignettes"), vignettes
+        raise LoadError.single(
+            name,
+            "cannot tell what this file is: a pathway lists [[stages]], a vignettes file "
+            "lists [[personas]] and [[teams]]",
+        )
+    except LoadError as exc:
+        return Report(name, list(exc.problems)), None
+
+
+def validate_files(paths: Iterable[str | Path]) -> list[Report]:
+    """Check each file and report every problem in each. Vignettes' suggested entries are
+    checked against the pathways named in the same call."""
+    results = [_check_one(Path(p)) for p in paths]
+    pathways = [loaded for _, loaded in results if isinstance(loaded, Pathway)]
+    if pathways:
+        for report, loaded in results:
+            if isinstance(loaded, Vignettes):
+                report.problems += entry_warnings(loaded.personas, pathways, report.file)
+    return [report for report, _ in results]
