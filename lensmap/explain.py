@@ -23,7 +23,9 @@ _TYPE_WORDS = {
 
 def describe_value(value: Any) -> str:
     if isinstance(value, bool):
-        return "true/false"
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f'"{shown}"'

@@ -16,6 +16,7 @@ from .problems import LoadError, Problem, suggest
 EDGE_COLUMNS = ("from", "to", "label")
 STAGE_COLUMNS = ("id", "label", "kind", "service", "description", "prompts")
 _ID = re.compile(ID_PATTERN)
+_PLAIN_ID = re.compile(r"^[a-z0-9_-]+$")  # written as an id, not as a label for people
 
 
 def slug(text: str) -> str:
@@ -41,7 +42,7 @@ class _Stages:
         found = self.by_name.get(key) or self.by_name.get(key.casefold())
         if found:
             return found
-        stage_id = key if _ID.match(key) else slug(key)
+        stage_id = key if _PLAIN_ID.match(key) else slug(key)
         base, n = stage_id, 2
         while stage_id in self.data:
             stage_id, n = f"{base}-{n}", n + 1

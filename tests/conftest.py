@@ -1,0 +1,62 @@
+"""Shared fixtures: the built-in examples, a fixed clock, and fresh session files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+
+from lensmap.examples import example_pathway, example_vignettes
+from lensmap.model import Event, Pathway, Vignettes
+from lensmap.pathway import load_pathway
+from lensmap.session.content import SessionContent
+from lensmap.session.store import SessionStore
+from lensmap.vignettes import load_vignettes
+
+
+@pytest.fixture(scope="session")
+def pathway() -> Pathway:
+    return load_pathway(example_pathway())[0]
+
+
+@pytest.fixture(scope="session")
+def vignettes() -> Vignettes:
+    return load_vignettes(example_vignettes())[0]
+
+
+@pytest.fixture
+def content(pathway: Pathway, vignettes: Vignettes) -> SessionContent:
+    return SessionContent(
+        event=Event(title="Lens event", date="2026-03-14", place="Community hub"),
+        pathway=pathway,
+        teams=vignettes.teams,
+        personas=vignettes.personas,
+    )
+
+
+@pytest.fixture
+def clock():
+    """A clock that ticks one second per reading, so tests never depend on the real time."""
+    start = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC)
+    ticks = itertools.count()
+    return lambda: start + dt.timedelta(seconds=next(ticks))
+
+
+@pytest.fixture
+def store(tmp_path: Path, content: SessionContent, clock):
+    with SessionStore.create(tmp_path / "event.lens", content, clock=clock) as opened:
+        yield opened
+
+
+@pytest.fixture
+def make_file(tmp_path: Path):
+    """Write a file of the given name and text in the test's own folder."""
+
+    def make(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return make

@@ -1,0 +1,129 @@
+"""The command line as a facilitator uses it: clear words, exit code 2 for bad input, no traces."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lensmap.cli import main
+from lensmap.examples import example_pathway, example_vignettes, pathways_folder
+from lensmap.session.actions import StepTaken, TagAdded
+from lensmap.session.store import SessionStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lensmap", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=120,
+    )
+
+
+def test_validate_the_built_in_files_is_clean():
+    files = [str(p) for p in sorted(pathways_folder().glob("*.toml"))] + [str(example_vignettes())]
+    result = run("validate", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(files)
+    assert all(line.endswith(("ok (pathway)", "ok (vignettes)")) for line in lines)
+
+
+def test_validate_reports_every_problem_in_every_file(make_file, capsys):
+    bad = make_file("bad.toml", 'id = "x"\ntitel = "X"\n[[stages]]\nid = "a"\nlable = "A"\n')
+    odd = make_file("odd.toml", 'colour = "blue"\n')
+    good = example_pathway()
+    assert main(["validate", str(bad), str(odd), str(good)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert f'{bad}: unknown key "titel"; did you mean "title"?' in out
+    assert f'{bad}: stages[1] (id "a"): unknown key "lable"; did you mean "label"?' in out
+    assert any(line.startswith(f"{odd}: cannot tell what this file is") for line in out)
+    assert f"{good}: ok (pathway)" in out
+
+
+def test_validate_warns_about_entries_missing_from_the_pathways_given(make_file, capsys):
+    vignettes = make_file("v.toml", '[[personas]]\nid = "o"\nname = "O"\nentry = "ferry_clinic"\n')
+    assert main(["validate", str(example_pathway()), str(vignettes)]) == 0
+    out = capsys.readouterr().out
+    assert f'{vignettes}: personas[1] (id "o"): warning: suggested entry "ferry_clinic"' in out
+
+
+def test_no_traceback_for_any_bad_file(tmp_path):
+    (tmp_path / "binary.toml").write_bytes(bytes(range(256)))
+    (tmp_path / "folder.toml").mkdir()
+    (tmp_path / "empty.lens").write_bytes(b"")
+    result = run(
+        "validate",
+        str(tmp_path / "binary.toml"),
+        str(tmp_path / "folder.toml"),
+        str(tmp_path / "missing.toml"),
+        str(tmp_path / "empty.lens"),
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    for name in ("binary.toml", "folder.toml", "missing.toml", "empty.lens"):
+        assert name in result.stdout
+
+
+def test_no_arguments_prints_a_summary_of_the_example():
+    result = run()
+    assert result.returncode == 0
+    assert "Community alcohol and drug service (example)" in result.stdout
+    assert "Ollie, 32" in result.stdout and "Team 3" in result.stdout
+    # distressing vignette text is not printed without its content notes being read first
+    assert "suicide" not in result.stdout
+
+
+def test_session_new_export_import_and_merge(tmp_path):
+    lens = tmp_path / "event.lens"
+    result = run("session", "new", str(example_pathway()), "-o", str(lens), "--date", "2026-03-14")
+    assert result.returncode == 0, result.stderr
+    with SessionStore.open(lens) as store:
+        store.record(StepTaken(persona="lauren", stage="hospital_overdose"))
+        from lensmap.model import Tag
+
+        store.record(TagAdded(tag=Tag(id="t1", stage="hospital_overdose", kind="risk")))
+    out_json = tmp_path / "event.json"
+    assert run("session", "export", str(lens), "-o", str(out_json)).returncode == 0
+    doc = json.loads(out_json.read_text())
+    assert doc["tags"][0]["id"] == "t1" and doc["event"]["date"] == "2026-03-14"
+
+    again = run("session", "export", str(lens), "-o", str(out_json))
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+    copy = tmp_path / "copy.lens"
+    assert run("session", "import", str(out_json), "-o", str(copy)).returncode == 0
+    merged = tmp_path / "merged.lens"
+    result = run("merge", str(lens), str(copy), str(lens), "-o", str(merged))
+    assert result.returncode == 0, result.stderr
+    assert "1 tags, 1 journeys" in result.stdout
+    shown = run("session", "show", str(merged))
+    assert "Hospital after a non-fatal overdose" in shown.stdout
+
+
+def test_merge_of_different_pathways_is_a_clear_error(tmp_path):
+    a, b = tmp_path / "a.lens", tmp_path / "b.lens"
+    run("session", "new", str(example_pathway()), "-o", str(a))
+    run("session", "new", str(pathways_folder() / "island-service.toml"), "-o", str(b))
+    result = run("merge", str(a), str(b), "-o", str(tmp_path / "m.lens"))
+    assert result.returncode == 2
+    assert "only sessions of the same pathway can be merged" in result.stderr
+    assert not (tmp_path / "m.lens").exists()
+
+
+@pytest.mark.parametrize("command", [["session", "export"], ["session", "show"]])
+def test_session_commands_on_a_non_session(tmp_path, command):
+    path = tmp_path / "notes.lens"
+    path.write_text("just some notes")
+    args = [*command, str(path)] + (["-o", str(tmp_path / "o.json")] if "export" in command else [])
+    result = run(*args)
+    assert result.returncode == 2
+    assert f"{path}: is not a lensmap session file" in result.stderr
+    assert path.read_text() == "just some notes"
