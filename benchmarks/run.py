@@ -21,10 +21,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from lensmap.model import Pathway, Persona, Tag  # noqa: E402
-from lensmap.session.actions import (  # noqa: E402
+from lensmap.model import Pathway, Persona, Tag
+from lensmap.session.actions import (
     ACTION,
     IssueEdited,
     StepTaken,
@@ -32,9 +30,9 @@ from lensmap.session.actions import (  # noqa: E402
     TagEdited,
     new_id,
 )
-from lensmap.session.content import SessionContent  # noqa: E402
-from lensmap.session.state import SessionState, apply  # noqa: E402
-from lensmap.session.store import SessionStore  # noqa: E402
+from lensmap.session.content import SessionContent
+from lensmap.session.state import SessionState, apply
+from lensmap.session.store import SessionStore
 
 
 def big_pathway(stages: int = 200) -> Pathway:
