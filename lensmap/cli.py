@@ -61,6 +61,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_session_new(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from .examples import example_vignettes
     from .model import Event
     from .pathway import load_pathway
@@ -75,7 +77,15 @@ def cmd_session_new(args: argparse.Namespace) -> int:
         sets.append(vignettes)
         warnings += more + entry_warnings(vignettes.personas, [pathway], str(file))
     vignettes = merge_vignettes(sets)
-    event = Event(title=args.title or pathway.title, date=args.date, place=args.place)
+    try:
+        event = Event(title=args.title or pathway.title, date=args.date, place=args.place or None)
+    except ValidationError as exc:
+        raise LoadError(
+            [
+                Problem("lensmap session new", e["msg"].removeprefix("Value error, "))
+                for e in exc.errors()
+            ]
+        ) from None
     content = SessionContent(
         event=event, pathway=pathway, teams=vignettes.teams, personas=vignettes.personas
     )

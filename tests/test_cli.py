@@ -127,3 +127,10 @@ def test_session_commands_on_a_non_session(tmp_path, command):
     assert result.returncode == 2
     assert f"{path}: is not a lensmap session file" in result.stderr
     assert path.read_text() == "just some notes"
+
+
+def test_session_new_with_a_bad_date_says_so_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "e.lens"
+    assert main(["session", "new", str(example_pathway()), "-o", str(out), "--date", "14/03"]) == 2
+    assert '"14/03" is not a date; write it as YYYY-MM-DD' in capsys.readouterr().err
+    assert not out.exists()

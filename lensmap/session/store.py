@@ -154,6 +154,8 @@ class SessionStore:
         check_header(path)
         if not readonly and not os.access(path, os.W_OK):
             raise LoadError.single(path, "is read-only; copy it somewhere you can write to")
+        if readonly and os.path.exists(f"{path}-journal") and os.access(path, os.W_OK):
+            cls._recover(path)
         try:
             conn = _connect(path, "ro" if readonly else "rw")
         except sqlite3.Error as exc:
@@ -167,6 +169,19 @@ class SessionStore:
         except BaseException:
             conn.close()
             raise
+
+    @staticmethod
+    def _recover(path: Path) -> None:
+        """Finish SQLite's own recovery after a crash (rolling back a half-written action),
+        which a read-only connection cannot do. Confirmed actions are untouched."""
+        try:
+            conn = _connect(path, "rw")
+            try:
+                conn.execute("SELECT count(*) FROM actions").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # reading will report the file as it is
 
     @staticmethod
     def _read(path: Path, conn: sqlite3.Connection) -> list[Entry]:
