@@ -131,13 +131,15 @@ def _sentence(error: Any, field: str | None, root: type[BaseModel]) -> str:
             f'"_" and "-" (no spaces)'
         )
     if kind == "string_too_short":
-        return f"{name} is empty; write something here or remove the line"
+        return f"{name} is empty; write something in it"
     if kind == "string_too_long":
         return f"{name} is too long (at most {ctx.get('max_length')} characters)"
     if kind == "too_short":
         return f"{name} needs at least {ctx.get('min_length')} item(s)"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{name} is {describe_value(value)}; {error['msg'].lower()}"
+    if kind == "greater_than_equal":
+        return f"{name} is {describe_value(value)}; it must be at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"{name} is {describe_value(value)}; it must be at most {ctx.get('le')}"
     if kind.endswith("_type") or kind in ("model_attributes_type", "dict_type"):
         wanted = {
             "string_type": "text in quotes",

@@ -39,12 +39,12 @@ def _check_one(path: Path) -> tuple[Report, Pathway | Vignettes | None]:
             pathway, problems = load_pathway(path)
             return Report(name, problems, "pathway"), pathway
         data = read_toml(path)
-        if "stages" in data:
-            pathway, problems = pathway_from_data(data, name)
-            return Report(name, problems, "pathway"), pathway
         if "personas" in data or "teams" in data:
             vignettes, problems = vignettes_from_data(data, name)
             return Report(name, problems, "vignettes"), vignettes
+        if data.keys() & {"stages", "transitions", "title", "id"}:
+            pathway, problems = pathway_from_data(data, name)
+            return Report(name, problems, "pathway"), pathway
         raise LoadError.single(
             name,
             "cannot tell what this file is: a pathway lists [[stages]], a vignettes file "
