@@ -64,6 +64,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise LoadError.single(path, "this is not valid TOML (nested too deeply)") from None
+    except ValueError as exc:  # e.g. a number with thousands of digits
+        raise LoadError.single(path, f"this is not valid TOML ({exc})") from None
 
 
 def check_format(path: Path, data: dict[str, Any], supported: int = 1) -> None:

@@ -42,7 +42,7 @@ class _Stages:
         found = self.by_name.get(key) or self.by_name.get(key.casefold())
         if found:
             return found
-        stage_id = key if _PLAIN_ID.match(key) else slug(key)
+        stage_id = key if _PLAIN_ID.fullmatch(key) else slug(key)
         base, n = stage_id, 2
         while stage_id in self.data:
             stage_id, n = f"{base}-{n}", n + 1
@@ -178,7 +178,7 @@ def pathway_from_graphml(
         )
     for node, attrs in graph.nodes(data=True):
         node = str(node)
-        stage_id = node if _ID.match(node) else slug(node)
+        stage_id = node if _ID.fullmatch(node) else slug(node)
         fields: dict[str, Any] = {"label": str(attrs.get("label") or attrs.get("name") or node)}
         for key in ("kind", "service", "description"):
             if attrs.get(key) not in (None, ""):

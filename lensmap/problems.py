@@ -27,7 +27,7 @@ class Problem:
         if self.level == "warning":
             parts.append("warning")
         parts.append(self.message)
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
 
 
 class LoadError(Exception):
@@ -40,6 +40,15 @@ class LoadError(Exception):
     @classmethod
     def single(cls, file: str | Path, message: str, place: str | None = None) -> LoadError:
         return cls([Problem(str(file), message, place)])
+
+
+def one_line(text: str) -> str:
+    """Control characters (a line break inside a quoted value, say) shown, not obeyed, so each
+    problem stays on one line of the terminal."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:

@@ -90,6 +90,8 @@ def load_json(path: Path) -> tuple[SessionContent, list[Problem]]:
         ) from None
     except RecursionError:
         raise LoadError.single(path, "is not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. a number with thousands of digits
+        raise LoadError.single(path, f"cannot be read as a session ({exc})") from None
     return content_from_json_data(data, str(path))
 
 

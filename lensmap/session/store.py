@@ -46,8 +46,12 @@ class SaveFailed(Exception):
 def _connect(path: Path, mode: str) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA fullfsync = ON")  # macOS: fsync alone does not reach the disk
+    try:
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA fullfsync = ON")  # macOS: fsync alone does not reach the disk
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -158,7 +162,7 @@ class SessionStore:
             cls._recover(path)
         try:
             conn = _connect(path, "ro" if readonly else "rw")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise LoadError.single(path, f"cannot be opened ({exc})") from None
         try:
             entries = cls._read(path, conn)
@@ -193,6 +197,8 @@ class SessionStore:
             entries = []
             for seq, action_id, at, _type, data in rows:
                 try:
+                    if not (isinstance(action_id, str) and isinstance(at, str)):
+                        raise TypeError
                     action = ACTION.validate_json(data)
                 except (ValidationError, TypeError):
                     raise LoadError.single(
@@ -200,7 +206,8 @@ class SessionStore:
                     ) from None
                 entries.append(Entry(seq, action_id, at, action))
             return entries
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            # a damaged file can hold text that is not UTF-8 where SQLite expects it
             raise LoadError.single(path, f"is damaged ({exc}); it was left as it is") from None
 
     def close(self) -> None:

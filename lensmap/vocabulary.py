@@ -1,0 +1,58 @@
+"""The words and symbols lensmap shows for each kind of thing, in one place for every screen
+and export. Meaning is never carried by colour alone: each kind has a symbol and a word."""
+
+from __future__ import annotations
+
+KIND_SYMBOL = {"positive": "✓", "barrier": "✗", "risk": "▲"}
+KIND_WORD = {
+    "positive": "positive practice",
+    "barrier": "barrier",
+    "risk": "re-traumatisation risk",
+}
+KIND_SHORT = {"positive": "positive", "barrier": "barrier", "risk": "risk"}
+KIND_PLURAL = {"positive": "positive", "barrier": "barriers", "risk": "risks"}
+
+WINDOW_WORD = {
+    "within": "within their window of tolerance",
+    "hyper": "hyper-aroused (overwhelmed)",
+    "hypo": "hypo-aroused (shut down)",
+}
+WINDOW_SHORT = {"within": "within", "hyper": "hyper", "hypo": "hypo"}
+WINDOW_SYMBOL = {"within": "=", "hyper": "↑", "hypo": "↓"}
+
+THEME_WORD = {
+    "culture": "Organisational culture",
+    "leadership": "Leadership",
+    "wellbeing": "Workforce care, support and wellbeing",
+    "power-sharing": "Power sharing with people with lived experience",
+    "skills": "Workforce knowledge, skills and confidence",
+    "data": "Data, feedback loops and continuous improvement",
+    "policies": "Policies and processes",
+    "budgets": "Budgets",
+    "service-design": "Service design and delivery",
+}
+RAISED_BY_WORD = {
+    "lived-experience": "lived experience",
+    "staff": "staff",
+    "partner": "partner agency",
+}
+STAGE_KIND_WORD = {
+    "entry": "way in",
+    "step": "step",
+    "wait": "wait",
+    "decision": "decision",
+    "exit": "way out",
+}
+
+
+def tag_counts(counts: dict[str, int], *, words: bool = True) -> str:
+    """'✓ 2 positive  ✗ 3 barriers  ▲ 1 risk' (or the short '✓2 ✗3 ▲1')."""
+    parts = []
+    for kind in ("positive", "barrier", "risk"):
+        n = counts.get(kind, 0)
+        if words:
+            word = KIND_PLURAL[kind] if n != 1 or kind == "positive" else KIND_SHORT[kind]
+            parts.append(f"{KIND_SYMBOL[kind]} {n} {word}")
+        else:
+            parts.append(f"{KIND_SYMBOL[kind]}{n}")
+    return "  ".join(parts) if words else " ".join(parts)
