@@ -71,8 +71,8 @@ def pathway_problems(data: dict[str, Any], file: str) -> list[Problem]:
         if good and ends["from"] and ends["to"]:
             edges.append((i, ends["from"], ends["to"]))
 
-    if errors(problems) or not stages:
-        return problems
+    if errors(problems) or not stages or len(ids) < len(stages):
+        return problems  # entries and reach mean little until every stage has an id
 
     kinds = {_str(s, "id"): s.get("kind", "step") for _, s in stages}
     entries = [sid for sid, kind in kinds.items() if kind == "entry"]

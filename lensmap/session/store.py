@@ -184,7 +184,7 @@ class SessionStore:
                 conn.execute("SELECT count(*) FROM actions").fetchone()
             finally:
                 conn.close()
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeDecodeError):
             pass  # reading will report the file as it is
 
     @staticmethod
