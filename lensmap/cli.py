@@ -49,6 +49,24 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    from .examples import example_pathway, example_vignettes
+    from .opening import open_session
+
+    pathway = args.pathway or example_pathway()
+    vignettes = args.vignettes or [example_vignettes()]
+    store, problems = open_session(pathway, vignettes, args.session)
+    from .tui.app import make_app
+
+    warnings = [str(p) for p in problems]
+    try:
+        make_app(store, warnings=warnings).run()
+    finally:
+        store.close()
+    print(f"Session saved in {store.path}")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate_files
 
@@ -172,8 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Walk personas through a service pathway and record what the room sees.",
     )
     parser.add_argument("--version", action="version", version=f"lensmap {__version__}")
-    parser.set_defaults(run=cmd_summary)
+    parser.set_defaults(run=cmd_open, pathway=None, vignettes=None, session=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("open", help="open the app on a pathway (continuing its session)")
+    p.add_argument("pathway", metavar="PATHWAY", help="a pathway file (.toml, .csv, .graphml)")
+    p.add_argument("--vignettes", nargs="+", metavar="FILE", help="default: Annex B")
+    p.add_argument("--session", metavar="FILE.lens", help="default: one per pathway, kept for you")
+    p.set_defaults(run=cmd_open)
+
+    p = sub.add_parser("summary", help="describe the built-in example without opening the app")
+    p.set_defaults(run=cmd_summary)
 
     p = sub.add_parser("validate", help="check pathway, vignette and session files")
     p.add_argument("files", nargs="+", metavar="FILE")

@@ -86,7 +86,11 @@ def rank_issues(
     pathway: Pathway,
     tags: Iterable[Tag],
     notes: Mapping[tuple[str, str], IssueNotes] | None = None,
+    *,
+    count_votes: bool = True,
 ) -> list[Issue]:
+    """Issues in rank order. With count_votes=False (while the room's dot votes are hidden)
+    the order ignores votes, so the screen gives no hint of early tallies."""
     notes = notes or {}
     grouped: dict[tuple[str, str], list[Tag]] = {}
     for tag in tags:
@@ -126,7 +130,12 @@ def rank_issues(
             )
         )
     unranked.sort(
-        key=lambda i: (-i.votes, -i.score, order.get(i.stage, len(order)), i.kind != "risk")
+        key=lambda i: (
+            -i.votes if count_votes else 0,
+            -i.score,
+            order.get(i.stage, len(order)),
+            i.kind != "risk",
+        )
     )
     return [replace(issue, rank=n) for n, issue in enumerate(unranked, start=1)]
 

@@ -109,3 +109,11 @@ def test_what_to_keep_lists_positive_practice_in_pathway_order():
     keep = what_to_keep(PATHWAY, tags)
     assert [k.stage for k in keep] == ["gp", "triage"]
     assert keep[1].title == "Positive practice at Triage" and keep[1].personas == ["ollie"]
+
+
+def test_hidden_votes_do_not_change_the_order():
+    tags = [tag("triage", "risk", "a", 3), tag("side", "barrier", "a", 1)]
+    notes = {("side", "barrier"): IssueNotes(stage="side", kind="barrier", votes=2)}
+    hidden = rank_issues(PATHWAY, tags, notes, count_votes=False)
+    assert [i.stage for i in hidden] == ["triage", "side"]
+    assert [i.stage for i in rank_issues(PATHWAY, tags, notes)] == ["side", "triage"]

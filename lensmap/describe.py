@@ -1,0 +1,54 @@
+"""Actions described in plain words, for confirmations and undo messages."""
+
+from __future__ import annotations
+
+from .session.actions import (
+    EventEdited,
+    IssueEdited,
+    OutcomeSet,
+    SteppedBack,
+    StepTaken,
+    TagAdded,
+    TagDeleted,
+    TagEdited,
+    WindowSet,
+)
+from .session.state import SessionState
+from .vocabulary import KIND_WORD, WINDOW_SHORT
+
+
+def stage_label(state: SessionState, stage: str) -> str:
+    found = state.pathway.stages_by_id.get(stage)
+    return found.label if found else stage
+
+
+def persona_name(state: SessionState, persona: str | None) -> str:
+    if persona is None:
+        return "general"
+    found = state.personas.get(persona)
+    return found.name if found else persona
+
+
+def describe_action(action: object, state: SessionState) -> str:
+    match action:
+        case StepTaken(persona=p, stage=s):
+            return f"{persona_name(state, p)} to {stage_label(state, s)}"
+        case SteppedBack(persona=p):
+            return f"{persona_name(state, p)} stepped back"
+        case WindowSet(persona=p, step=n, window=w):
+            window = WINDOW_SHORT[w] if w else "window cleared"
+            return f"{persona_name(state, p)} step {n}: {window}"
+        case OutcomeSet(persona=p, outcome=o):
+            return f"{persona_name(state, p)}: " + (
+                f"ended ({o})" if o else "journey taken up again"
+            )
+        case TagAdded(tag=t) | TagEdited(tag=t):
+            verb = "tag" if isinstance(action, TagAdded) else "edited tag"
+            return f"{verb}: {KIND_WORD[t.kind]} at {stage_label(state, t.stage)}"
+        case TagDeleted(id=i):
+            return f"deleted tag {i}"
+        case IssueEdited(issue=n):
+            return f"issue at {stage_label(state, n.stage)} edited"
+        case EventEdited():
+            return "event details edited"
+    return type(action).__name__

@@ -1,0 +1,59 @@
+"""Opening the session a facilitator asked for: continuing one, or starting it from files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .locations import default_session_path
+from .model import Event
+from .pathway import load_pathway
+from .problems import LoadError, Problem
+from .session.content import SessionContent
+from .session.store import SessionStore
+from .vignettes import entry_warnings, load_vignettes, merge_vignettes
+
+
+def open_session(
+    pathway_file: str | Path,
+    vignette_files: Sequence[str | Path],
+    session_file: str | Path | None = None,
+) -> tuple[SessionStore, list[Problem]]:
+    """Continue the session if it exists (exactly where it was left), else start it.
+
+    The pathway and vignettes are checked first, so bad input is reported before any
+    screen opens; an existing session keeps its own copy of the pathway."""
+    pathway, problems = load_pathway(pathway_file)
+    sets = []
+    for file in vignette_files:
+        vignettes, more = load_vignettes(file)
+        sets.append(vignettes)
+        problems += more + entry_warnings(vignettes.personas, [pathway], str(file))
+    path = Path(session_file) if session_file else default_session_path(pathway.id)
+    if path.exists():
+        store = SessionStore.open(path)
+        kept = store.state.pathway
+        if kept.id != pathway.id:
+            store.close()
+            raise LoadError.single(
+                path,
+                f'is a session of the pathway "{kept.id}", not "{pathway.id}"; '
+                "name another session file with --session",
+            )
+        if kept != pathway:
+            problems.append(
+                Problem(
+                    str(pathway_file),
+                    "differs from the copy kept in the session; the session's copy is used",
+                    level="warning",
+                )
+            )
+        return store, problems
+    vignettes = merge_vignettes(sets)
+    content = SessionContent(
+        event=Event(title=pathway.title),
+        pathway=pathway,
+        teams=vignettes.teams,
+        personas=vignettes.personas,
+    )
+    return SessionStore.create(path, content), problems

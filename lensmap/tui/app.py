@@ -1,0 +1,249 @@
+"""The lensmap app: a thin layer over the session store that the room watches on the wall."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from ..session.actions import OutcomeSet, SteppedBack, StepTaken, WindowSet
+from ..session.state import ActionRefused
+from ..session.store import SaveFailed, SessionStore
+from .themes import THEME_NAMES, THEME_WORDS, THEMES
+
+JOURNEY_ACTIONS = (StepTaken, SteppedBack, WindowSet, OutcomeSet)
+
+
+class LensmapApp(App[None]):
+    """Walk personas through a service pathway and record what the room sees."""
+
+    CSS_PATH = [
+        "app.tcss",
+        "styles/issues.tcss",
+        "styles/people.tcss",
+        "styles/extras.tcss",
+    ]
+    TITLE = "lensmap"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("m", "show('map')", "Map", id="show-map"),
+        Binding("t", "show('people')", "Personas", id="show-people"),
+        Binding("i", "show('issues')", "Issues", id="show-issues"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
+        Binding("ctrl+y", "redo", "Redo", id="redo"),
+        Binding("space", "pause", "Pause", id="pause"),
+        Binding("c", "next_theme", "Colours", id="next-theme"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    persona: reactive[str | None] = reactive(None)
+    """The persona being walked; the map follows them."""
+
+    def __init__(self, store: SessionStore, *, warnings: list[str] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.startup_warnings = warnings or []
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = "lensmap-dark"
+        self.persona = self._persona_to_continue()
+
+    # -- screens ----------------------------------------------------------------------------
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        from .themes import TAG_COLOURS_DARK
+
+        return {**super().get_theme_variable_defaults(), **TAG_COLOURS_DARK}
+
+    def on_mount(self) -> None:
+        self.title = self.store.state.event.title or self.store.state.pathway.title
+        self.sub_title = f"session: {self.store.path}"
+        # Screens are built when first shown, so the map appears as soon as possible.
+        self.add_mode("map", _map_screen)
+        self.add_mode("people", _people_screen)
+        self.add_mode("issues", _issues_screen)
+        self.switch_mode("map")
+        for warning in self.startup_warnings:
+            self.notify(warning, title="Worth a look", severity="warning", timeout=10)
+
+    def action_show(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def _persona_to_continue(self) -> str | None:
+        """Reopening continues with whoever was being walked when the session was left."""
+        for entry in reversed(self.store.history.done):
+            if isinstance(entry.action, JOURNEY_ACTIONS):
+                return entry.action.persona
+        personas = list(self.store.state.personas)
+        return personas[0] if personas else None
+
+    # -- recording --------------------------------------------------------------------------
+    def record(self, action: object, done: str | None = None) -> bool:
+        """Store an action durably, then show it. Nothing shows as done unless it was saved."""
+        try:
+            self.store.record(action)
+        except ActionRefused as exc:
+            self.notify(str(exc), title="Not done", severity="warning")
+            return False
+        except SaveFailed as exc:
+            self.notify(
+                f"{exc}. Nothing was changed on screen.",
+                title="Could not save",
+                severity="error",
+                timeout=30,
+            )
+            return False
+        self.session_changed()
+        if done:
+            self.notify(done, timeout=3)
+        return True
+
+    def session_changed(self) -> None:
+        """Tell every screen that exists the session moved on, so each redraws what it shows."""
+        for screen in self._screens_in_use():
+            refresh = getattr(screen, "refresh_session", None)
+            if refresh is not None:
+                refresh()
+
+    def _screens_in_use(self) -> list[Screen]:
+        screens = []
+        for stack in self._screen_stacks.values():
+            screens.extend(stack)
+        return screens
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def _history(self, which: str) -> None:
+        try:
+            entry = self.store.undo() if which == "undo" else self.store.redo()
+        except SaveFailed as exc:
+            self.notify(f"{exc}. Nothing was changed.", title="Could not save", severity="error")
+            return
+        if entry is None:
+            self.notify(f"Nothing to {which}.", timeout=3)
+            return
+        from ..describe import describe_action
+
+        self.session_changed()
+        word = "Undone" if which == "undo" else "Redone"
+        self.notify(f"{word}: {describe_action(entry.action, self.store.state)}", timeout=4)
+
+    # -- the room ---------------------------------------------------------------------------
+    def action_pause(self) -> None:
+        from .screens.pause import PauseScreen
+
+        if not isinstance(self.screen, PauseScreen):
+            self.push_screen(PauseScreen())
+
+    def action_next_theme(self) -> None:
+        names = THEME_NAMES
+        following = (
+            names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
+        )
+        self.theme = following
+        self.notify(f"Colours: {THEME_WORDS[following]}", timeout=3)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if binding.id in (
+                "show-map",
+                "show-people",
+                "show-issues",
+                "export",
+                "pause",
+                "undo",
+                "redo",
+                "next-theme",
+                "help",
+            ):
+                yield SystemCommand(
+                    binding.description,
+                    f"key {binding.key.split(',')[0]}",
+                    self._runner(binding.action),
+                )
+
+    def _runner(self, action: str):
+        def run() -> None:
+            self.call_later(self.run_action, action)
+
+        return run
+
+    # -- export -----------------------------------------------------------------------------
+    def action_export(self) -> None:
+        from .screens.export import ExportScreen
+
+        self.push_screen(ExportScreen())
+        self.run_export()
+
+    @work(thread=True, exclusive=True, group="export")
+    def run_export(self) -> None:
+        from ..locations import exports_dir, safe_name
+        from ..session.interchange import write_json
+
+        screen = self.screen
+        content = self.store.state.content()
+        folder = exports_dir() / safe_name(Path(self.store.path).stem)
+        steps = ["session.json"]
+
+        def progress(done: int, name: str) -> None:
+            if hasattr(screen, "advance"):
+                self.call_from_thread(screen.advance, done, len(steps), name)
+
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for n, name in enumerate(steps):
+                progress(n, name)
+                write_json(content, folder / name, replace=True)
+            progress(len(steps), "")
+        except Exception as exc:  # reported on screen; the session itself is untouched
+            self.call_from_thread(self._export_finished, None, str(exc))
+            return
+        self.call_from_thread(self._export_finished, folder, None)
+
+    def _export_finished(self, folder: Path | None, problem: str | None) -> None:
+        from .screens.export import ExportScreen
+
+        if isinstance(self.screen, ExportScreen):
+            self.screen.finished(folder, problem)
+
+
+def _map_screen() -> Screen:
+    from .screens.map import MapScreen
+
+    return MapScreen()
+
+
+def _people_screen() -> Screen:
+    from .screens.people import PeopleScreen
+
+    return PeopleScreen()
+
+
+def _issues_screen() -> Screen:
+    from .screens.issues import IssuesScreen
+
+    return IssuesScreen()
+
+
+def make_app(store: SessionStore, *, warnings: list[str] | None = None) -> LensmapApp:
+    """The one way to build the app: used by the command line, Pilot tests and snapshots."""
+    return LensmapApp(store, warnings=warnings)

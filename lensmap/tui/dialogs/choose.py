@@ -1,0 +1,98 @@
+"""Choosing one thing from a short list: number keys pick directly, typing filters long lists."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+
+class Choose(ModalScreen[str | None]):
+    """Returns the chosen value, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choose-cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        options: list[tuple[str, str]],
+        *,
+        hint: str = "",
+        filterable: bool = False,
+    ) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.options = options
+        self.hint = hint
+        self.filterable = filterable
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog choose"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.hint:
+                yield Label(self.hint, classes="dialog-hint")
+            if self.filterable:
+                yield Input(placeholder="Type to filter", id="choose-filter")
+            yield OptionList(*self._options(""), id="choose-options")
+
+    def _options(self, typed: str) -> list[Option]:
+        shown = [(v, t) for v, t in self.options if typed.casefold() in t.casefold()]
+        numbered = not self.filterable and len(shown) <= 9
+        return [
+            Option(f"{n}  {text}" if numbered else text, id=value)
+            for n, (value, text) in enumerate(shown, start=1)
+        ]
+
+    def on_mount(self) -> None:
+        self.query_one(Input if self.filterable else OptionList).focus()
+
+    @on(Input.Changed, "#choose-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(self._options(event.value))
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#choose-filter")
+    def _take_first(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            self.dismiss(options.get_option_at_index(options.highlighted or 0).id)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_key(self, event) -> None:
+        if not self.filterable and event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(self.options):
+                event.stop()
+                self.dismiss(self.options[index][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Label(self.question, classes="dialog-title")
+            yield Label("y  yes      n  no", classes="dialog-hint")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

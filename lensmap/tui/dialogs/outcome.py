@@ -1,0 +1,44 @@
+"""Ending a journey with an outcome, in the room's own words or a way out of the pathway."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+
+class OutcomeDialog(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="outcome-cancel")]
+
+    def __init__(self, persona_name: str, suggestions: list[str], current: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.persona_name = persona_name
+        self.suggestions = suggestions
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog outcome"):
+            yield Label(f"How does {self.persona_name}'s journey end?", classes="dialog-title")
+            yield Input(value=self.current, placeholder="Outcome, then Enter", id="outcome")
+            if self.suggestions:
+                yield Label("Or choose a way out of the pathway:", classes="dialog-hint")
+                yield OptionList(*(Option(s, id=str(n)) for n, s in enumerate(self.suggestions)))
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.suggestions[int(event.option.id or 0)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,59 @@
+"""The tags at one stage, to edit or delete."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from ...model import Tag
+from ...vocabulary import KIND_SYMBOL, KIND_WORD
+
+
+class TagsAtStage(ModalScreen[tuple[str, str] | None]):
+    """Returns ("edit", tag id) or ("delete", tag id), or None."""
+
+    BINDINGS = [
+        Binding("enter", "choose('edit')", "Edit", id="tags-edit"),
+        Binding("d,delete", "choose('delete')", "Delete", id="tags-delete"),
+        Binding("escape", "cancel", "Close", id="tags-close"),
+    ]
+
+    def __init__(self, stage_label: str, tags: list[Tag], names: dict[str, str]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.stage_label = stage_label
+        self.tags = tags
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog tags-at-stage"):
+            yield Label(f"Tags at {self.stage_label}", classes="dialog-title")
+            yield Label("Enter edits · d deletes · Esc closes", classes="dialog-hint")
+            yield OptionList(
+                *(
+                    Option(
+                        f"{KIND_SYMBOL[t.kind]} {KIND_WORD[t.kind]} · "
+                        f"{self.names.get(t.persona or '', 'general')} · {t.note or '(no note)'}",
+                        id=t.id,
+                    )
+                    for t in self.tags
+                )
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(("edit", event.option.id))
+
+    def action_choose(self, what: str) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss((what, options.get_option_at_index(options.highlighted).id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,332 @@
+"""The main screen: the pathway map, the persona being walked, and the selected stage."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ...describe import persona_name, stage_label
+from ...model import Tag
+from ...session.actions import (
+    OutcomeSet,
+    SteppedBack,
+    StepTaken,
+    TagAdded,
+    TagDeleted,
+    TagEdited,
+    WindowSet,
+)
+from ...vocabulary import KIND_SYMBOL, KIND_WORD, WINDOW_SYMBOL, WINDOW_WORD
+from ..dialogs.choose import Choose, Confirm
+from ..dialogs.outcome import OutcomeDialog
+from ..dialogs.tag import TagDialog
+from ..dialogs.tags_at_stage import TagsAtStage
+from ..widgets.pathway_map import PathwayMap
+from ..widgets.side_panels import JourneyPanel, StageDetail, journey_text, stage_text
+from ..widgets.stage_card import CardView, StageCard
+
+LEGEND = (
+    f"{KIND_SYMBOL['positive']} positive practice  {KIND_SYMBOL['barrier']} barrier  "
+    f"{KIND_SYMBOL['risk']} re-traumatisation risk  ◆ here  → leads to"
+)
+
+
+class MapScreen(Screen):
+    """Walk a persona through the pathway and tag what the room sees."""
+
+    BINDINGS = [
+        Binding("enter", "move_here", "Move here", id="move-here"),
+        Binding("n", "next_stage", "Next stage", id="next-stage"),
+        Binding("j", "jump", "Jump", id="jump"),
+        Binding("backspace", "step_back", "Step back", id="step-back"),
+        Binding("w", "window", "Window", id="window"),
+        Binding("o", "outcome", "End journey", id="outcome"),
+        Binding("s", "switch_persona", "Switch persona", id="switch-persona"),
+        Binding("p", "tag('positive')", "✓ Positive", id="tag-positive"),
+        Binding("b", "tag('barrier')", "✗ Barrier", id="tag-barrier"),
+        Binding("r", "tag('risk')", "▲ Risk", id="tag-risk"),
+        Binding("x", "tags_here", "Tags here", id="tags-here"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected: str | None = None
+
+    @property
+    def state(self):
+        return self.app.store.state
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="map-body"):
+            with Vertical(id="map-column"):
+                yield Static(LEGEND, id="legend")
+                yield PathwayMap(self.state.pathway)
+            with VerticalScroll(id="side"):
+                yield JourneyPanel(id="journey")
+                yield StageDetail(id="stage-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "persona", lambda _: self.refresh_session(), init=False)
+        self.watch(self.app, "theme", lambda _: self.refresh_session(force=True), init=False)
+        self.refresh_session()
+        start = self._current_stage() or self.state.pathway.entries[0]
+        self.query_one(PathwayMap).card(start).focus()
+
+    # -- what the screen shows ---------------------------------------------------------------
+    def _current_stage(self) -> str | None:
+        journey = self.state.journeys.get(self.app.persona or "")
+        return journey.steps[-1].stage if journey and journey.steps else None
+
+    def card_views(self) -> dict[str, CardView]:
+        state = self.state
+        counts: dict[str, Counter[str]] = {}
+        for tag in state.tags.values():
+            counts.setdefault(tag.stage, Counter())[tag.kind] += 1
+        persona = self.app.persona
+        name = persona_name(state, persona) if persona else ""
+        journey = state.journeys.get(persona or "")
+        steps: dict[str, list[int]] = {}
+        for number, step in enumerate(journey.steps if journey else [], start=1):
+            steps.setdefault(step.stage, []).append(number)
+        ended = bool(journey and journey.outcome)
+        current = self._current_stage() if not ended else None
+        following = set(state.pathway.next_stages(current)) if current else set()
+        views = {}
+        for stage_id in state.pathway.stages_by_id:
+            c = counts.get(stage_id, Counter())
+            views[stage_id] = CardView(
+                counts=(c["positive"], c["barrier"], c["risk"]),
+                steps=tuple(steps.get(stage_id, ())),
+                here=stage_id == current,
+                next_option=stage_id in following,
+                persona=name,
+            )
+        return views
+
+    def refresh_session(self, force: bool = False) -> None:
+        """Redraw what changed: cards whose counts or path marks moved, and the side panels."""
+        self.query_one(PathwayMap).show(self.card_views(), force=force)
+        colours = self.app.theme_variables
+        self.query_one(JourneyPanel).update(journey_text(self.state, self.app.persona, colours))
+        self.query_one(StageDetail).update(stage_text(self.state, self.selected, colours))
+
+    @on(StageCard.Selected)
+    def _selected(self, event: StageCard.Selected) -> None:
+        self.selected = event.stage_id
+        detail = stage_text(self.state, self.selected, self.app.theme_variables)
+        self.query_one(StageDetail).update(detail)
+
+    def select(self, stage_id: str) -> None:
+        self.query_one(PathwayMap).card(stage_id).focus()
+
+    # -- walking a persona ------------------------------------------------------------------
+    def _persona_or_say(self) -> str | None:
+        if not self.app.persona:
+            self.app.notify("Choose a persona first (s).", severity="warning")
+        return self.app.persona
+
+    def _step(self, stage_id: str, *, jumped: bool = False) -> None:
+        persona = self._persona_or_say()
+        if persona is None:
+            return
+        name = persona_name(self.state, persona)
+        how = "jumped to" if jumped else "moved to"
+        if self.app.record(
+            StepTaken(persona=persona, stage=stage_id),
+            f"{name} {how} {stage_label(self.state, stage_id)}",
+        ):
+            self.select(stage_id)
+
+    def action_move_here(self) -> None:
+        if self.selected is None:
+            return
+        current = self._current_stage()
+        along = current is None or self.selected in self.state.pathway.next_stages(current)
+        if current is None and self.selected not in self.state.pathway.entries:
+            along = False
+        self._step(self.selected, jumped=not along)
+
+    def action_next_stage(self) -> None:
+        persona = self._persona_or_say()
+        if persona is None:
+            return
+        state = self.state
+        name = persona_name(state, persona)
+        current = self._current_stage()
+        if current is None:
+            suggested = state.personas[persona].entry
+            entries = list(state.pathway.entries)
+            if suggested in entries:
+                entries.remove(suggested)
+                entries.insert(0, suggested)
+            options = [
+                (s, stage_label(state, s) + ("  (suggested)" if s == suggested else ""))
+                for s in entries
+            ]
+            title = f"Where does {name} start?"
+        else:
+            options = [(s, stage_label(state, s)) for s in state.pathway.next_stages(current)]
+            title = f"Where does {name} go from {stage_label(state, current)}?"
+            if not options:
+                self.app.notify("No transitions lead out of here: j jumps, o ends the journey.")
+                return
+
+        def chosen(stage_id: str | None) -> None:
+            if stage_id:
+                self._step(stage_id)
+
+        self.app.push_screen(Choose(title, options, hint="Number keys choose"), chosen)
+
+    def action_jump(self) -> None:
+        if self._persona_or_say() is None:
+            return
+        state = self.state
+        options = [(s.id, s.label) for s in state.pathway.stages]
+
+        def chosen(stage_id: str | None) -> None:
+            if stage_id:
+                self._step(stage_id, jumped=True)
+
+        self.app.push_screen(
+            Choose(
+                "Jump to any stage", options, hint="Real journeys skip and loop", filterable=True
+            ),
+            chosen,
+        )
+
+    def action_step_back(self) -> None:
+        persona = self._persona_or_say()
+        if persona and self.app.record(
+            SteppedBack(persona=persona), f"{persona_name(self.state, persona)} stepped back"
+        ):
+            current = self._current_stage()
+            if current:
+                self.select(current)
+
+    def action_window(self) -> None:
+        persona = self._persona_or_say()
+        journey = self.state.journeys.get(persona or "")
+        if not persona or not journey or not journey.steps:
+            self.app.notify("Start the journey first (n).")
+            return
+        step = len(journey.steps)
+        options = [(w, f"{WINDOW_SYMBOL[w]} {WINDOW_WORD[w]}") for w in ("within", "hyper", "hypo")]
+        options.append(("clear", "not recorded"))
+
+        def chosen(window: str | None) -> None:
+            if window:
+                value = None if window == "clear" else window
+                word = WINDOW_WORD[value] if value else "not recorded"
+                self.app.record(
+                    WindowSet(persona=persona, step=step, window=value),
+                    f"Step {step}: {word}",
+                )
+
+        name = persona_name(self.state, persona)
+        label = stage_label(self.state, journey.steps[-1].stage)
+        self.app.push_screen(
+            Choose(f"{name} at {label} (step {step}): window of tolerance", options), chosen
+        )
+
+    def action_outcome(self) -> None:
+        persona = self._persona_or_say()
+        journey = self.state.journeys.get(persona or "")
+        if not persona or not journey or not journey.steps:
+            self.app.notify("Start the journey first (n).")
+            return
+        name = persona_name(self.state, persona)
+        if journey.outcome:
+
+            def again(yes: bool | None) -> None:
+                if yes:
+                    self.app.record(
+                        OutcomeSet(persona=persona, outcome=None),
+                        f"{name}'s journey taken up again",
+                    )
+
+            self.app.push_screen(Confirm(f"Take {name}'s journey up again?"), again)
+            return
+        exits = [s.label for s in self.state.pathway.stages if s.kind == "exit"]
+
+        def ended(outcome: str | None) -> None:
+            if outcome:
+                self.app.record(OutcomeSet(persona=persona, outcome=outcome), f"{name}: {outcome}")
+
+        self.app.push_screen(OutcomeDialog(name, exits), ended)
+
+    def action_switch_persona(self) -> None:
+        people = list(self.state.personas)
+        if not people:
+            return
+        index = people.index(self.app.persona) if self.app.persona in people else -1
+        self.app.persona = people[(index + 1) % len(people)]
+        self.app.notify(f"Walking {persona_name(self.state, self.app.persona)}", timeout=2)
+        current = self._current_stage()
+        if current:
+            self.select(current)
+
+    # -- tagging ----------------------------------------------------------------------------
+    def tag_stage(self, stage_id: str, kind: str) -> None:
+        """Open the tag dialog for a stage (also used by the command palette)."""
+        persona = self.app.persona
+        who = (persona, persona_name(self.state, persona)) if persona else None
+        label = stage_label(self.state, stage_id)
+
+        def save(tag: Tag | None) -> None:
+            if tag is not None:
+                self.app.record(TagAdded(tag=tag), f"Saved: {KIND_WORD[tag.kind]} at {label}")
+
+        self.app.push_screen(TagDialog(stage_id, label, kind, who), save)
+
+    def action_tag(self, kind: str) -> None:
+        if self.selected:
+            self.tag_stage(self.selected, kind)
+
+    def action_tags_here(self) -> None:
+        if not self.selected:
+            return
+        stage_id = self.selected
+        tags = [t for t in self.state.tags.values() if t.stage == stage_id]
+        label = stage_label(self.state, stage_id)
+        if not tags:
+            self.app.notify(f"No tags at {label} yet.")
+            return
+        names = {p.id: p.name for p in self.state.personas.values()}
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            what, tag_id = choice
+            tag = self.state.tags.get(tag_id)
+            if tag is None:
+                return
+            if what == "delete":
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self.app.record(
+                            TagDeleted(id=tag_id),
+                            f"Deleted a tag at {label} (ctrl+z brings it back)",
+                        )
+
+                self.app.push_screen(
+                    Confirm(f"Delete this {KIND_WORD[tag.kind]} tag at {label}?"), confirmed
+                )
+                return
+            who = (tag.persona, names[tag.persona]) if tag.persona in names else None
+
+            def saved(edited: Tag | None) -> None:
+                if edited is not None and edited != tag:
+                    self.app.record(TagEdited(tag=edited), f"Tag at {label} updated")
+
+            self.app.push_screen(TagDialog(stage_id, label, tag.kind, who, existing=tag), saved)
+
+        self.app.push_screen(TagsAtStage(label, tags, names), chosen)

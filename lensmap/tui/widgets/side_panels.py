@@ -1,0 +1,111 @@
+"""Beside the map: the persona's journey so far, and the selected stage in full."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ...describe import persona_name, stage_label
+from ...model import Tag
+from ...session.state import SessionState
+from ...vocabulary import (
+    KIND_SYMBOL,
+    KIND_WORD,
+    RAISED_BY_WORD,
+    STAGE_KIND_WORD,
+    THEME_WORD,
+    WINDOW_SHORT,
+    WINDOW_SYMBOL,
+)
+
+
+def journey_text(state: SessionState, persona: str | None, colours: dict[str, str]) -> Text:
+    text = Text()
+    if persona is None or persona not in state.personas:
+        text.append("No persona chosen. Press s to choose one.")
+        return text
+    who = state.personas[persona]
+    team = state.teams.get(who.team or "")
+    text.append(f"Walking: {who.name}", style="bold")
+    if team:
+        text.append(f"  ({team.name})")
+    journey = state.journeys.get(persona)
+    if journey is None or not journey.steps:
+        entry = (
+            f" Suggested way in: {stage_label(state, who.entry)}."
+            if who.entry and who.entry in state.pathway.stages_by_id
+            else ""
+        )
+        text.append(f"\nNot started.{entry}\nPress n to choose where {who.name} starts.")
+        return text
+    for number, step in enumerate(journey.steps, start=1):
+        here = number == len(journey.steps) and journey.outcome is None
+        text.append(f"\n{'◆' if here else ' '} {number:>2} {stage_label(state, step.stage)}")
+        if step.window:
+            text.append(f"  {WINDOW_SYMBOL[step.window]} {WINDOW_SHORT[step.window]}", style="bold")
+    if journey.outcome:
+        text.append(f"\nEnded: {journey.outcome}", style="bold")
+        text.append("\n(o takes the journey up again)", style="dim")
+        return text
+    current = journey.steps[-1].stage
+    options = state.pathway.next_stages(current)
+    if options:
+        text.append("\nNext from here (n):", style="bold")
+        for n, stage in enumerate(options[:9], start=1):
+            text.append(f"\n  {n} → {stage_label(state, stage)}")
+    else:
+        text.append("\nNo transitions out of here: o ends the journey, j jumps.", style="dim")
+    return text
+
+
+def tag_line(tag: Tag, state: SessionState, colours: dict[str, str]) -> Text:
+    text = Text()
+    text.append(
+        f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]}", style=f"bold {colours.get(tag.kind, '')}"
+    )
+    text.append(f"  severity {tag.severity}  {persona_name(state, tag.persona)}")
+    if tag.note:
+        text.append(f"\n  {tag.note}")
+    extra = []
+    if tag.principles:
+        extra.append(", ".join(tag.principles))
+    if tag.theme:
+        extra.append(THEME_WORD[tag.theme])
+    if tag.raised_by:
+        extra.append(f"raised by {RAISED_BY_WORD[tag.raised_by]}")
+    if extra:
+        text.append(f"\n  {' · '.join(extra)}", style="dim")
+    return text
+
+
+def stage_text(state: SessionState, stage_id: str | None, colours: dict[str, str]) -> Text:
+    text = Text()
+    if stage_id is None or stage_id not in state.pathway.stages_by_id:
+        return Text("Choose a stage on the map with the arrow keys.")
+    stage = state.pathway.stage(stage_id)
+    text.append(stage.label, style="bold")
+    text.append(f"  ({STAGE_KIND_WORD[stage.kind]})")
+    if stage.service:
+        text.append(f"\n{stage.service}", style="italic")
+    if stage.description:
+        text.append(f"\n{stage.description}")
+    if stage.prompts:
+        text.append("\nLens questions:", style="bold")
+        for prompt in stage.prompts:
+            text.append(f"\n • {prompt}")
+    tags = [t for t in state.tags.values() if t.stage == stage_id]
+    text.append(f"\nTags here: {len(tags)}", style="bold")
+    if not tags:
+        text.append("  (p positive, b barrier, r risk)", style="dim")
+    for tag in tags:
+        text.append("\n")
+        text.append(tag_line(tag, state, colours))
+    return text
+
+
+class JourneyPanel(Static):
+    """The persona being walked: their steps, where they are, and where they can go next."""
+
+
+class StageDetail(Static):
+    """The selected stage: service, description, lens questions and every tag."""
