@@ -42,6 +42,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
             note = f"{notes} content note{'s' * (notes != 1)}" if notes else "no content notes"
             print(f"    {persona.name}, {persona.age}: {note}")
     print(
+        "\nOpen the app on it:     lensmap"
         "\nCheck your own files:   lensmap validate pathways/*.toml vignettes/*.toml"
         "\nStart a session file:   lensmap session new PATHWAY.toml -o EVENT.lens"
         "\nAll commands:           lensmap --help"

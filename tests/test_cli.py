@@ -72,8 +72,8 @@ def test_no_traceback_for_any_bad_file(tmp_path):
         assert name in result.stdout
 
 
-def test_no_arguments_prints_a_summary_of_the_example():
-    result = run()
+def test_summary_describes_the_example_without_the_app():
+    result = run("summary")
     assert result.returncode == 0
     assert "Community alcohol and drug service (example)" in result.stdout
     assert "Ollie, 32" in result.stdout and "Team 3" in result.stdout
