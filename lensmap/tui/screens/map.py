@@ -54,6 +54,8 @@ class MapScreen(Screen):
         Binding("x", "tags_here", "Tags here", id="tags-here"),
     ]
 
+    AUTO_FOCUS = ""  # the persona's current stage is focused instead (see on_mount)
+
     def __init__(self) -> None:
         super().__init__()
         self.selected: str | None = None
@@ -76,9 +78,9 @@ class MapScreen(Screen):
     def on_mount(self) -> None:
         self.watch(self.app, "persona", lambda _: self.refresh_session(), init=False)
         self.watch(self.app, "theme", lambda _: self.refresh_session(force=True), init=False)
+        self.selected = self._current_stage() or self.state.pathway.entries[0]
         self.refresh_session()
-        start = self._current_stage() or self.state.pathway.entries[0]
-        self.query_one(PathwayMap).card(start).focus()
+        self.query_one(PathwayMap).card(self.selected).focus()
 
     # -- what the screen shows ---------------------------------------------------------------
     def _current_stage(self) -> str | None:

@@ -1,0 +1,143 @@
+"""Walking personas and tagging stages with keys, checked in the session store afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from lensmap.session.store import SessionStore
+from lensmap.tui.app import make_app
+from lensmap.tui.dialogs.tag import TagDialog
+from lensmap.tui.widgets.pathway_map import PathwayMap
+from lensmap.tui.widgets.side_panels import JourneyPanel, StageDetail
+
+
+def stages_of(store: SessionStore, persona: str) -> list[str]:
+    journey = store.state.journeys.get(persona)
+    return [s.stage for s in journey.steps] if journey else []
+
+
+def card_text(app, stage_id: str) -> str:
+    return str(app.screen.query_one(PathwayMap).card(stage_id).content)
+
+
+def reopened(app) -> SessionStore:
+    return SessionStore.open(app.store.path, readonly=True)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_walk_ollie_from_her_suggested_entry(app, size):
+    async with app.run_test(size=size) as pilot:
+        assert app.persona == "ollie"
+        await pilot.press("n", "1")  # the suggested way in is offered first
+        assert stages_of(app.store, "ollie") == ["gp_referral"]
+        assert "◆ Ollie is here" in card_text(app, "gp_referral")
+        assert "→ next option for Ollie" in card_text(app, "triage")
+        await pilot.press("n", "1")
+        assert stages_of(app.store, "ollie") == ["gp_referral", "triage"]
+        assert "Ollie: step 2" in card_text(app, "triage")
+        journey = str(app.screen.query_one(JourneyPanel).content)
+        assert "1 GP referral" in journey and "2 Triage" in journey
+        await pilot.press("backspace")
+        assert stages_of(app.store, "ollie") == ["gp_referral"]
+        await pilot.press("ctrl+z")  # undo the step back
+        assert stages_of(app.store, "ollie") == ["gp_referral", "triage"]
+        await pilot.press("ctrl+y")
+        assert stages_of(app.store, "ollie") == ["gp_referral"]
+    assert stages_of(reopened(app), "ollie") == ["gp_referral"]
+
+
+async def test_jump_window_and_outcome(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "s", "s", "s")  # Ollie -> Jay -> Gill -> Bruno -> Stuart
+        assert app.persona == "stuart"
+        await pilot.press("n", "1")
+        assert stages_of(app.store, "stuart") == ["criminal_justice_order"]
+        await pilot.press("j", *"custody", "enter")  # jump: type to filter, Enter takes it
+        assert stages_of(app.store, "stuart") == ["criminal_justice_order", "custody"]
+        await pilot.press("w", "2")  # hyper-aroused
+        assert app.store.state.journeys["stuart"].steps[1].window == "hyper"
+        await pilot.press("o", *"Fatal overdose after release", "enter")
+        assert app.store.state.journeys["stuart"].outcome == "Fatal overdose after release"
+        await pilot.press("n")  # an ended journey goes no further
+        assert len(stages_of(app.store, "stuart")) == 2
+        await pilot.press("o", "y")  # take it up again
+        assert app.store.state.journeys["stuart"].outcome is None
+    saved = reopened(app)
+    assert saved.state.journeys["stuart"].steps[1].window == "hyper"
+
+
+async def test_several_personas_under_way_and_switching(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "1")
+        await pilot.press("s", "n", "1")
+        assert app.persona == "jay"
+        assert stages_of(app.store, "ollie") == ["gp_referral"]
+        assert stages_of(app.store, "jay") == ["self_referral"]
+        assert "◆ Jay is here" in card_text(app, "self_referral")
+        assert "Ollie" not in card_text(app, "gp_referral")  # the map follows one persona
+
+
+async def test_tag_a_barrier_with_the_dialog(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "1", "b")
+        assert isinstance(app.screen, TagDialog)
+        await pilot.press(*"Letter did not say what happens next")
+        await pilot.click("#severity RadioButton:last-of-type")  # 3 high
+        await pilot.click("#raised_by RadioButton:first-of-type")  # lived experience
+        await pilot.press("ctrl+s")
+        (tag,) = app.store.state.tags.values()
+        assert (tag.stage, tag.kind, tag.persona) == ("gp_referral", "barrier", "ollie")
+        assert tag.note == "Letter did not say what happens next"
+        assert (tag.severity, tag.raised_by) == (3, "lived-experience")
+        assert "✗1" in card_text(app, "gp_referral")
+        assert "Letter did not say" in str(app.screen.query_one(StageDetail).content)
+    assert list(reopened(app).state.tags) == [tag.id]
+
+
+async def test_general_tag_and_cancel_stores_nothing(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p", *"Reception were kind", "escape")
+        assert app.store.state.tags == {}
+        assert len(app.store.entries) == 1
+        await pilot.press("p", *"Reception were kind")
+        await pilot.click("#about RadioButton:last-of-type")  # General (no persona)
+        await pilot.press("ctrl+s")
+        (tag,) = app.store.state.tags.values()
+        assert tag.persona is None and tag.kind == "positive"
+
+
+async def test_edit_and_delete_tags_at_a_stage(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("r", *"Asked to retell", "enter")
+        (tag,) = app.store.state.tags.values()
+        await pilot.press("x", "enter")  # edit the highlighted tag
+        assert isinstance(app.screen, TagDialog)
+        await pilot.press("end", *" her story again", "enter")
+        assert app.store.state.tags[tag.id].note == "Asked to retell her story again"
+        await pilot.press("x", "d", "y")
+        assert app.store.state.tags == {}
+        await pilot.press("ctrl+z")
+        assert app.store.state.tags[tag.id].note == "Asked to retell her story again"
+
+
+async def test_arrow_keys_move_between_stages(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        assert screen.selected == "gp_referral"
+        await pilot.press("right")
+        assert screen.selected == "self_referral"
+        await pilot.press("down")
+        assert screen.selected != "self_referral"
+        await pilot.press("left", "up")
+        assert screen.selected in ("gp_referral", "self_referral")
+
+
+async def test_reopening_continues_where_it_was_left(app, store):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "n", "1", "b", *"Waiting", "enter")
+    again = make_app(SessionStore.open(store.path))
+    async with again.run_test(size=(120, 36)):
+        assert again.persona == "jay"
+        assert again.screen.selected == "self_referral"
+        assert "◆ Jay is here" in card_text(again, "self_referral")
+        assert "✗1" in card_text(again, "self_referral")
