@@ -80,7 +80,9 @@ class MapScreen(Screen):
         self.watch(self.app, "theme", lambda _: self.refresh_session(force=True), init=False)
         self.selected = self._current_stage() or self.state.pathway.entries[0]
         self.refresh_session()
-        self.query_one(PathwayMap).card(self.selected).focus()
+        card = self.query_one(PathwayMap).card(self.selected)
+        card.focus(scroll_visible=False)
+        self.call_after_refresh(card.scroll_visible, animate=False, top=False)
 
     # -- what the screen shows ---------------------------------------------------------------
     def _current_stage(self) -> str | None:

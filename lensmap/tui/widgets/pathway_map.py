@@ -66,6 +66,10 @@ class PathwayMap(VerticalScroll):
         self.columns = columns
         for grid in self.query(".layer").results(Grid):
             grid.styles.grid_size_columns = columns
+        focused = self.app.focused
+        if isinstance(focused, StageCard):
+            # the grid reflows when the width changes; keep the selected stage in view
+            self.call_after_refresh(focused.scroll_visible, animate=False)
         self.rows = []
         for layer in self.stage_layers:
             for start in range(0, len(layer), columns):
