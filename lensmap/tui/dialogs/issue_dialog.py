@@ -1,0 +1,120 @@
+"""Edit one issue's title, effort, owner and timeframe: what the implementation group needs."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from ...model import IssueNotes
+
+# Select shows the chosen effort as words, so the choice never rests on a radio dot's colour.
+EFFORTS = (("S · small", "S"), ("M · medium", "M"), ("L · large", "L"), ("not set", "none"))
+MAX_TEXT = 500  # as long as the session accepts (model.Text)
+
+
+class IssueDialog(ModalScreen[IssueNotes | None]):
+    """Dismisses with the edited notes (votes untouched), or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel-issue-edit"),
+        Binding("ctrl+s", "save", "Save", id="save-issue-edit", priority=True),
+    ]
+
+    def __init__(self, notes: IssueNotes, *, default_title: str, heading: str) -> None:
+        super().__init__()
+        self.notes = notes
+        self.default_title = default_title
+        self.heading = heading
+
+    def compose(self) -> ComposeResult:
+        notes = self.notes
+        with VerticalScroll(id="issue-dialog"):
+            yield Static(self.heading, id="issue-dialog-heading", markup=False)
+            yield Label("Title (leave empty to use the default)", classes="issue-dialog-label")
+            yield Input(
+                notes.title or "",
+                placeholder=self.default_title,
+                max_length=MAX_TEXT,
+                id="issue-title",
+            )
+            yield Label("Effort", classes="issue-dialog-label")
+            yield Select(
+                EFFORTS,
+                value=notes.effort or "none",
+                allow_blank=False,
+                id="issue-effort",
+            )
+            yield Label("Owner (optional)", classes="issue-dialog-label")
+            yield Input(
+                notes.owner or "",
+                placeholder="a role, e.g. Service lead",
+                max_length=MAX_TEXT,
+                id="issue-owner",
+            )
+            yield Label("Timeframe (optional)", classes="issue-dialog-label")
+            yield Input(
+                notes.timeframe or "",
+                placeholder="e.g. within 3 months",
+                max_length=MAX_TEXT,
+                id="issue-timeframe",
+            )
+            with Horizontal(id="issue-dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="issue-save")
+                yield Button("Cancel (esc)", id="issue-cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#issue-title", Input).focus()
+
+    # Enter moves on to the next field; in the last field it saves.
+    @on(Input.Submitted, "#issue-title")
+    def _title_done(self) -> None:
+        self.query_one("#issue-effort", Select).focus()
+
+    @on(Input.Submitted, "#issue-owner")
+    def _owner_done(self) -> None:
+        self.query_one("#issue-timeframe", Input).focus()
+
+    @on(Input.Submitted, "#issue-timeframe")
+    def _timeframe_done(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#issue-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#issue-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def _effort(self) -> str | None:
+        value = self.query_one("#issue-effort", Select).value
+        return None if value in ("none", Select.BLANK) else str(value)
+
+    def _text(self, field: str) -> str | None:
+        return self.query_one(f"#issue-{field}", Input).value.strip() or None
+
+    def action_save(self) -> None:
+        try:
+            notes = IssueNotes(
+                stage=self.notes.stage,
+                kind=self.notes.kind,
+                title=self._text("title"),
+                votes=self.notes.votes,
+                effort=self._effort(),
+                owner=self._text("owner"),
+                timeframe=self._text("timeframe"),
+            )
+        except ValidationError as exc:
+            problem = exc.errors()[0].get("msg", "a value does not fit")
+            self.notify(f"Not saved yet: {problem}", severity="warning", timeout=5)
+            return
+        self.dismiss(notes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

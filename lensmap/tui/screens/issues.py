@@ -1,0 +1,351 @@
+"""The Issues board: the room's prioritised issues, dot votes, and what to keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ...model import IssueNotes
+from ...priorities import Issue, default_title, rank_issues, what_to_keep
+from ...session.actions import IssueEdited
+from ...vocabulary import KIND_SHORT, KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD
+from ..dialogs.issue_dialog import IssueDialog
+
+EMPTY = "No barriers or risks tagged yet. Tag stages on the map (m) with b or r."
+NO_KEEP = "No positive practice tagged yet. It is listed here as the room finds it."
+VOTES_HIDDEN = "◌ Votes are hidden until you reveal them (v)"
+VOTES_SHOWN = "● Votes shown, and the order counts them (v hides them again)"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+
+
+# Columns in the order the room reads them; the first five always stay in view (rank, kind,
+# stage, title, votes) and the rest scroll sideways (← →) on a narrow screen.
+FIXED = {
+    "rank": Column("rank", "#", 3),
+    "kind": Column("kind", "kind", 9),
+    "votes": Column("votes", "votes", 6),
+    "score": Column("score", "score", 5),
+    "quick_win": Column("quick_win", "quick win", 9),
+    "effort": Column("effort", "effort", 6),
+    "owner": Column("owner", "owner", 12),
+    "timeframe": Column("timeframe", "timeframe", 10),
+    "reach": Column("reach", "reach", 5),
+    "severity": Column("severity", "severity", 8),
+}
+ORDER = (
+    "rank",
+    "kind",
+    "stage",
+    "title",
+    "votes",
+    "score",
+    "quick_win",
+    "effort",
+    "owner",
+    "timeframe",
+    "reach",
+    "severity",
+)
+WIDE_ENOUGH_FOR_ALL = 150  # reach and severity also live in the reasons line below the table
+CELL_PADDING = 1
+OVERHEAD = 4  # the board's padding and the table's scrollbar
+
+
+def plan_columns(width: int) -> list[Column]:
+    """Columns for a screen this wide: stage and title share whatever the others leave."""
+    keys = [k for k in ORDER if width >= WIDE_ENOUGH_FOR_ALL or k not in ("reach", "severity")]
+    fixed = sum(FIXED[k].width for k in keys if k in FIXED)
+    spare = width - OVERHEAD - fixed - 2 * CELL_PADDING * len(keys)
+    stage = min(max(spare * 2 // 5, 12), 30)
+    title = min(max(spare - stage, 20), 60)
+    flexible = {"stage": Column("stage", "stage", stage), "title": Column("title", "title", title)}
+    return [FIXED.get(k) or flexible[k] for k in keys]
+
+
+def _cell(value: str, style: str | Style = "", *, right: bool = False) -> Text:
+    # Text, never a str: a title typed by the room must not be read as markup.
+    return Text(
+        value,
+        style=style,
+        no_wrap=True,
+        overflow="ellipsis",
+        justify="right" if right else "left",
+    )
+
+
+class IssuesScreen(Screen):
+    """Prioritised issues updating live as tags arrive, dot votes, and what to keep."""
+
+    BINDINGS = [
+        Binding("enter", "edit_issue", "Edit issue", id="edit-issue", priority=True),
+        Binding("plus", "vote(1)", "Add vote", id="add-vote"),
+        Binding("equals_sign", "vote(1)", "Add vote", show=False, id="add-vote-equals"),
+        Binding("minus", "vote(-1)", "Remove vote", id="remove-vote"),
+        # One key, two descriptions: check_action shows whichever one applies.
+        Binding("v", "reveal_votes(True)", "Show votes", id="toggle-votes"),
+        Binding("v", "reveal_votes(False)", "Hide votes", id="toggle-votes"),
+    ]
+
+    votes_shown: reactive[bool] = reactive(False, bindings=True)
+    """Tallies stay hidden until the facilitator reveals them, so the room does not follow early
+    votes; while hidden the order ignores votes too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._issues: list[Issue] = []
+        self._columns: list[Column] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="issues-board"):
+            yield Static(VOTES_HIDDEN, id="issues-votes-state")
+            yield Static(EMPTY, id="issues-empty")
+            yield DataTable(
+                id="issues-table",
+                cursor_type="row",
+                zebra_stripes=False,
+                cell_padding=CELL_PADDING,
+            )
+            yield Static(id="issues-reasons")
+            with Vertical(id="issues-keep"):
+                yield Static(
+                    f"{KIND_SYMBOL['positive']} What to keep: {KIND_WORD['positive']}",
+                    id="issues-keep-heading",
+                )
+                with VerticalScroll(id="issues-keep-scroll"):
+                    yield Static(id="issues-keep-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_session())
+        self.refresh_session()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_session()
+
+    def on_resize(self) -> None:
+        if plan_columns(self.app.size.width) != self._columns:
+            self.refresh_session()
+
+    # -- showing the session ----------------------------------------------------------------
+    def refresh_session(self) -> None:
+        """Rebuild the board from the session in one go (no widgets come or go: no flicker)."""
+        if not self.is_mounted:
+            return
+        state = self.app.store.state
+        table = self.query_one("#issues-table", DataTable)
+        keep_key = self._highlighted_key()
+        old_row = table.cursor_row
+        self._issues = rank_issues(
+            state.pathway, state.tags.values(), state.issues, count_votes=self.votes_shown
+        )
+        columns = plan_columns(self.app.size.width)
+        if columns != self._columns:
+            table.clear(columns=True)
+            for column in columns:
+                table.add_column(column.label, width=column.width, key=column.key)
+            self._columns = columns
+        else:
+            table.clear()
+        for issue in self._issues:
+            cells = self._row(issue)
+            table.add_row(*(cells[c.key] for c in columns), key=f"{issue.stage}/{issue.kind}")
+        keys = [issue.key for issue in self._issues]
+        if self._issues:
+            row = keys.index(keep_key) if keep_key in keys else min(old_row, len(keys) - 1)
+            table.move_cursor(row=max(row, 0), animate=False)
+        has_issues = bool(self._issues)
+        self.query_one("#issues-empty").display = not has_issues
+        table.display = has_issues
+        if has_issues and self.is_current and not isinstance(self.focused, DataTable):
+            table.focus()
+        self._show_votes_state()
+        self._show_reasons()
+        self._show_keep()
+
+    def _row(self, issue: Issue) -> dict[str, Text]:
+        state = self.app.store.state
+        stage = state.pathway.stages_by_id.get(issue.stage)
+        colour = self.app.theme_variables.get(issue.kind)
+        kind_style = Style(color=colour, bold=True) if colour else Style(bold=True)
+        return {
+            "rank": _cell(str(issue.rank), right=True),
+            "kind": _cell(f"{KIND_SYMBOL[issue.kind]} {KIND_SHORT[issue.kind]}", kind_style),
+            "stage": _cell(stage.label if stage else issue.stage),
+            "title": _cell(issue.title),
+            "votes": (
+                _cell(str(issue.votes), "bold", right=True)
+                if self.votes_shown
+                else _cell("hidden", "italic")
+            ),
+            "score": _cell(str(issue.score), right=True),
+            "quick_win": _cell("★ yes" if issue.quick_win else ""),
+            "effort": _cell(issue.effort or "—"),
+            "owner": _cell(issue.owner or ""),
+            "timeframe": _cell(issue.timeframe or ""),
+            "reach": _cell(str(issue.reach), right=True),
+            "severity": _cell(str(issue.severity), right=True),
+        }
+
+    def _show_votes_state(self) -> None:
+        counts = {"barrier": 0, "risk": 0}
+        for issue in self._issues:
+            counts[issue.kind] += 1
+        n = len(self._issues)
+        summary = (
+            f"{n} issue{'s' * (n != 1)}: "
+            f"{KIND_SYMBOL['risk']} {counts['risk']} risk{'s' * (counts['risk'] != 1)}  "
+            f"{KIND_SYMBOL['barrier']} {counts['barrier']} "
+            f"barrier{'s' * (counts['barrier'] != 1)}"
+        )
+        line = Text(VOTES_SHOWN if self.votes_shown else VOTES_HIDDEN, style="bold")
+        if len(line) + len(summary) + 7 <= self.app.size.width - OVERHEAD:
+            line.append(f"   ·   {summary}")  # only where it fits on the one line
+        widget = self.query_one("#issues-votes-state", Static)
+        widget.set_class(self.votes_shown, "-votes-shown")
+        widget.update(line)
+
+    def _show_reasons(self) -> None:
+        widget = self.query_one("#issues-reasons", Static)
+        issue = self._highlighted()
+        if issue is None:
+            widget.update("")
+            return
+        state = self.app.store.state
+        stage = state.pathway.stages_by_id.get(issue.stage)
+        where = stage.label if stage else issue.stage
+        first = Text()
+        first.append(f"#{issue.rank} {KIND_SYMBOL[issue.kind]} {KIND_WORD[issue.kind]}", "bold")
+        first.append(f" at {where}: ")
+        first.append(issue.title, "italic")
+        plan = [
+            f"effort {issue.effort}" if issue.effort else "",
+            f"owner {issue.owner}" if issue.owner else "",
+            f"timeframe {issue.timeframe}" if issue.timeframe else "",
+        ]
+        if any(plan):
+            first.append(" · " + ", ".join(p for p in plan if p))
+        parts = issue.reasons().split("; ")
+        if not self.votes_shown:
+            parts[0] = "votes hidden"  # reasons() opens with the tally, which must not show
+        widget.update(first + Text("\nWhy here: " + "; ".join(parts)))
+
+    def _show_keep(self) -> None:
+        state = self.app.store.state
+        items = what_to_keep(state.pathway, state.tags.values())
+        colour = self.app.theme_variables.get("positive")
+        mark = Style(color=colour, bold=True) if colour else Style(bold=True)
+        lines = Text()
+        for n, item in enumerate(items):
+            stage = state.pathway.stages_by_id.get(item.stage)
+            names = [state.personas[p].name if p in state.personas else p for p in item.personas]
+            lines.append("\n" if n else "")
+            lines.append(f"{KIND_SYMBOL['positive']} {KIND_WORD['positive']}", mark)
+            lines.append(f"  {stage.label if stage else item.stage}", "bold")
+            lines.append(f": {', '.join(names) if names else 'general'}")
+            if item.lived_experience:
+                lines.append(f" · raised by {RAISED_BY_WORD['lived-experience']}")
+        self.query_one("#issues-keep-list", Static).update(lines if items else NO_KEEP)
+
+    # -- the highlighted issue --------------------------------------------------------------
+    def _highlighted(self) -> Issue | None:
+        table = self.query_one("#issues-table", DataTable)
+        row = table.cursor_row
+        if 0 <= row < len(self._issues) and table.row_count == len(self._issues):
+            return self._issues[row]
+        return None
+
+    def _highlighted_key(self) -> tuple[str, str] | None:
+        issue = self._highlighted()
+        return issue.key if issue else None
+
+    @on(DataTable.RowHighlighted, "#issues-table")
+    def _highlight_moved(self) -> None:
+        self._show_reasons()
+
+    @on(DataTable.RowSelected, "#issues-table")
+    def _row_chosen(self) -> None:
+        self.action_edit_issue()
+
+    # -- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal_votes":
+            return parameters[0] != self.votes_shown
+        if action in ("vote", "edit_issue"):
+            # Shown but greyed out until there is an issue to act on.
+            return True if self._issues else None
+        return True
+
+    def action_reveal_votes(self, show: bool) -> None:
+        self.votes_shown = show
+        self.refresh_session()
+
+    def _notes(self, issue: Issue) -> IssueNotes:
+        """The stored notes for an issue, or blank ones with nothing set."""
+        found = self.app.store.state.issues.get(issue.key)
+        return found or IssueNotes(stage=issue.stage, kind=issue.kind)
+
+    def action_vote(self, change: int) -> None:
+        issue = self._highlighted()
+        if issue is None:
+            self.notify("There is no issue to vote on yet.", timeout=3)
+            return
+        notes = self._notes(issue)
+        votes = max(notes.votes + change, 0)
+        if votes == notes.votes:
+            # Said the same way whether votes show or not: it must not hint at a tally.
+            self.notify("No vote removed.", timeout=3)
+            return
+        try:
+            updated = IssueNotes(**{**notes.model_dump(), "votes": votes})
+        except ValidationError:
+            self.notify("That issue cannot take more votes.", severity="warning", timeout=4)
+            return
+        if self.votes_shown:
+            done = f"{votes} vote{'s' * (votes != 1)} for {issue.title}"
+        else:
+            done = "Vote recorded" if change > 0 else "Vote removed"
+        self.app.record(IssueEdited(issue=updated), done)
+
+    def action_edit_issue(self) -> None:
+        issue = self._highlighted()
+        if issue is None:
+            self.notify("There is no issue to edit yet.", timeout=3)
+            return
+        state = self.app.store.state
+        default = default_title(state.pathway, issue.stage, issue.kind)
+        heading = f"Issue {issue.rank}: {KIND_SYMBOL[issue.kind]} {default}"
+        self.app.push_screen(
+            IssueDialog(self._notes(issue), default_title=default, heading=heading),
+            lambda result: self._save_edit(issue, result),
+        )
+
+    def _save_edit(self, issue: Issue, result: IssueNotes | None) -> None:
+        if result is None:
+            return
+        current = self._notes(issue)
+        # Votes are never the dialog's business: keep the stored tally as it is now.
+        updated = IssueNotes(**{**result.model_dump(), "votes": current.votes})
+        if updated == current:
+            self.notify("Nothing changed.", timeout=3)
+            return
+        state = self.app.store.state
+        title = updated.title or default_title(state.pathway, issue.stage, issue.kind)
+        self.app.record(IssueEdited(issue=updated), f"Issue saved: {title}")

@@ -1,0 +1,395 @@
+"""The Issues board: ranking shown live, hidden dot votes, editing issues, and what to keep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Select, Static
+
+from lensmap.model import IssueNotes, Tag
+from lensmap.priorities import rank_issues
+from lensmap.session.actions import IssueEdited, TagAdded
+from lensmap.session.content import SessionContent
+from lensmap.session.store import SessionStore
+from lensmap.tui.app import LensmapApp, make_app
+from lensmap.tui.dialogs.issue_dialog import IssueDialog
+from lensmap.tui.screens.issues import IssuesScreen
+
+RISK_AT_ASSESSMENT = ("comprehensive_assessment", "risk")
+BARRIER_AT_PSYCHOLOGY = ("psychology_referral", "barrier")
+BARRIER_AT_CMHT_WAIT = ("cmht_waitlist", "barrier")
+
+# Scores: risk at assessment 3 x 3 x 2 = 18; barrier at psychology 2 x 3 x 1 = 6;
+# barrier while waiting for the mental health team 2 x 2 x 1 (general) = 4.
+TAGS = [
+    Tag(id="t1", stage="comprehensive_assessment", persona="gill", kind="risk", severity=3),
+    Tag(id="t2", stage="comprehensive_assessment", persona="lauren", kind="risk", severity=2),
+    Tag(id="t3", stage="psychology_referral", persona="ollie", kind="barrier", severity=3),
+    Tag(id="t4", stage="cmht_waitlist", kind="barrier", severity=2),
+    Tag(
+        id="t5",
+        stage="gp_referral",
+        persona="ollie",
+        kind="positive",
+        raised_by="lived-experience",
+    ),
+    Tag(id="t6", stage="peer_support", persona="stuart", kind="positive"),
+]
+
+
+def add_tags(store: SessionStore, tags: list[Tag] = TAGS) -> None:
+    for tag in tags:
+        store.record(TagAdded(tag=tag))
+
+
+def board(app: LensmapApp) -> IssuesScreen:
+    screen = app.screen
+    assert isinstance(screen, IssuesScreen)
+    return screen
+
+
+def table(app: LensmapApp) -> DataTable:
+    return board(app).query_one("#issues-table", DataTable)
+
+
+def column(app: LensmapApp, key: str) -> list[str]:
+    found = table(app)
+    return [
+        str(found.get_cell_at((row, found.get_column_index(key)))) for row in range(found.row_count)
+    ]
+
+
+def rendered(app: LensmapApp) -> list[str]:
+    """Every cell the table shows, as text."""
+    found = table(app)
+    return [str(cell) for row in range(found.row_count) for cell in found.get_row_at(row)]
+
+
+def text_of(app: LensmapApp, selector: str) -> str:
+    return str(board(app).query_one(selector, Static).content)
+
+
+def highlighted(app: LensmapApp) -> tuple[str, str] | None:
+    return board(app)._highlighted_key()
+
+
+async def open_board(pilot) -> None:
+    await pilot.press("i")
+    await pilot.pause()
+
+
+async def test_issues_are_shown_in_rank_order(app: LensmapApp) -> None:
+    add_tags(app.store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        assert column(app, "rank") == ["1", "2", "3"]
+        assert column(app, "kind") == ["▲ risk", "✗ barrier", "✗ barrier"]
+        assert column(app, "stage") == [
+            "Comprehensive assessment",
+            "Referral to psychology",
+            "Waiting for the mental health team",
+        ]
+        assert column(app, "score") == ["18", "6", "4"]
+        state = app.store.state
+        expected = rank_issues(state.pathway, state.tags.values(), state.issues)
+        assert column(app, "title") == [issue.title for issue in expected]
+        reasons = text_of(app, "#issues-reasons")
+        assert "re-traumatisation risk at Comprehensive assessment" in reasons
+        assert "score 18 = re-traumatisation risk 3 x severity 3 x reach 2" in reasons
+
+
+async def test_new_tags_show_up_while_the_board_is_open(app: LensmapApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        assert board(app).query_one("#issues-empty").display
+        assert "No barriers or risks tagged yet" in text_of(app, "#issues-empty")
+        assert not table(app).display
+        assert "No positive practice tagged yet" in text_of(app, "#issues-keep-list")
+        assert app.record(TagAdded(tag=TAGS[2]))
+        await pilot.pause()
+        assert table(app).display
+        assert not board(app).query_one("#issues-empty").display
+        assert column(app, "stage") == ["Referral to psychology"]
+        assert app.record(TagAdded(tag=TAGS[0]))
+        await pilot.pause()
+        assert column(app, "kind") == ["▲ risk", "✗ barrier"]
+
+
+async def test_votes_stay_hidden_until_revealed(app: LensmapApp) -> None:
+    add_tags(app.store)
+    app.store.record(IssueEdited(issue=IssueNotes(stage="cmht_waitlist", kind="barrier", votes=7)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        # Hidden: no tally anywhere, and the order ignores votes (score order).
+        assert column(app, "votes") == ["hidden", "hidden", "hidden"]
+        assert not any("7" in cell for cell in rendered(app))
+        assert column(app, "score") == ["18", "6", "4"]
+        assert "Votes are hidden until you reveal them (v)" in text_of(app, "#issues-votes-state")
+        await pilot.press("ctrl+end")
+        assert highlighted(app) == BARRIER_AT_CMHT_WAIT
+        assert "7" not in text_of(app, "#issues-reasons")
+        assert "votes hidden" in text_of(app, "#issues-reasons")
+        assert board(app).active_bindings["v"].binding.description == "Show votes"
+
+        await pilot.press("v")
+        assert column(app, "votes") == ["7", "0", "0"]
+        assert column(app, "stage")[0] == "Waiting for the mental health team"
+        assert highlighted(app) == BARRIER_AT_CMHT_WAIT  # the cursor followed the issue
+        assert "Votes shown" in text_of(app, "#issues-votes-state")
+        assert "7 votes" in text_of(app, "#issues-reasons")
+        assert board(app).active_bindings["v"].binding.description == "Hide votes"
+
+        await pilot.press("v")
+        assert column(app, "votes") == ["hidden", "hidden", "hidden"]
+        assert column(app, "score") == ["18", "6", "4"]
+
+
+async def test_dot_votes_are_added_and_removed_and_saved(app: LensmapApp, monkeypatch) -> None:
+    add_tags(app.store)
+    messages: list[str] = []
+    notify = app.notify
+
+    def noting(message, **kwargs):
+        messages.append(str(message))
+        return notify(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", noting)
+    kept = IssueNotes(stage="comprehensive_assessment", kind="risk", owner="Service lead")
+    app.store.record(IssueEdited(issue=kept))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        assert highlighted(app) == RISK_AT_ASSESSMENT
+        await pilot.press("+", "+", "=")
+        await pilot.pause()
+        notes = app.store.state.issues[RISK_AT_ASSESSMENT]
+        assert notes.votes == 3
+        assert notes.owner == "Service lead"  # a vote keeps what was already written
+        # Hidden: the confirmation says a vote was recorded, never how many there are.
+        assert "Vote recorded" in messages
+        assert not any("3" in message for message in messages)
+        assert column(app, "votes")[0] == "hidden"
+        await pilot.press("-")
+        await pilot.pause()
+        assert app.store.state.issues[RISK_AT_ASSESSMENT].votes == 2
+
+        # Never below zero.
+        await pilot.press("down")
+        assert highlighted(app) == BARRIER_AT_PSYCHOLOGY
+        await pilot.press("-")
+        await pilot.pause()
+        assert BARRIER_AT_PSYCHOLOGY not in app.store.state.issues
+
+        # Votes shown: voting can reorder the list, and the cursor stays on the issue.
+        await pilot.press("v", "ctrl+end")
+        assert highlighted(app) == BARRIER_AT_CMHT_WAIT
+        await pilot.press("+", "+", "+")
+        await pilot.pause()
+        assert column(app, "stage")[0] == "Waiting for the mental health team"
+        assert column(app, "votes")[0] == "3"
+        assert highlighted(app) == BARRIER_AT_CMHT_WAIT
+
+    with SessionStore.open(app.store.path, readonly=True) as reopened:
+        assert reopened.state.issues[RISK_AT_ASSESSMENT].votes == 2
+        assert reopened.state.issues[RISK_AT_ASSESSMENT].owner == "Service lead"
+        assert reopened.state.issues[BARRIER_AT_CMHT_WAIT].votes == 3
+
+
+async def test_ctrl_z_undoes_a_vote_and_ctrl_y_redoes_it(app: LensmapApp) -> None:
+    add_tags(app.store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        await pilot.press("v", "down", "+")
+        await pilot.pause()
+        assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].votes == 1
+        assert column(app, "stage")[0] == "Referral to psychology"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert BARRIER_AT_PSYCHOLOGY not in app.store.state.issues
+        assert column(app, "votes") == ["0", "0", "0"]
+        assert column(app, "stage")[0] == "Comprehensive assessment"
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].votes == 1
+        assert column(app, "votes")[0] == "1"
+
+    with SessionStore.open(app.store.path, readonly=True) as reopened:
+        assert reopened.state.issues[BARRIER_AT_PSYCHOLOGY].votes == 1
+
+
+async def choose_effort(pilot, dialog: IssueDialog, value: str) -> None:
+    """Pick an effort with the keys, as a facilitator would."""
+    select = dialog.query_one("#issue-effort", Select)
+    select.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    order = ["S", "M", "L", "none"]
+    steps = order.index(value) - order.index(select.value)
+    for _ in range(abs(steps)):
+        await pilot.press("down" if steps > 0 else "up")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert select.value == value
+
+
+async def test_an_issue_is_edited_through_the_dialog(app: LensmapApp) -> None:
+    add_tags(app.store)
+    app.store.record(
+        IssueEdited(issue=IssueNotes(stage="psychology_referral", kind="barrier", votes=4))
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, IssueDialog)
+        title = dialog.query_one("#issue-title", Input)
+        assert title.value == ""
+        assert title.placeholder == "Barrier at Referral to psychology"
+        assert dialog.query_one("#issue-owner", Input).placeholder == "a role, e.g. Service lead"
+        await pilot.press(*"Abstinence asked before psychology")
+        await pilot.press("enter")
+        assert dialog.focused is dialog.query_one("#issue-effort", Select)
+        await choose_effort(pilot, dialog, "S")
+        dialog.query_one("#issue-owner", Input).focus()
+        await pilot.press(*"Psychology lead", "enter")
+        assert dialog.focused is dialog.query_one("#issue-timeframe", Input)
+        await pilot.press(*"3 months", "enter")  # Enter in the last field saves
+        await pilot.pause()
+        assert isinstance(app.screen, IssuesScreen)
+
+        notes = app.store.state.issues[BARRIER_AT_PSYCHOLOGY]
+        assert notes == IssueNotes(
+            stage="psychology_referral",
+            kind="barrier",
+            title="Abstinence asked before psychology",
+            votes=4,
+            effort="S",
+            owner="Psychology lead",
+            timeframe="3 months",
+        )
+        assert highlighted(app) == BARRIER_AT_PSYCHOLOGY
+        row = column(app, "title").index("Abstinence asked before psychology")
+        assert column(app, "effort")[row] == "S"
+        assert column(app, "quick_win")[row] == "★ yes"
+        assert column(app, "owner")[row] == "Psychology lead"
+        assert column(app, "timeframe")[row] == "3 months"
+        assert "4" not in column(app, "votes")  # votes were hidden, and still are
+
+        # Clearing the title goes back to the default; ctrl+s saves from any field.
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, IssueDialog)
+        title = dialog.query_one("#issue-title", Input)
+        title.value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].title is None
+        assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].owner == "Psychology lead"
+        assert "Barrier at Referral to psychology" in column(app, "title")
+
+        # Escape changes nothing.
+        before = len(app.store.entries)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"Never saved", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IssuesScreen)
+        assert len(app.store.entries) == before
+
+    with SessionStore.open(app.store.path, readonly=True) as reopened:
+        notes = reopened.state.issues[BARRIER_AT_PSYCHOLOGY]
+        assert (notes.title, notes.effort, notes.owner, notes.timeframe, notes.votes) == (
+            None,
+            "S",
+            "Psychology lead",
+            "3 months",
+            4,
+        )
+
+
+async def test_what_to_keep_lists_positive_practice(app: LensmapApp) -> None:
+    add_tags(app.store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        heading = text_of(app, "#issues-keep-heading")
+        assert heading == "✓ What to keep: positive practice"
+        lines = text_of(app, "#issues-keep-list").splitlines()
+        assert lines == [
+            "✓ positive practice  GP referral: Ollie · raised by lived experience",
+            "✓ positive practice  Peer support and community hub: Stuart",
+        ]
+        # Positive practice never turns up among the issues.
+        assert "Peer support and community hub" not in column(app, "stage")
+
+
+async def test_the_board_is_usable_at_80_by_24(app: LensmapApp) -> None:
+    add_tags(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        found = table(app)
+        assert found.region.height >= 6
+        visible = found.scrollable_content_region.width
+        first_five = found.ordered_columns[:5]
+        assert [c.key.value for c in first_five] == ["rank", "kind", "stage", "title", "votes"]
+        assert sum(c.get_render_width(found) for c in first_five) <= visible
+        keep = board(app).query_one("#issues-keep-list")
+        assert keep.region.bottom <= 23  # above the footer
+        await pilot.press("down", "+")
+        await pilot.pause()
+        assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].votes == 1
+
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, IssueDialog)
+        box = dialog.query_one("#issue-dialog")
+        assert box.region.height <= 24
+        await pilot.press(*"Short title", "ctrl+s")
+        await pilot.pause()
+        assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].title == "Short title"
+        assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].votes == 1
+
+
+# -- snapshots: fixed data, and a session path that does not depend on the test's folder --------
+
+
+@pytest.fixture
+def snapshot_app(tmp_path: Path, monkeypatch, content: SessionContent, clock):
+    monkeypatch.chdir(tmp_path)
+    with SessionStore.create(Path("event.lens"), content, clock=clock) as store:
+        add_tags(store)
+        store.record(
+            IssueEdited(
+                issue=IssueNotes(
+                    stage="psychology_referral",
+                    kind="barrier",
+                    title="Three months' abstinence asked before psychology",
+                    votes=2,
+                    effort="S",
+                    owner="Psychology lead",
+                    timeframe="6 months",
+                )
+            )
+        )
+        yield make_app(store)
+
+
+def test_snapshot_board_at_120_by_36(snapshot_app, snap_compare) -> None:
+    assert snap_compare(snapshot_app, press=["i"], terminal_size=(120, 36))
+
+
+def test_snapshot_board_at_80_by_24(snapshot_app, snap_compare) -> None:
+    assert snap_compare(snapshot_app, press=["i"], terminal_size=(80, 24))
+
+
+async def test_changing_colours_keeps_symbols_and_words(app: LensmapApp) -> None:
+    add_tags(app.store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.theme == "lensmap-projector"
+        assert column(app, "kind") == ["▲ risk", "✗ barrier", "✗ barrier"]
+        assert text_of(app, "#issues-keep-list").startswith("✓ positive practice")
