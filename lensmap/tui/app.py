@@ -53,7 +53,8 @@ class LensmapApp(App[None]):
         self.startup_warnings = warnings or []
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = "lensmap-dark"
+        # Set without the watcher: the stylesheet is parsed once, already with these colours.
+        self.set_reactive(LensmapApp.theme, "lensmap-dark")
         self.persona = self._persona_to_continue()
 
     # -- screens ----------------------------------------------------------------------------

@@ -44,11 +44,19 @@ class StageCard(Static, can_focus=True):
     def show(self, view: CardView, *, force: bool = False) -> None:
         if view == self.view and not force:
             return
+        # Only marks that add or remove lines change the card's height; a new tag count does
+        # not, so the map (possibly hundreds of cards) is not laid out again for it.
+        lines_changed = (view.steps, view.here, view.next_option, view.persona) != (
+            self.view.steps,
+            self.view.here,
+            self.view.next_option,
+            self.view.persona,
+        )
         self.view = view
         self.set_class(bool(view.steps), "on-path")
         self.set_class(view.here, "here")
         self.set_class(view.next_option, "next-option")
-        self.update(self._content())
+        self.update(self._content(), layout=lines_changed or force)
 
     def _content(self) -> Text:
         stage, view = self.stage, self.view

@@ -1,0 +1,94 @@
+"""Command palette entries for lensmap: open a persona, show a vignette, tag a stage, and more."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..vocabulary import KIND_WORD
+
+Command = Callable[[], Awaitable[None] | None]
+
+
+class LensmapCommands(Provider):
+    """Everything a facilitator might look for by name, in the room's own words."""
+
+    # -- what each command does -------------------------------------------------------------
+    async def _open_persona(self, persona_id: str) -> None:
+        app = self.app
+        app.persona = persona_id
+        await app.switch_mode("map")
+
+    async def _show_vignette(self, persona_id: str) -> None:
+        # The people screen still shows the content notes first; this only selects the persona.
+        await self.app.switch_mode("people")
+        screen = self._screen_with("select_persona")
+        if screen is not None:
+            screen.select_persona(persona_id)
+
+    async def _tag_stage(self, stage_id: str, kind: str) -> None:
+        await self.app.switch_mode("map")
+        screen = self._screen_with("tag_stage")
+        if screen is None:
+            self.app.notify("Tags can be added on the map with p, b or r.", timeout=5)
+            return
+        self.app.call_later(screen.tag_stage, stage_id, kind)
+
+    def _hide_vignette(self) -> None:
+        screen = self._screen_with("action_hide")
+        if screen is not None:
+            screen.action_hide()
+
+    def _run(self, action: str) -> None:
+        self.app.call_later(self.app.run_action, action)
+
+    def _screen_with(self, method: str) -> object | None:
+        """The screen of the current mode that offers `method` (dialogs may sit above it)."""
+        for screen in reversed(self.app.screen_stack):
+            if callable(getattr(screen, method, None)):
+                return screen
+        return None
+
+    # -- the commands -----------------------------------------------------------------------
+    def _commands(self, *, everything: bool) -> Iterator[tuple[str, Command, str]]:
+        """(text, command, help) for every command; stage tags only when searching, as there
+        are three for every stage and they would crowd the list."""
+        state = self.app.store.state
+        for persona in state.personas.values():
+            yield (
+                f"Open persona {persona.name}",
+                partial(self._open_persona, persona.id),
+                f"Walk {persona.name} on the map",
+            )
+        for persona in state.personas.values():
+            yield (
+                f"Show vignette of {persona.name}",
+                partial(self._show_vignette, persona.id),
+                "Content notes come first; the vignette shows after Enter",
+            )
+        if getattr(self.screen, "vignette_shown", False):
+            yield ("Hide the vignette", self._hide_vignette, "Hide the vignette being shown")
+        yield ("Export the session", partial(self._run, "export"), "Save the maps and issues list")
+        yield ("Pause the session", partial(self._run, "pause"), "A calm, empty screen for a break")
+        if not everything:
+            return
+        for stage in state.pathway.stages:
+            for kind in ("positive", "barrier", "risk"):
+                yield (
+                    f"Tag stage {stage.label} as {KIND_WORD[kind]}",
+                    partial(self._tag_stage, stage.id, kind),
+                    "On the map, for the persona being walked",
+                )
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in self._commands(everything=False):
+            yield DiscoveryHit(text, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_text in self._commands(everything=True):
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)

@@ -1,0 +1,86 @@
+"""The export window: progress while the files are written, then where they went."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, ProgressBar, Static
+
+
+class ExportScreen(ModalScreen[None]):
+    """Shows the export as it runs. The session itself is never changed by exporting."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="export-close"),
+        Binding("enter", "close_finished", "Close", show=False, id="export-close-enter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder: Path | None = None
+        self.problem: str | None = None
+        self.done = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box") as box:
+            box.border_title = "Export"
+            yield Static("Exporting…", id="export-status")
+            # A total is set from the start, so the bar stays still until there is progress.
+            yield ProgressBar(total=1, show_eta=False, id="export-progress")
+            yield Static("", id="export-step")
+            yield Button("Close", id="export-close-button", disabled=True)
+        yield Footer(show_command_palette=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter closes only a finished export, so a stray Enter cannot hide one under way;
+        # escape always closes (the export carries on, and its files are still written).
+        if action == "close_finished":
+            return self.done
+        return True
+
+    def advance(self, done: int, total: int, name: str) -> None:
+        """`done` of `total` files are written; `name` is the one being written now."""
+        if not self.is_attached or self.done:
+            return
+        self.query_one("#export-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one("#export-step", Static).update(f"Writing {name}" if name else "")
+
+    def finished(self, folder: Path | None, problem: str | None) -> None:
+        """The export is over: say where the files are, or what stopped it."""
+        self.done = True
+        self.folder, self.problem = folder, problem
+        if not self.is_attached:
+            return
+        status = self.query_one("#export-status", Static)
+        progress = self.query_one("#export-progress", ProgressBar)
+        step = self.query_one("#export-step", Static)
+        if problem is None and folder is not None:
+            progress.update(total=progress.total or 1, progress=progress.total or 1)
+            status.update("Export finished.")
+            step.update(f"Saved to {folder}")
+        else:
+            status.update("The export could not be finished.")
+            step.update(
+                f"{problem or 'Something stopped it.'}\n"
+                "The session itself is safe and unchanged; you can try again with e."
+            )
+            self.add_class("-problem")
+        close = self.query_one("#export-close-button", Button)
+        close.disabled = False
+        close.focus()
+        self.refresh_bindings()
+
+    @on(Button.Pressed, "#export-close-button")
+    def _close_pressed(self) -> None:
+        self.action_close()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_close_finished(self) -> None:
+        self.dismiss()

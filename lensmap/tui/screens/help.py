@@ -1,0 +1,40 @@
+"""The help screen: what lensmap is for, every key, and what the symbols mean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Markdown
+
+HELP_FILE = Path(__file__).resolve().parent.parent / "help.md"
+
+
+def help_text() -> str:
+    """The packaged help, in Markdown."""
+    return HELP_FILE.read_text(encoding="utf-8")
+
+
+class HelpScreen(ModalScreen[None]):
+    """Help over whatever screen was showing; closing it returns there unchanged."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close help", id="help-close"),
+        Binding("q,question_mark,f1", "close", "Close help", show=False, id="help-close-other"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-text") as scroll:
+            scroll.border_title = "Help"
+            yield Markdown(help_text(), open_links=False)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        # Focus the text, so arrows, Page Up/Down, Home and End scroll it straight away.
+        self.query_one("#help-text", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,49 @@
+"""A calm, empty screen for breaks, or when someone in the room needs a moment."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import CenterMiddle
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+PAUSE_TITLE = "Taking a pause"
+PAUSE_TEXT = "Press space when the room is ready to continue."
+
+
+class PauseScreen(ModalScreen[None]):
+    """Nothing from the session: no title, no names, no pathway, and nothing that moves.
+
+    A modal screen, so none of the app's keys (switching screens, exporting, tagging) can
+    bring session content back while the room is paused; only space or escape return.
+    It is fully opaque, so the screen underneath is never drawn through it.
+    """
+
+    BINDINGS = [
+        Binding("space", "resume", "Continue", id="pause-continue"),
+        Binding("escape", "resume", "Continue", show=False, id="pause-continue-escape"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._palette_was_on: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        with CenterMiddle(id="pause-middle"):
+            yield Static(PAUSE_TITLE, id="pause-title")
+            yield Static(PAUSE_TEXT, id="pause-text")
+        yield Footer(id="pause-footer", show_command_palette=False)
+
+    def on_mount(self) -> None:
+        # The command palette lists personas and stages; keep it closed during a pause.
+        self._palette_was_on = self.app.use_command_palette
+        self.app.use_command_palette = False
+        self.app.clear_notifications()
+
+    def on_unmount(self) -> None:
+        if self._palette_was_on is not None:
+            self.app.use_command_palette = self._palette_was_on
+
+    def action_resume(self) -> None:
+        self.dismiss()
