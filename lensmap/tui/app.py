@@ -13,6 +13,7 @@ from textual.screen import Screen
 from ..session.actions import OutcomeSet, SteppedBack, StepTaken, WindowSet
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
+from .commands import LensmapCommands
 from .themes import THEME_NAMES, THEME_WORDS, THEMES
 
 JOURNEY_ACTIONS = (StepTaken, SteppedBack, WindowSet, OutcomeSet)
@@ -30,6 +31,7 @@ class LensmapApp(App[None]):
     TITLE = "lensmap"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {LensmapCommands}
 
     BINDINGS = [
         Binding("m", "show('map')", "Map", id="show-map"),

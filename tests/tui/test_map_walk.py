@@ -90,7 +90,7 @@ async def test_tag_a_barrier_with_the_dialog(app):
         assert tag.note == "Letter did not say what happens next"
         assert (tag.severity, tag.raised_by) == (3, "lived-experience")
         assert "✗1" in card_text(app, "gp_referral")
-        assert "Letter did not say" in str(app.screen.query_one(StageDetail).content)
+        assert "Letter did not say" in app.screen.query_one(StageDetail).plain
     assert list(reopened(app).state.tags) == [tag.id]
 
 

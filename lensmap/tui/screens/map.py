@@ -7,7 +7,7 @@ from collections import Counter
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -70,7 +70,7 @@ class MapScreen(Screen):
             with Vertical(id="map-column"):
                 yield Static(LEGEND, id="legend")
                 yield PathwayMap(self.state.pathway)
-            with VerticalScroll(id="side"):
+            with Vertical(id="side"):
                 yield JourneyPanel(id="journey")
                 yield StageDetail(id="stage-detail")
         yield Footer()
@@ -119,14 +119,16 @@ class MapScreen(Screen):
         """Redraw what changed: cards whose counts or path marks moved, and the side panels."""
         self.query_one(PathwayMap).show(self.card_views(), force=force)
         colours = self.app.theme_variables
-        self.query_one(JourneyPanel).update(journey_text(self.state, self.app.persona, colours))
-        self.query_one(StageDetail).update(stage_text(self.state, self.selected, colours))
+        self.query_one(JourneyPanel).show(journey_text(self.state, self.app.persona, colours))
+        self.query_one(StageDetail).show(
+            self.selected, stage_text(self.state, self.selected, colours)
+        )
 
     @on(StageCard.Selected)
     def _selected(self, event: StageCard.Selected) -> None:
         self.selected = event.stage_id
         detail = stage_text(self.state, self.selected, self.app.theme_variables)
-        self.query_one(StageDetail).update(detail)
+        self.query_one(StageDetail).show(self.selected, detail)
 
     def select(self, stage_id: str) -> None:
         self.query_one(PathwayMap).card(stage_id).focus()

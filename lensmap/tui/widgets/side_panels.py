@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import RichLog, Static
 
 from ...describe import persona_name, stage_label
 from ...model import Tag
@@ -106,6 +106,43 @@ def stage_text(state: SessionState, stage_id: str | None, colours: dict[str, str
 class JourneyPanel(Static):
     """The persona being walked: their steps, where they are, and where they can go next."""
 
+    shown: Text | None = None
 
-class StageDetail(Static):
-    """The selected stage: service, description, lens questions and every tag."""
+    def show(self, text: Text) -> None:
+        if text != self.shown:  # only a real change lays the screen out again
+            self.shown = text
+            self.update(text)
+
+
+class StageDetail(RichLog):
+    """The selected stage: service, description, lens questions and every tag.
+
+    A log widget keeps its own size whatever it holds, so a new tag here redraws only this
+    panel, not the whole map (which can have hundreds of stages)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            wrap=True, markup=False, highlight=False, auto_scroll=False, min_width=20, **kwargs
+        )
+        self.shown: tuple[str | None, Text] | None = None
+
+    def show(self, stage_id: str | None, text: Text) -> None:
+        if (stage_id, text) == self.shown:
+            return
+        same_stage = self.shown is not None and self.shown[0] == stage_id
+        self.shown = (stage_id, text)
+        position = self.scroll_y if same_stage else 0
+        self.clear()
+        self.write(text, scroll_end=False)
+        self.scroll_to(y=position, animate=False)
+
+    def on_resize(self) -> None:
+        # a log keeps lines wrapped at the width they were written; wrap them again
+        if self.shown is not None:
+            stage_id, text = self.shown
+            self.shown = None
+            self.show(stage_id, text)
+
+    @property
+    def plain(self) -> str:
+        return self.shown[1].plain if self.shown else ""
