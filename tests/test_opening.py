@@ -1,0 +1,94 @@
+"""Opening a session: started in the user's data folder, continued exactly, refused clearly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lensmap.examples import example_pathway, example_vignettes, pathways_folder
+from lensmap.opening import open_session
+from lensmap.problems import LoadError
+from lensmap.session.actions import StepTaken
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LENSMAP_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_starts_in_the_data_folder_and_continues(data_dir):
+    store, problems = open_session(example_pathway(), [example_vignettes()])
+    assert problems == []
+    assert store.path == data_dir / "sessions" / "community-alcohol-drug-service.lens"
+    if os.name == "posix":
+        assert store.path.stat().st_mode & 0o777 == 0o600
+    store.record(StepTaken(persona="lauren", stage="hospital_overdose"))
+    store.close()
+    again, _ = open_session(example_pathway(), [example_vignettes()])
+    assert again.path == store.path
+    assert again.state.journeys["lauren"].steps[0].stage == "hospital_overdose"
+    again.close()
+
+
+def test_a_session_of_another_pathway_is_refused(tmp_path):
+    store, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
+    store.close()
+    with pytest.raises(LoadError, match='is a session of the pathway "community-alcohol'):
+        open_session(pathways_folder() / "island-service.toml", [], tmp_path / "s.lens")
+
+
+def test_an_edited_pathway_file_keeps_the_sessions_copy(tmp_path):
+    store, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
+    store.close()
+    edited = tmp_path / "edited.toml"
+    edited.write_text(example_pathway().read_text().replace("GP referral", "Referral from GP", 1))
+    again, problems = open_session(edited, [example_vignettes()], tmp_path / "s.lens")
+    assert any("the session's copy is used" in str(p) for p in problems)
+    assert again.state.pathway.stage("gp_referral").label == "GP referral"
+    again.close()
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lensmap", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_bad_pathway_is_reported_before_any_screen(tmp_path, data_dir):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'id = "x"\ntitle = "X"\n[[stages]]\nid = "a"\nlable = "A"\n'
+        '[[transitions]]\nfrom = "a"\nto = "b"\n'
+    )
+    result = run("open", str(bad), env={"LENSMAP_DATA_DIR": str(data_dir)})
+    assert result.returncode == 2
+    assert f'{bad}: stages[1] (id "a"): unknown key "lable"; did you mean "label"?' in result.stderr
+    assert '"to" names "b", which is not a stage' in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "\x1b[" not in result.stdout  # no screen was drawn
+    assert not (data_dir / "sessions").exists()
+
+
+def test_damaged_session_is_reported_and_left_alone(tmp_path, data_dir):
+    session = tmp_path / "event.lens"
+    session.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)
+    result = run(
+        "open", str(example_pathway()), "--session", str(session),
+        env={"LENSMAP_DATA_DIR": str(data_dir)},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert str(session) in result.stderr and "Traceback" not in result.stderr
+    assert session.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 50
