@@ -61,7 +61,9 @@ def main(argv: list[str]) -> int:
     if command == "run":
         return _run(PYTHON, "-m", "lensmap", *rest)
     if command == "bench":
-        return _run(PYTHON, "benchmarks/run.py", *rest)
+        return _run(PYTHON, "benchmarks/run.py", *rest) or _run(
+            PYTHON, "benchmarks/app_figures.py", *rest
+        )
     status = _run(PYTHON, "-m", "pytest", *rest)
     status = status or _run(PYTHON, "-m", "ruff", "check", ".")
     return status or _run(PYTHON, "-m", "ruff", "format", "--check", ".")
