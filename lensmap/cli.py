@@ -146,10 +146,9 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         end = f" [ended: {journey.outcome}]" if journey.outcome else ""
         print(f"  {name}: {walk}{end}")
     counts = {k: sum(t.kind == k for t in content.tags) for k in ("positive", "barrier", "risk")}
-    print(
-        f"Tags: {counts['positive']} positive practice, {counts['barrier']} barriers, "
-        f"{counts['risk']} re-traumatisation risks"
-    )
+    from .vocabulary import tag_counts
+
+    print("Tags: " + tag_counts(counts))
     return EXIT_OK
 
 

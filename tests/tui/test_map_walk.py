@@ -20,6 +20,12 @@ def card_text(app, stage_id: str) -> str:
     return str(app.screen.query_one(PathwayMap).card(stage_id).content)
 
 
+async def choose(pilot, select: str, keys: list[str]) -> None:
+    """Open a drop-down with the keyboard, move to a choice and take it."""
+    pilot.app.screen.query_one(select).focus()
+    await pilot.press("enter", *keys, "enter")
+
+
 def reopened(app) -> SessionStore:
     return SessionStore.open(app.store.path, readonly=True)
 
@@ -82,8 +88,12 @@ async def test_tag_a_barrier_with_the_dialog(app):
         await pilot.press("n", "1", "b")
         assert isinstance(app.screen, TagDialog)
         await pilot.press(*"Letter did not say what happens next")
-        await pilot.click("#severity RadioButton:last-of-type")  # 3 high
-        await pilot.click("#raised_by RadioButton:first-of-type")  # lived experience
+        await choose(pilot, "#severity", ["down"])  # from 2 medium to 3 high
+        await choose(pilot, "#raised_by", ["up", "up", "up"])  # to lived experience
+        app.screen.query_one("#principles").focus()
+        await pilot.press("enter", "down", "down", "space")  # safety and choice
+        text = " ".join(str(o.prompt) for o in app.screen.query_one("#principles").options)
+        assert "[x] safety" in text and "[x] choice" in text and "[ ] trust" in text
         await pilot.press("ctrl+s")
         (tag,) = app.store.state.tags.values()
         assert (tag.stage, tag.kind, tag.persona) == ("gp_referral", "barrier", "ollie")
@@ -91,16 +101,19 @@ async def test_tag_a_barrier_with_the_dialog(app):
         assert (tag.severity, tag.raised_by) == (3, "lived-experience")
         assert "✗1" in card_text(app, "gp_referral")
         assert "Letter did not say" in app.screen.query_one(StageDetail).plain
+    assert tag.principles == ["safety", "choice"]
     assert list(reopened(app).state.tags) == [tag.id]
 
 
 async def test_general_tag_and_cancel_stores_nothing(app):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("p", *"Reception were kind", "escape")
+        await pilot.press("y")  # a typed note is only discarded when you say so
         assert app.store.state.tags == {}
+        assert not isinstance(app.screen, TagDialog)
         assert len(app.store.entries) == 1
         await pilot.press("p", *"Reception were kind")
-        await pilot.click("#about RadioButton:last-of-type")  # General (no persona)
+        await choose(pilot, "#about", ["down"])  # General (no persona)
         await pilot.press("ctrl+s")
         (tag,) = app.store.state.tags.values()
         assert tag.persona is None and tag.kind == "positive"

@@ -1,4 +1,7 @@
-"""Recording what the room sees at a stage: the note, how serious, and the lens it fits."""
+"""Recording what the room sees at a stage: the note, how serious, and the lens it fits.
+
+Every choice shows its value in words ("Severity: 3 high", "[x] safety"), never only by a
+colour or a dot, so a projected screen reads the same to everyone."""
 
 from __future__ import annotations
 
@@ -7,24 +10,35 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, SelectionList
+from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
 
 from ...model import PRINCIPLES, Tag
 from ...session.actions import new_id
 from ...vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
+from .choose import Confirm
 
 SEVERITY_WORD = {1: "1 low", 2: "2 medium", 3: "3 high"}
 
 
-def _radio(name: str, choices: dict[str, str], chosen: str) -> RadioSet:
-    return RadioSet(
-        *(
-            RadioButton(label, value=value == chosen, name=value)
-            for value, label in choices.items()
-        ),
-        id=name,
-        classes="inline-radio",
-    )
+class Checklist(OptionList):
+    """Options that are ticked in words: "[x] safety" and "[ ] trust". Enter or space toggles."""
+
+    BINDINGS = [Binding("space", "select", "Tick", show=False, id="checklist-tick")]
+
+    def __init__(self, choices: list[str], ticked: list[str], **kwargs) -> None:
+        self.ticked = set(ticked)
+        super().__init__(*(Option(self._label(c), id=c) for c in choices), **kwargs)
+
+    def _label(self, choice: str) -> str:
+        return f"[{'x' if choice in self.ticked else ' '}] {choice}"
+
+    @on(OptionList.OptionSelected)
+    def _toggle(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        choice = event.option.id or ""
+        self.ticked ^= {choice}
+        self.replace_option_prompt(choice, self._label(choice))
 
 
 class TagDialog(ModalScreen[Tag | None]):
@@ -52,47 +66,53 @@ class TagDialog(ModalScreen[Tag | None]):
 
     def compose(self) -> ComposeResult:
         tag = self.existing
-        about = {"general": "General (no persona)"}
+        about = [("General (no persona)", "general")]
         if self.persona:
-            about = {self.persona[0]: self.persona[1], **about}
-        chosen_about = (tag.persona or "general") if tag else next(iter(about))
+            about.insert(0, (self.persona[1], self.persona[0]))
+        chosen_about = (tag.persona or "general") if tag else about[0][1]
         with VerticalScroll(classes="dialog tag-dialog"):
-            verb = "Edit tag" if tag else "New tag"
-            yield Label(f"{verb} at {self.stage_label}", classes="dialog-title", id="tag-title")
-            yield Label("Note (what the room noticed; never a participant's name)")
-            yield Input(value=tag.note if tag else "", id="note", placeholder="What happens here")
-            yield Label("Kind")
-            yield _radio(
-                "kind",
-                {k: f"{KIND_SYMBOL[k]} {KIND_WORD[k]}" for k in ("positive", "barrier", "risk")},
-                self.kind,
+            verb = "Edit" if tag else "New"
+            symbol = KIND_SYMBOL[self.kind]
+            yield Label(
+                f"{verb}: {symbol} {KIND_WORD[self.kind]} at {self.stage_label}",
+                classes="dialog-title",
+                id="tag-title",
             )
-            yield Label("Severity")
-            yield _radio(
-                "severity",
-                {str(n): w for n, w in SEVERITY_WORD.items()},
-                str(tag.severity if tag else 2),
-            )
-            yield Label("About")
-            yield _radio("about", about, chosen_about)
-            yield Label("Raised by")
-            yield _radio(
-                "raised_by",
-                {**RAISED_BY_WORD, "none": "not recorded"},
-                (tag.raised_by or "none") if tag else "none",
-            )
-            yield Label("Theme")
+            yield Label("Note: what the room noticed (never a participant's name)")
+            yield Input(value=tag.note if tag else "", id="note", placeholder="Type, then Enter")
+            yield Label("Enter saves · Tab goes to the other choices · ctrl+s saves · Esc cancels",
+                        classes="dialog-hint")  # fmt: skip
+            with Horizontal(classes="tag-row"):
+                kinds = ("positive", "barrier", "risk")
+                yield Select(
+                    [(f"{KIND_SYMBOL[k]} {KIND_WORD[k]}", k) for k in kinds],
+                    value=self.kind,
+                    allow_blank=False,
+                    id="kind",
+                )
+                yield Select(
+                    [(f"severity {w}", str(n)) for n, w in SEVERITY_WORD.items()],
+                    value=str(tag.severity if tag else 2),
+                    allow_blank=False,
+                    id="severity",
+                )
+            with Horizontal(classes="tag-row"):
+                yield Select(about, value=chosen_about, allow_blank=False, id="about")
+                yield Select(
+                    [(f"raised by {w}", k) for k, w in RAISED_BY_WORD.items()]
+                    + [("raised by: not recorded", "none")],
+                    value=(tag.raised_by or "none") if tag else "none",
+                    allow_blank=False,
+                    id="raised_by",
+                )
             yield Select(
-                [(word, key) for key, word in THEME_WORD.items()],
+                [(f"theme: {word}", key) for key, word in THEME_WORD.items()],
                 value=tag.theme if tag and tag.theme else Select.NULL,
-                prompt="(none)",
+                prompt="theme: (none)",
                 id="theme",
             )
-            yield Label("Trauma-informed principles")
-            yield SelectionList[str](
-                *((p, p, bool(tag and p in tag.principles)) for p in PRINCIPLES),
-                id="principles",
-            )
+            yield Label("Trauma-informed principles (Enter or space ticks)")
+            yield Checklist(list(PRINCIPLES), list(tag.principles) if tag else [], id="principles")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
@@ -100,23 +120,23 @@ class TagDialog(ModalScreen[Tag | None]):
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
 
-    def _choice(self, name: str) -> str:
-        pressed = self.query_one(f"#{name}", RadioSet).pressed_button
-        return pressed.name if pressed and pressed.name else ""
+    def _value(self, name: str) -> str:
+        value = self.query_one(f"#{name}", Select).value
+        return "" if value is Select.NULL else str(value)
 
     def result(self) -> Tag:
-        about = self._choice("about")
-        raised = self._choice("raised_by")
-        theme = self.query_one("#theme", Select).value
+        about = self._value("about")
+        raised = self._value("raised_by")
+        theme = self._value("theme")
         return Tag(
             id=self.existing.id if self.existing else new_id("t"),
             stage=self.stage_id,
             persona=None if about in ("general", "") else about,
-            kind=self._choice("kind") or self.kind,
+            kind=self._value("kind") or self.kind,
             note=self.query_one("#note", Input).value.strip(),
-            severity=int(self._choice("severity") or 2),
-            principles=list(self.query_one("#principles", SelectionList).selected),
-            theme=None if theme is Select.NULL else theme,
+            severity=int(self._value("severity") or 2),
+            principles=[p for p in PRINCIPLES if p in self.query_one(Checklist).ticked],
+            theme=theme or None,
             raised_by=None if raised in ("none", "") else raised,
         )
 
@@ -127,4 +147,14 @@ class TagDialog(ModalScreen[Tag | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        typed = self.query_one("#note", Input).value.strip()
+        before = self.existing.note if self.existing else ""
+        if typed == before:
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm("Discard the note you typed?"), answer)

@@ -13,13 +13,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ...model import IssueNotes
 from ...priorities import Issue, default_title, rank_issues, what_to_keep
 from ...session.actions import IssueEdited
 from ...vocabulary import KIND_SHORT, KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD
 from ..dialogs.issue_dialog import IssueDialog
+from ..widgets.footer import RoomFooter
 
 EMPTY = "No barriers or risks tagged yet. Tag stages on the map (m) with b or r."
 NO_KEEP = "No positive practice tagged yet. It is listed here as the room finds it."
@@ -130,7 +131,7 @@ class IssuesScreen(Screen):
                 )
                 with VerticalScroll(id="issues-keep-scroll"):
                     yield Static(id="issues-keep-list")
-        yield Footer()
+        yield RoomFooter()
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_session())

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...describe import persona_name, stage_label
 from ...model import Tag
@@ -27,6 +27,7 @@ from ..dialogs.choose import Choose, Confirm
 from ..dialogs.outcome import OutcomeDialog
 from ..dialogs.tag import TagDialog
 from ..dialogs.tags_at_stage import TagsAtStage
+from ..widgets.footer import RoomFooter
 from ..widgets.pathway_map import PathwayMap
 from ..widgets.side_panels import JourneyPanel, StageDetail, journey_text, stage_text
 from ..widgets.stage_card import CardView, StageCard
@@ -73,11 +74,12 @@ class MapScreen(Screen):
             with Vertical(id="side"):
                 yield JourneyPanel(id="journey")
                 yield StageDetail(id="stage-detail")
-        yield Footer()
+        yield RoomFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "persona", lambda _: self.refresh_session(), init=False)
-        self.watch(self.app, "theme", lambda _: self.refresh_session(force=True), init=False)
+        # after the stylesheet has the new theme's colours (a plain watcher runs too early)
+        self.app.theme_changed_signal.subscribe(self, lambda _: self.refresh_session(force=True))
         self.selected = self._current_stage() or self.state.pathway.entries[0]
         self.refresh_session()
         card = self.query_one(PathwayMap).card(self.selected)
@@ -233,7 +235,7 @@ class MapScreen(Screen):
                 word = WINDOW_WORD[value] if value else "not recorded"
                 self.app.record(
                     WindowSet(persona=persona, step=step, window=value),
-                    f"Step {step}: {word}",
+                    f"{persona_name(self.state, persona)}, step {step}: {word}",
                 )
 
         name = persona_name(self.state, persona)

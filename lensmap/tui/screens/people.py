@@ -8,11 +8,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model import Journey, Persona, Team
 from ...session.state import SessionState
+from ..widgets.footer import RoomFooter
 
 ON_MAP = "◆ on the map"
 PERSONA_PREFIX = "persona:"
@@ -67,7 +68,7 @@ class PeopleScreen(Screen[None]):
                 yield Static(id="persona-facts")
                 yield Static(id="vignette")
                 yield Static(id="team-purpose")
-        yield Footer()
+        yield RoomFooter()
 
     def on_mount(self) -> None:
         self.query_one("#vignette", Static).border_title = "Vignette"
@@ -255,6 +256,12 @@ class PeopleScreen(Screen[None]):
         if persona is not None:
             self._show_vignette(persona, self.query_one("#vignette", Static))
         self.refresh_bindings()
+
+    def on_screen_suspend(self) -> None:
+        """Leaving the screen (a pause, the map, help) puts the vignette back behind its notes:
+        showing it again is always a fresh choice."""
+        if self._shown is not None:
+            self.action_hide()
 
     def action_walk(self) -> None:
         if self._highlighted is None:

@@ -38,23 +38,26 @@ def journey_text(state: SessionState, persona: str | None, colours: dict[str, st
         )
         text.append(f"\nNot started.{entry}\nPress n to choose where {who.name} starts.")
         return text
-    for number, step in enumerate(journey.steps, start=1):
-        here = number == len(journey.steps) and journey.outcome is None
-        text.append(f"\n{'◆' if here else ' '} {number:>2} {stage_label(state, step.stage)}")
-        if step.window:
-            text.append(f"  {WINDOW_SYMBOL[step.window]} {WINDOW_SHORT[step.window]}", style="bold")
+    last = journey.steps[-1]
     if journey.outcome:
         text.append(f"\nEnded: {journey.outcome}", style="bold")
         text.append("\n(o takes the journey up again)", style="dim")
-        return text
-    current = journey.steps[-1].stage
-    options = state.pathway.next_stages(current)
-    if options:
-        text.append("\nNext from here (n):", style="bold")
-        for n, stage in enumerate(options[:9], start=1):
-            text.append(f"\n  {n} → {stage_label(state, stage)}")
     else:
-        text.append("\nNo transitions out of here: o ends the journey, j jumps.", style="dim")
+        text.append(f"\n◆ Now: step {len(journey.steps)}, {stage_label(state, last.stage)}")
+        if last.window:
+            text.append(f"  {WINDOW_SYMBOL[last.window]} {WINDOW_SHORT[last.window]}", style="bold")
+        options = state.pathway.next_stages(last.stage)
+        if options:
+            text.append("\nNext from here (n):", style="bold")
+            for n, stage in enumerate(options[:9], start=1):
+                text.append(f"\n  {n} → {stage_label(state, stage)}")
+        else:
+            text.append("\nNo transitions out of here: o ends the journey, j jumps.", style="dim")
+    text.append("\nSteps so far:", style="bold")
+    for number, step in enumerate(journey.steps, start=1):
+        text.append(f"\n {number:>2} {stage_label(state, step.stage)}")
+        if step.window:
+            text.append(f"  {WINDOW_SYMBOL[step.window]} {WINDOW_SHORT[step.window]}", style="bold")
     return text
 
 
