@@ -393,3 +393,17 @@ async def test_changing_colours_keeps_symbols_and_words(app: LensmapApp) -> None
         assert app.theme == "lensmap-projector"
         assert column(app, "kind") == ["▲ risk", "✗ barrier", "✗ barrier"]
         assert text_of(app, "#issues-keep-list").startswith("✓ positive practice")
+
+
+async def test_the_rooms_own_words_are_on_the_board(app: LensmapApp) -> None:
+    add_tags(
+        app.store,
+        [
+            Tag(id="n1", stage="triage", persona="ollie", kind="barrier", note="Letter was vague"),
+            Tag(id="n2", stage="waiting_list", kind="positive", note="Leaflet explained the wait"),
+        ],
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        assert "“Letter was vague” (Ollie, severity 2)" in text_of(app, "#issues-reasons")
+        assert "“Leaflet explained the wait”" in text_of(app, "#issues-keep-list")

@@ -246,7 +246,16 @@ class IssuesScreen(Screen):
         parts = issue.reasons().split("; ")
         if not self.votes_shown:
             parts[0] = "votes hidden"  # reasons() opens with the tally, which must not show
-        widget.update(first + Text("\nWhy here: " + "; ".join(parts)))
+        said = Text()
+        for tag_id in issue.tags:
+            tag = state.tags.get(tag_id)
+            if tag is not None and tag.note:
+                who = (
+                    state.personas[tag.persona].name if tag.persona in state.personas else "general"
+                )
+                said.append(f"\n  “{tag.note}” ({who}, severity {tag.severity})")
+        heading = Text("\nWhat the room said:", "bold") if said else Text()
+        widget.update(first + Text("\nWhy here: " + "; ".join(parts)) + heading + said)
 
     def _show_keep(self) -> None:
         state = self.app.store.state
@@ -263,6 +272,11 @@ class IssuesScreen(Screen):
             lines.append(f": {', '.join(names) if names else 'general'}")
             if item.lived_experience:
                 lines.append(f" · raised by {RAISED_BY_WORD['lived-experience']}")
+            notes = [
+                state.tags[t].note for t in item.tags if t in state.tags and state.tags[t].note
+            ]
+            if notes:
+                lines.append(" · " + "; ".join(f"“{note}”" for note in notes))
         self.query_one("#issues-keep-list", Static).update(lines if items else NO_KEEP)
 
     # -- the highlighted issue --------------------------------------------------------------
