@@ -407,3 +407,24 @@ async def test_the_rooms_own_words_are_on_the_board(app: LensmapApp) -> None:
         await open_board(pilot)
         assert "“Letter was vague” (Ollie, severity 2)" in text_of(app, "#issues-reasons")
         assert "“Leaflet explained the wait”" in text_of(app, "#issues-keep-list")
+
+
+async def test_a_failed_save_keeps_the_issue_dialog_open(app: LensmapApp, monkeypatch) -> None:
+    from lensmap.session.store import SaveFailed
+
+    add_tags(app.store)
+
+    def unplugged(action):
+        raise SaveFailed("could not save (disk full)")
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        monkeypatch.setattr(app.store, "_write", unplugged)
+        await pilot.press("enter", *"Stop the retelling", "ctrl+s")
+        assert isinstance(app.screen, IssueDialog)
+        assert app.screen.query_one("#issue-title", Input).value == "Stop the retelling"
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, IssueDialog)
+    titles = [n.title for n in SessionStore.open(app.store.path).state.issues.values()]
+    assert "Stop the retelling" in titles

@@ -154,3 +154,23 @@ async def test_reopening_continues_where_it_was_left(app, store):
         assert again.screen.selected == "self_referral"
         assert "◆ Jay is here" in card_text(again, "self_referral")
         assert "✗1" in card_text(again, "self_referral")
+
+
+async def test_a_failed_save_keeps_the_dialog_and_the_note(app, monkeypatch):
+    from lensmap.session.store import SaveFailed
+
+    def unplugged(action):
+        raise SaveFailed("could not save to event.lens (disk I/O error)")
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        monkeypatch.setattr(app.store, "_write", unplugged)
+        await pilot.press("b", *"Reception staff were dismissive", "enter")
+        assert isinstance(app.screen, TagDialog)  # still open: nothing typed is lost
+        assert app.screen.query_one("#note").value == "Reception staff were dismissive"
+        assert app.store.state.tags == {}
+        monkeypatch.undo()  # the stick is back in
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, TagDialog)
+        (tag,) = app.store.state.tags.values()
+        assert tag.note == "Reception staff were dismissive"
+    assert list(reopened(app).state.tags) == [tag.id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
@@ -25,11 +27,19 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
         Binding("ctrl+s", "save", "Save", id="save-issue-edit", priority=True),
     ]
 
-    def __init__(self, notes: IssueNotes, *, default_title: str, heading: str) -> None:
+    def __init__(
+        self,
+        notes: IssueNotes,
+        *,
+        default_title: str,
+        heading: str,
+        save: Callable[[IssueNotes], bool] | None = None,
+    ) -> None:
         super().__init__()
         self.notes = notes
         self.default_title = default_title
         self.heading = heading
+        self.save = save  # stores the edit; the dialog stays open (text kept) if it fails
 
     def compose(self) -> ComposeResult:
         notes = self.notes
@@ -114,7 +124,8 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
             problem = exc.errors()[0].get("msg", "a value does not fit")
             self.notify(f"Not saved yet: {problem}", severity="warning", timeout=5)
             return
-        self.dismiss(notes)
+        if self.save is None or self.save(notes):
+            self.dismiss(notes)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

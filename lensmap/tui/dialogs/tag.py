@@ -5,6 +5,8 @@ colour or a dot, so a projected screen reads the same to everyone."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,8 +58,10 @@ class TagDialog(ModalScreen[Tag | None]):
         kind: str,
         persona: tuple[str, str] | None,
         existing: Tag | None = None,
+        save: Callable[[Tag], bool] | None = None,
     ) -> None:
         super().__init__(classes="dialog-screen")
+        self.save = save  # stores the tag; the dialog stays open (note kept) if that fails
         self.stage_id = stage_id
         self.stage_label = stage_label
         self.kind = existing.kind if existing else kind
@@ -143,7 +147,9 @@ class TagDialog(ModalScreen[Tag | None]):
     @on(Input.Submitted, "#note")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        self.dismiss(self.result())
+        tag = self.result()
+        if self.save is None or self.save(tag):
+            self.dismiss(tag)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

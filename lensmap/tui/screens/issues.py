@@ -348,19 +348,22 @@ class IssuesScreen(Screen):
         default = default_title(state.pathway, issue.stage, issue.kind)
         heading = f"Issue {issue.rank}: {KIND_SYMBOL[issue.kind]} {default}"
         self.app.push_screen(
-            IssueDialog(self._notes(issue), default_title=default, heading=heading),
-            lambda result: self._save_edit(issue, result),
+            IssueDialog(
+                self._notes(issue),
+                default_title=default,
+                heading=heading,
+                save=lambda result: self._save_edit(issue, result),
+            )
         )
 
-    def _save_edit(self, issue: Issue, result: IssueNotes | None) -> None:
-        if result is None:
-            return
+    def _save_edit(self, issue: Issue, result: IssueNotes) -> bool:
+        """Store the edit; False (the dialog stays open, nothing typed is lost) if it fails."""
         current = self._notes(issue)
         # Votes are never the dialog's business: keep the stored tally as it is now.
         updated = IssueNotes(**{**result.model_dump(), "votes": current.votes})
         if updated == current:
             self.notify("Nothing changed.", timeout=3)
-            return
+            return True
         state = self.app.store.state
         title = updated.title or default_title(state.pathway, issue.stage, issue.kind)
-        self.app.record(IssueEdited(issue=updated), f"Issue saved: {title}")
+        return self.app.record(IssueEdited(issue=updated), f"Issue saved: {title}")

@@ -288,11 +288,10 @@ class MapScreen(Screen):
         who = (persona, persona_name(self.state, persona)) if persona else None
         label = stage_label(self.state, stage_id)
 
-        def save(tag: Tag | None) -> None:
-            if tag is not None:
-                self.app.record(TagAdded(tag=tag), f"Saved: {KIND_WORD[tag.kind]} at {label}")
+        def save(tag: Tag) -> bool:
+            return self.app.record(TagAdded(tag=tag), f"Saved: {KIND_WORD[tag.kind]} at {label}")
 
-        self.app.push_screen(TagDialog(stage_id, label, kind, who), save)
+        self.app.push_screen(TagDialog(stage_id, label, kind, who, save=save))
 
     def action_tag(self, kind: str) -> None:
         if self.selected:
@@ -331,10 +330,11 @@ class MapScreen(Screen):
                 return
             who = (tag.persona, names[tag.persona]) if tag.persona in names else None
 
-            def saved(edited: Tag | None) -> None:
-                if edited is not None and edited != tag:
-                    self.app.record(TagEdited(tag=edited), f"Tag at {label} updated")
+            def save(edited: Tag) -> bool:
+                return edited == tag or self.app.record(
+                    TagEdited(tag=edited), f"Tag at {label} updated"
+                )
 
-            self.app.push_screen(TagDialog(stage_id, label, tag.kind, who, existing=tag), saved)
+            self.app.push_screen(TagDialog(stage_id, label, tag.kind, who, existing=tag, save=save))
 
         self.app.push_screen(TagsAtStage(label, tags, names), chosen)
