@@ -194,16 +194,15 @@ class LensmapApp(App[None]):
     def action_export(self) -> None:
         from .screens.export import ExportScreen
 
-        self.push_screen(ExportScreen())
-        self.run_export()
+        screen = ExportScreen()
+        self.push_screen(screen)
+        self.run_export(screen, self.store.state.content())  # taken now, on this thread
 
     @work(thread=True, exclusive=True, group="export")
-    def run_export(self) -> None:
+    def run_export(self, screen: Screen, content) -> None:
         from ..locations import exports_dir, safe_name
         from ..session.interchange import write_json
 
-        screen = self.screen
-        content = self.store.state.content()
         folder = exports_dir() / safe_name(Path(self.store.path).stem)
         steps = ["session.json"]
 
@@ -218,15 +217,22 @@ class LensmapApp(App[None]):
                 write_json(content, folder / name, replace=True)
             progress(len(steps), "")
         except Exception as exc:  # reported on screen; the session itself is untouched
-            self.call_from_thread(self._export_finished, None, str(exc))
+            self.call_from_thread(self._export_finished, screen, None, str(exc))
             return
-        self.call_from_thread(self._export_finished, folder, None)
+        self.call_from_thread(self._export_finished, screen, folder, None)
 
-    def _export_finished(self, folder: Path | None, problem: str | None) -> None:
-        from .screens.export import ExportScreen
-
-        if isinstance(self.screen, ExportScreen):
-            self.screen.finished(folder, problem)
+    def _export_finished(self, screen: Screen, folder: Path | None, problem: str | None) -> None:
+        """Tell the export window, or, if it was closed meanwhile, a notification."""
+        if screen in self.screen_stack and hasattr(screen, "finished"):
+            screen.finished(folder, problem)
+        elif problem:
+            self.notify(
+                f"The export could not be finished: {problem}. The session is safe.",
+                severity="warning",
+                timeout=15,
+            )
+        else:
+            self.notify(f"Export finished: {folder}", timeout=8)
 
 
 def _map_screen() -> Screen:

@@ -36,11 +36,6 @@ class LensmapCommands(Provider):
             return
         self.app.call_later(screen.tag_stage, stage_id, kind)
 
-    def _hide_vignette(self) -> None:
-        screen = self._screen_with("action_hide")
-        if screen is not None:
-            screen.action_hide()
-
     def _run(self, action: str) -> None:
         self.app.call_later(self.app.run_action, action)
 
@@ -68,9 +63,7 @@ class LensmapCommands(Provider):
                 partial(self._show_vignette, persona.id),
                 "Content notes come first; the vignette shows after Enter",
             )
-        if getattr(self.screen, "vignette_shown", False):
-            yield ("Hide the vignette", self._hide_vignette, "Hide the vignette being shown")
-        yield ("Export the session", partial(self._run, "export"), "Save the maps and issues list")
+        yield ("Export the session", partial(self._run, "export"), "Save the session to exports")
         yield ("Pause the session", partial(self._run, "pause"), "A calm, empty screen for a break")
         if not everything:
             return

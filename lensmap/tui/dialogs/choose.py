@@ -69,7 +69,8 @@ class Choose(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
     def on_key(self, event) -> None:
-        if not self.filterable and event.character and event.character.isdigit():
+        numbered = not self.filterable and len(self.options) <= 9
+        if numbered and event.character and event.character.isdigit():
             index = int(event.character) - 1
             if 0 <= index < len(self.options):
                 event.stop()

@@ -325,8 +325,9 @@ class IssuesScreen(Screen):
         notes = self._notes(issue)
         votes = max(notes.votes + change, 0)
         if votes == notes.votes:
-            # Said the same way whether votes show or not: it must not hint at a tally.
-            self.notify("No vote removed.", timeout=3)
+            # While tallies are hidden, taking a vote from an issue with none must read exactly
+            # like taking one from an issue with some: the room learns nothing from it.
+            self.notify("No vote removed." if self.votes_shown else "Vote removed", timeout=3)
             return
         try:
             updated = IssueNotes(**{**notes.model_dump(), "votes": votes})

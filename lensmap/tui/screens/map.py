@@ -141,8 +141,18 @@ class MapScreen(Screen):
             self.app.notify("Choose a persona first (s).", severity="warning")
         return self.app.persona
 
-    def _step(self, stage_id: str, *, jumped: bool = False) -> None:
+    def _walking_or_say(self) -> str | None:
+        """The persona, if their journey can take another step."""
         persona = self._persona_or_say()
+        journey = self.state.journeys.get(persona or "")
+        if persona and journey and journey.outcome:
+            name = persona_name(self.state, persona)
+            self.app.notify(f"{name}'s journey has ended; o takes it up again.")
+            return None
+        return persona
+
+    def _step(self, stage_id: str, *, jumped: bool = False) -> None:
+        persona = self._walking_or_say()
         if persona is None:
             return
         name = persona_name(self.state, persona)
@@ -163,7 +173,7 @@ class MapScreen(Screen):
         self._step(self.selected, jumped=not along)
 
     def action_next_stage(self) -> None:
-        persona = self._persona_or_say()
+        persona = self._walking_or_say()
         if persona is None:
             return
         state = self.state
@@ -194,7 +204,7 @@ class MapScreen(Screen):
         self.app.push_screen(Choose(title, options, hint="Number keys choose"), chosen)
 
     def action_jump(self) -> None:
-        if self._persona_or_say() is None:
+        if self._walking_or_say() is None:
             return
         state = self.state
         options = [(s.id, s.label) for s in state.pathway.stages]

@@ -222,11 +222,6 @@ class PeopleScreen(Screen[None]):
             text += "\n\nPress h to hide it again."
         vignette.update(text)
 
-    @property
-    def vignette_shown(self) -> bool:
-        """Whether the highlighted persona's vignette is on screen behind its content notes."""
-        return self._shown is not None and self._shown == self._highlighted
-
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         persona = self._state.personas.get(self._highlighted) if self._highlighted else None
