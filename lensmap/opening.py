@@ -31,7 +31,7 @@ def open_session(
         problems += more + entry_warnings(vignettes.personas, [pathway], str(file))
     path = Path(session_file) if session_file else default_session_path(pathway.id)
     if path.exists():
-        store = SessionStore.open(path)
+        store = SessionStore.open(path, exclusive=True)
         kept = store.state.pathway
         if kept.id != pathway.id:
             store.close()
@@ -48,6 +48,7 @@ def open_session(
                     level="warning",
                 )
             )
+        problems += _vignette_changes(store.state.personas, sets, vignette_files)
         return store, problems
     vignettes = merge_vignettes(sets)
     content = SessionContent(
@@ -56,4 +57,26 @@ def open_session(
         teams=vignettes.teams,
         personas=vignettes.personas,
     )
-    return SessionStore.create(path, content), problems
+    return SessionStore.create(path, content, exclusive=True), problems
+
+
+def _vignette_changes(kept: dict, sets: Sequence, files: Sequence[str | Path]) -> list[Problem]:
+    """Personas edited since the session began: the session keeps its copy, and says so,
+    above all when content notes changed (the room relies on them)."""
+    problems = []
+    for file, vignettes in zip(files, sets, strict=True):
+        for persona in vignettes.personas:
+            copy = kept.get(persona.id)
+            if copy is None or copy == persona:
+                continue
+            what = "content notes" if copy.content_notes != persona.content_notes else "details"
+            problems.append(
+                Problem(
+                    str(file),
+                    f"{persona.name}'s {what} differ from the copy kept in the session; the "
+                    "session's copy is used (start a new session to use the new file)",
+                    f'personas (id "{persona.id}")',
+                    "warning",
+                )
+            )
+    return problems

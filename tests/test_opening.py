@@ -92,3 +92,34 @@ def test_damaged_session_is_reported_and_left_alone(tmp_path, data_dir):
     assert result.returncode == 2
     assert str(session) in result.stderr and "Traceback" not in result.stderr
     assert session.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 50
+
+
+def test_a_session_open_in_the_app_cannot_be_opened_twice(tmp_path):
+    from lensmap.session.store import SessionStore
+
+    first, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
+    with pytest.raises(LoadError, match="is open in another lensmap window"):
+        open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
+    with pytest.raises(LoadError, match="is open in another lensmap window"):
+        SessionStore.open(tmp_path / "s.lens", readonly=True)  # e.g. an export from the shell
+    first.record(StepTaken(persona="ollie", stage="gp_referral"))
+    first.close()
+    again, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
+    assert again.state.journeys["ollie"].steps[0].stage == "gp_referral"
+    again.close()
+
+
+def test_changed_content_notes_are_pointed_out(tmp_path):
+    store, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
+    store.close()
+    edited = tmp_path / "vignettes.toml"
+    text = example_vignettes().read_text()
+    edited.write_text(
+        text.replace('content_notes = ["low mood"]', 'content_notes = ["low mood", "self-harm"]')
+    )
+    assert edited.read_text() != text
+    again, problems = open_session(example_pathway(), [edited], tmp_path / "s.lens")
+    (warning,) = problems
+    assert "Ollie's content notes differ from the copy kept in the session" in str(warning)
+    assert again.state.personas["ollie"].content_notes == ["low mood"]
+    again.close()

@@ -20,6 +20,10 @@ from .state import ActionRefused, SessionState, apply, rebuild, replay
 APPLICATION_ID = 0x4C454E53  # "LENS", in the SQLite header so other tools can tell our files
 FORMAT = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
+IN_USE = (
+    "is open in another lensmap window; carry on there, or close it and try again "
+    "(nothing was changed)"
+)
 
 SCHEMA = """
 CREATE TABLE actions (
@@ -45,7 +49,10 @@ class SaveFailed(Exception):
 
 def _connect(path: Path, mode: str) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={mode}"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    # A short busy timeout: a session held by another window is reported, not waited on.
+    conn = sqlite3.connect(
+        uri, uri=True, isolation_level=None, check_same_thread=False, timeout=1.0
+    )
     try:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA fullfsync = ON")  # macOS: fsync alone does not reach the disk
@@ -110,7 +117,12 @@ class SessionStore:
     # -- opening ----------------------------------------------------------------------------
     @classmethod
     def create(
-        cls, path: str | Path, content: SessionContent, *, clock: Clock = utc_now
+        cls,
+        path: str | Path,
+        content: SessionContent,
+        *,
+        exclusive: bool = False,
+        clock: Clock = utc_now,
     ) -> SessionStore:
         """Start a new session file (never replacing one that exists)."""
         path = Path(path)
@@ -148,12 +160,19 @@ class SessionStore:
             raise LoadError.single(path, f"could not be created ({exc})") from None
         finally:
             tmp.unlink(missing_ok=True)
-        return cls.open(path, clock=clock)
+        return cls.open(path, exclusive=exclusive, clock=clock)
 
     @classmethod
     def open(
-        cls, path: str | Path, *, readonly: bool = False, clock: Clock = utc_now
+        cls,
+        path: str | Path,
+        *,
+        readonly: bool = False,
+        exclusive: bool = False,
+        clock: Clock = utc_now,
     ) -> SessionStore:
+        """Open a session. `exclusive` (the app) keeps every other lensmap out until closed, so
+        a second window can never take actions that the first does not see."""
         path = Path(path)
         check_header(path)
         if not readonly and not os.access(path, os.W_OK):
@@ -163,8 +182,12 @@ class SessionStore:
         try:
             conn = _connect(path, "ro" if readonly else "rw")
         except (sqlite3.Error, UnicodeDecodeError) as exc:
+            if "locked" in str(exc):
+                raise LoadError.single(path, IN_USE) from None
             raise LoadError.single(path, f"cannot be opened ({exc})") from None
         try:
+            if exclusive and not readonly:
+                cls._hold(path, conn)
             entries = cls._read(path, conn)
             return cls(path, conn, entries, clock, readonly)
         except ActionRefused as exc:
@@ -172,6 +195,17 @@ class SessionStore:
             raise LoadError.single(path, f"is damaged: {exc}; it was left as it is") from None
         except BaseException:
             conn.close()
+            raise
+
+    @staticmethod
+    def _hold(path: Path, conn: sqlite3.Connection) -> None:
+        try:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("COMMIT")  # the lock stays with this connection until it closes
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise LoadError.single(path, IN_USE) from None
             raise
 
     @staticmethod
@@ -207,6 +241,8 @@ class SessionStore:
                 entries.append(Entry(seq, action_id, at, action))
             return entries
         except (sqlite3.Error, UnicodeDecodeError) as exc:
+            if "locked" in str(exc):
+                raise LoadError.single(path, IN_USE) from None
             # a damaged file can hold text that is not UTF-8 where SQLite expects it
             raise LoadError.single(path, f"is damaged ({exc}); it was left as it is") from None
 

@@ -73,6 +73,13 @@ class LensmapApp(App[None]):
         self.add_mode("people", _people_screen)
         self.add_mode("issues", _issues_screen)
         self.switch_mode("map")
+        if len(self.store.entries) > 1:
+            last = self.store.entries[-1].at[:16].replace("T", " ")
+            self.notify(
+                f"Continuing this session: {len(self.store.entries) - 1} actions so far, "
+                f"the last at {last} UTC.",
+                timeout=8,
+            )
         for warning in self.startup_warnings:
             self.notify(warning, title="Worth a look", severity="warning", timeout=10)
 
