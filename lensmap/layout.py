@@ -25,7 +25,7 @@ def layers(pathway: Pathway) -> list[list[str]]:
     result: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
     for stage in sorted(depth, key=pathway.order.__getitem__):
         result[depth[stage]].append(stage)
-    missing = unreached(pathway)
+    missing = [s.id for s in pathway.stages if s.id not in depth]
     if missing:
         result.append(missing)
     return result

@@ -171,6 +171,15 @@ class LensmapApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_command_palette(self) -> None:
+        """Not over a dialog: its commands would open screens while the dialog waits."""
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, ModalScreen):
+            self.notify("Finish or close this window first (Esc).", timeout=3)
+            return
+        super().action_command_palette()
+
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:

@@ -174,3 +174,15 @@ async def test_a_failed_save_keeps_the_dialog_and_the_note(app, monkeypatch):
         (tag,) = app.store.state.tags.values()
         assert tag.note == "Reception staff were dismissive"
     assert list(reopened(app).state.tags) == [tag.id]
+
+
+async def test_the_palette_does_not_open_over_a_dialog(app):
+    from textual.command import CommandPalette
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("b", "ctrl+p")
+        assert isinstance(app.screen, TagDialog)
+        assert not CommandPalette.is_open(app)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        assert CommandPalette.is_open(app)
