@@ -169,6 +169,27 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export.writer import export_session
+    from .locations import exports_dir, safe_name
+    from .session.interchange import read_session
+
+    content, _ = read_session(args.session)
+    folder = Path(args.out) if args.out else exports_dir() / safe_name(Path(args.session).stem)
+
+    def progress(done: int, total: int, name: str) -> None:
+        if name and sys.stderr.isatty():
+            print(f"  [{done + 1}/{total}] {name}", file=sys.stderr)
+
+    written = export_session(content, folder, progress)
+    print(f"Wrote {len(written)} files to {folder}:")
+    for path in written:
+        print(f"  {path.name}")
+    if any(p.name.startswith("plan-") for p in written):
+        print("plan.csv had been changed, so it was kept; the new template is beside it.")
+    return EXIT_OK
+
+
 def cmd_pathway_import(args: argparse.Namespace) -> int:
     from .pathway_import import pathway_from_csv, pathway_from_graphml
     from .pathway_toml import write_pathway
@@ -234,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sessions", nargs="+", metavar="SESSION")
     p.add_argument("-o", "--output", required=True, metavar="FILE.lens")
     p.set_defaults(run=cmd_merge)
+
+    p = sub.add_parser("export", help="write the prioritised issues list and plan template")
+    p.add_argument("session", metavar="SESSION", help="a .lens file or lensmap-session JSON")
+    p.add_argument("--out", metavar="DIR", help="default: exports/<session name>/")
+    p.set_defaults(run=cmd_export)
 
     pathway = sub.add_parser("pathway", help="make a pathway file from a spreadsheet or GraphML")
     pathway.set_defaults(run=lambda _: pathway.print_help() or EXIT_BAD_INPUT)

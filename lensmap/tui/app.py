@@ -216,22 +216,17 @@ class LensmapApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, screen: Screen, content) -> None:
+        from ..export.writer import export_session
         from ..locations import exports_dir, safe_name
-        from ..session.interchange import write_json
 
         folder = exports_dir() / safe_name(Path(self.store.path).stem)
-        steps = ["session.json"]
 
-        def progress(done: int, name: str) -> None:
+        def progress(done: int, total: int, name: str) -> None:
             if hasattr(screen, "advance"):
-                self.call_from_thread(screen.advance, done, len(steps), name)
+                self.call_from_thread(screen.advance, done, total, name)
 
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for n, name in enumerate(steps):
-                progress(n, name)
-                write_json(content, folder / name, replace=True)
-            progress(len(steps), "")
+            export_session(content, folder, progress)
         except Exception as exc:  # reported on screen; the session itself is untouched
             self.call_from_thread(self._export_finished, screen, None, str(exc))
             return

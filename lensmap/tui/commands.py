@@ -63,7 +63,7 @@ class LensmapCommands(Provider):
                 partial(self._show_vignette, persona.id),
                 "Content notes come first; the vignette shows after Enter",
             )
-        yield ("Export the session", partial(self._run, "export"), "Save the session to exports")
+        yield ("Export the session", partial(self._run, "export"), "Issues list, plan and session")
         yield ("Pause the session", partial(self._run, "pause"), "A calm, empty screen for a break")
         if not everything:
             return

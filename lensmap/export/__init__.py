@@ -1,0 +1,1 @@
+"""Exports for the implementation group, who review the event's work offline afterwards."""

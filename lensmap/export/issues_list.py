@@ -1,0 +1,209 @@
+"""The prioritised issues list as JSON, Markdown and CSV, and the implementation-plan template.
+
+All three say the same thing, built from one ranking (lensmap.priorities), and each shows
+every issue's score components so the ranking can be checked by hand."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..priorities import Issue, KeepItem, rank_issues, what_to_keep
+from ..session.content import SessionContent
+from ..vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
+from .escaping import csv_cell, markdown_text
+
+PLAN_COLUMNS = [
+    "rank", "issue", "stage", "kind", "theme", "principles", "personas", "votes", "effort",
+    "quick win", "action", "owner", "timeframe", "status",
+]  # fmt: skip
+
+
+class Report:
+    """The ranked issues and what to keep for one session, with names looked up once."""
+
+    def __init__(self, content: SessionContent) -> None:
+        self.content = content
+        notes = {n.key: n for n in content.issues}
+        self.issues: list[Issue] = rank_issues(content.pathway, content.tags, notes)
+        self.keep: list[KeepItem] = what_to_keep(content.pathway, content.tags)
+        self.tags = {t.id: t for t in content.tags}
+        self.names = {p.id: p.name for p in content.personas}
+
+    def stage(self, stage_id: str) -> str:
+        found = self.content.pathway.stages_by_id.get(stage_id)
+        return found.label if found else stage_id
+
+    def people(self, ids: list[str], general: bool = False) -> list[str]:
+        return [self.names.get(p, p) for p in ids] + (["general"] if general else [])
+
+    def tag_objects(self, ids: list[str]) -> list[dict[str, Any]]:
+        out = []
+        for tag_id in ids:
+            tag = self.tags[tag_id]
+            out.append(
+                {
+                    "id": tag.id,
+                    "persona": tag.persona,
+                    "persona_name": self.names.get(tag.persona or "", None),
+                    "note": tag.note,
+                    "severity": tag.severity,
+                    "principles": list(tag.principles),
+                    "theme": tag.theme,
+                    "raised_by": tag.raised_by,
+                }
+            )
+        return out
+
+
+def issues_json(report: Report) -> str:
+    items = []
+    for issue in report.issues:
+        items.append(
+            {
+                "rank": issue.rank,
+                "stage": issue.stage,
+                "stage_label": report.stage(issue.stage),
+                "kind": issue.kind,
+                "title": issue.title,
+                "score": issue.score,
+                "votes": issue.votes,
+                "reach": issue.reach,
+                "severity": issue.severity,
+                "weight": issue.weight,
+                "quick_win": issue.quick_win,
+                "personas": issue.personas,
+                "general": issue.general,
+                "lived_experience": issue.lived_experience,
+                "effort": issue.effort,
+                "owner": issue.owner,
+                "timeframe": issue.timeframe,
+                "themes": issue.themes,
+                "principles": issue.principles,
+                "reasons": issue.reasons(),
+                "tags": report.tag_objects(issue.tags),
+            }
+        )
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def keep_json(report: Report) -> str:
+    items = [
+        {
+            "stage": item.stage,
+            "stage_label": report.stage(item.stage),
+            "personas": item.personas,
+            "lived_experience": item.lived_experience,
+            "tags": report.tag_objects(item.tags),
+        }
+        for item in report.keep
+    ]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv(rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def issues_csv(report: Report) -> str:
+    rows: list[list[object]] = [
+        [
+            "rank", "kind", "stage", "title", "votes", "score", "weight", "severity", "reach",
+            "quick win", "personas", "raised by lived experience", "effort", "owner",
+            "timeframe", "notes",
+        ]
+    ]  # fmt: skip
+    for i in report.issues:
+        notes = " | ".join(t["note"] for t in report.tag_objects(i.tags) if t["note"])
+        rows.append(
+            [
+                i.rank, KIND_WORD[i.kind], report.stage(i.stage), i.title, i.votes, i.score,
+                i.weight, i.severity, i.reach, "yes" if i.quick_win else "no",
+                "; ".join(report.people(i.personas, i.general)),
+                "yes" if i.lived_experience else "no", i.effort, i.owner, i.timeframe, notes,
+            ]
+        )  # fmt: skip
+    return _csv(rows)
+
+
+def keep_csv(report: Report) -> str:
+    rows: list[list[object]] = [["stage", "personas", "raised by lived experience", "notes"]]
+    for item in report.keep:
+        notes = " | ".join(t["note"] for t in report.tag_objects(item.tags) if t["note"])
+        rows.append(
+            [
+                report.stage(item.stage),
+                "; ".join(report.people(item.personas)),
+                "yes" if item.lived_experience else "no",
+                notes,
+            ]
+        )
+    return _csv(rows)
+
+
+def plan_csv(report: Report) -> str:
+    """One row per issue, in rank order, for the implementation group to fill in."""
+    rows: list[list[object]] = [list(PLAN_COLUMNS)]
+    for i in report.issues:
+        rows.append(
+            [
+                i.rank, i.title, report.stage(i.stage), KIND_WORD[i.kind],
+                "; ".join(THEME_WORD[t] for t in i.themes), "; ".join(i.principles),
+                "; ".join(report.people(i.personas, i.general)), i.votes, i.effort or "",
+                "yes" if i.quick_win else "no", "", i.owner or "", i.timeframe or "",
+                "not started",
+            ]
+        )  # fmt: skip
+    return _csv(rows)
+
+
+def issues_markdown(report: Report) -> str:
+    event = report.content.event
+    md = markdown_text
+    lines = [f"# Prioritised issues: {md(event.title or report.content.pathway.title)}", ""]
+    details = [md(x) for x in (event.date, event.place) if x]
+    if details:
+        lines += [" · ".join(details), ""]
+    lines += [
+        "Ranked by votes, then score (weight x severity x reach: a re-traumatisation risk "
+        "weighs 3, a barrier 2; reach counts distinct personas, general tags as one more), "
+        "then the stage's place in the pathway, then risk before barrier.",
+        "",
+    ]
+    if not report.issues:
+        lines += ["No barriers or re-traumatisation risks were tagged.", ""]
+    for i in report.issues:
+        win = " · quick win" if i.quick_win else ""
+        lines += [
+            f"## {i.rank}. {KIND_SYMBOL[i.kind]} {md(i.title)}",
+            "",
+            f"- {KIND_WORD[i.kind]} at **{md(report.stage(i.stage))}**{win}",
+            f"- {md(i.reasons())}",
+            f"- personas: {md(', '.join(report.people(i.personas, i.general)))}",
+        ]
+        plan = [f"effort {i.effort}" if i.effort else "", i.owner or "", i.timeframe or ""]
+        if any(plan):
+            lines.append(f"- plan: {md(' · '.join(p for p in plan if p))}")
+        if i.lived_experience:
+            lines.append(f"- raised by {RAISED_BY_WORD['lived-experience']}")
+        for tag in report.tag_objects(i.tags):
+            if tag["note"]:
+                who = tag["persona_name"] or "general"
+                lines.append(f"  - “{md(tag['note'])}” ({md(who)}, severity {tag['severity']})")
+        lines.append("")
+    lines += [f"# What to keep: {KIND_SYMBOL['positive']} positive practice", ""]
+    if not report.keep:
+        lines += ["No positive practice was tagged.", ""]
+    for item in report.keep:
+        people = ", ".join(report.people(item.personas)) or "general"
+        lines.append(f"- **{md(report.stage(item.stage))}** ({md(people)})")
+        for tag in report.tag_objects(item.tags):
+            if tag["note"]:
+                lines.append(f"  - “{md(tag['note'])}”")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,133 @@
+"""The prioritised issues list and plan exports: parsed back, in rank order, hostile text tamed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from lensmap.cli import main
+from lensmap.export.escaping import csv_cell, markdown_text
+from lensmap.export.writer import export_session
+from lensmap.model import IssueNotes, Tag
+from lensmap.session.actions import IssueEdited, TagAdded
+from lensmap.session.interchange import write_json
+
+HOSTILE = '=HYPERLINK("http://x","click") <script>alert(1)</script> **bold** [a](b) | "q" \\ {x}'
+
+
+@pytest.fixture
+def worked(store):
+    tags = [
+        Tag(id="t1", stage="comprehensive_assessment", persona="ollie", kind="risk",
+            severity=3, note="Asked to retell her story", raised_by="lived-experience",
+            principles=["safety"], theme="service-design"),
+        Tag(id="t2", stage="comprehensive_assessment", persona="stuart", kind="risk", note=HOSTILE),
+        Tag(id="t3", stage="triage", kind="barrier", note="+44 phone line only", severity=2),
+        Tag(id="t4", stage="waiting_list", kind="positive", note="@leaflet explained the wait"),
+    ]  # fmt: skip
+    for tag in tags:
+        store.record(TagAdded(tag=tag))
+    store.record(
+        IssueEdited(
+            issue=IssueNotes(stage="triage", kind="barrier", title="-Triage by phone only",
+                             votes=5, effort="S", owner="@Service lead", timeframe="3 months")
+        )
+    )  # fmt: skip
+    return store
+
+
+def read_csv(path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_every_file_parses_back_in_rank_order(worked, tmp_path):
+    folder = tmp_path / "out"
+    written = export_session(worked.state.content(), folder)
+    assert {p.name for p in written} == {
+        "session.json", "issues.json", "issues.md", "issues.csv", "keep.json", "keep.csv",
+        "plan.csv",
+    }  # fmt: skip
+    issues = json.loads((folder / "issues.json").read_text())
+    assert [(i["rank"], i["stage"], i["kind"]) for i in issues] == [
+        (1, "triage", "barrier"),  # 5 votes come first
+        (2, "comprehensive_assessment", "risk"),
+    ]
+    first, second = issues
+    assert first["title"] == "-Triage by phone only" and first["quick_win"] is True
+    assert (second["score"], second["reach"], second["severity"]) == (18, 2, 3)
+    assert second["lived_experience"] is True and second["personas"] == ["ollie", "stuart"]
+    assert {"rank", "stage", "kind", "title", "score", "votes", "reach", "severity",
+            "quick_win", "personas", "lived_experience", "tags"} <= set(first)  # fmt: skip
+    assert [t["note"] for t in second["tags"]] == ["Asked to retell her story", HOSTILE]
+    keep = json.loads((folder / "keep.json").read_text())
+    assert keep[0]["stage"] == "waiting_list"
+
+
+def test_no_cell_can_become_a_formula(worked, tmp_path):
+    folder = tmp_path / "out"
+    export_session(worked.state.content(), folder)
+    for name in ("issues.csv", "keep.csv", "plan.csv"):
+        rows = read_csv(folder / name)
+        for row in rows[1:]:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@")), (name, cell)
+    plan = read_csv(folder / "plan.csv")
+    assert plan[0] == [
+        "rank", "issue", "stage", "kind", "theme", "principles", "personas", "votes", "effort",
+        "quick win", "action", "owner", "timeframe", "status",
+    ]  # fmt: skip
+    assert plan[1][:4] == ["1", "'-Triage by phone only", "Triage", "barrier"]
+    assert plan[1][11] == "'@Service lead" and plan[1][-1] == "not started"
+    assert plan[2][4] == "Service design and delivery" and plan[2][6] == "Ollie; Stuart"
+    notes = read_csv(folder / "issues.csv")[2][-1]
+    assert notes.startswith("Asked to retell") and "'=" not in notes  # only a leading = matters
+    assert read_csv(folder / "keep.csv")[1][-1] == "'@leaflet explained the wait"
+
+
+def test_markdown_shows_notes_as_text_only(worked, tmp_path):
+    folder = tmp_path / "out"
+    export_session(worked.state.content(), folder)
+    md = (folder / "issues.md").read_text()
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "**bold**" not in md and "\\*\\*bold\\*\\*" in md
+    assert "## 1. ✗ \\-Triage by phone only" in md
+    assert "# What to keep: ✓ positive practice" in md
+    assert "score 18 = re\\-traumatisation risk 3 x severity 3 x reach 2" in md
+
+
+def test_a_filled_in_plan_is_never_replaced(worked, tmp_path):
+    folder = tmp_path / "out"
+    export_session(worked.state.content(), folder)
+    plan = folder / "plan.csv"
+    plan.write_text(plan.read_text(encoding="utf-8-sig") + "our own notes\n", encoding="utf-8-sig")
+    kept = plan.read_bytes()
+    written = export_session(worked.state.content(), folder)
+    assert plan.read_bytes() == kept
+    assert folder / "plan-2.csv" in written
+    again = export_session(worked.state.content(), folder)  # unchanged plan: nothing new
+    assert folder / "plan-3.csv" not in again
+
+
+def test_escaping_helpers():
+    assert csv_cell("=1+1") == "'=1+1" and csv_cell("\t=x") == "'\t=x"
+    assert csv_cell("plain") == "plain" and csv_cell(None) == ""
+    assert markdown_text("# heading\nnext") == "\\# heading next"
+    assert markdown_text("<b>") == "&lt;b&gt;"
+
+
+def test_export_command_from_lens_and_json(worked, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LENSMAP_EXPORTS_DIR", str(tmp_path / "exports"))
+    assert main(["export", str(worked.path)]) == 0
+    folder = tmp_path / "exports" / "event"
+    assert (folder / "issues.md").exists()
+    assert "Wrote 7 files to" in capsys.readouterr().out
+    doc = tmp_path / "event.json"
+    write_json(worked.state.content(), doc)
+    assert main(["export", str(doc), "--out", str(tmp_path / "from-json")]) == 0
+    assert (tmp_path / "from-json" / "plan.csv").read_bytes() == (folder / "plan.csv").read_bytes()
+    assert main(["export", str(tmp_path / "missing.lens")]) == 2
