@@ -35,6 +35,9 @@ def _free_name(folder: Path, name: str) -> Path:
     return folder / f"{stem}-{n}.{suffix}"
 
 
+MAP_FORMATS = ("svg", "png")
+
+
 def export_session(
     content: SessionContent, folder: Path, progress: Progress | None = None
 ) -> list[Path]:
@@ -42,18 +45,29 @@ def export_session(
 
     Generated files are replaced on each export, except plan.csv: the implementation group
     fills it in, so a changed one is kept and the new template goes beside it (plan-2.csv)."""
+    from .maps import combined_dot, render
+
     folder.mkdir(parents=True, exist_ok=True)
-    files = _files(content)
+    dot = combined_dot(content)
+    files = [*_files(content), ("maps/combined.dot", dot.encode("utf-8"))]
+    steps = len(files) + len(MAP_FORMATS)
     written = []
     for n, (name, data) in enumerate(files):
         if progress:
-            progress(n, len(files), name)
+            progress(n, steps, name)
         target = folder / name
         if name == "plan.csv" and target.exists() and target.read_bytes() != data:
             same = [p for p in sorted(folder.glob("plan-*.csv")) if p.read_bytes() == data]
             target = same[0] if same else _free_name(folder, name)
+        target.parent.mkdir(exist_ok=True)
         write_atomic(target, data, replace=True)
         written.append(target)
+    for n, fmt in enumerate(MAP_FORMATS, start=len(files)):
+        if progress:
+            progress(n, steps, f"maps/combined.{fmt}")
+        target = folder / "maps" / f"combined.{fmt}"
+        render(dot, fmt, target)
+        written.append(target)
     if progress:
-        progress(len(files), len(files), "")
+        progress(steps, steps, "")
     return written

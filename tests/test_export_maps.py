@@ -1,0 +1,96 @@
+"""The combined map: DOT that any engine draws, SVG that parses, hostile text shown as text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from lensmap.export import maps
+from lensmap.export.maps import combined_dot, dot_string, render
+from lensmap.model import Pathway, Tag
+from lensmap.session.content import SessionContent
+
+NASTY = 'Tri"age {x} \\N \\G <b>&amp; ]; digraph evil { a -> b }\n\x07'
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def hostile_content() -> SessionContent:
+    pathway = Pathway.model_validate(
+        {
+            "id": "p",
+            "title": 'Pathway <with> "quotes" & more',
+            "stages": [
+                {"id": "a", "label": NASTY, "kind": "entry", "description": "<script>x</script>"},
+                {"id": "b", "label": "Assessment", "kind": "decision"},
+                {"id": "c", "label": "Exit", "kind": "exit"},
+            ],
+            "transitions": [
+                {"from": "a", "to": "b", "label": 'say "hi" \\l'},
+                {"from": "b", "to": "c"},
+            ],
+        }
+    )
+    tags = [
+        Tag(id="t1", stage="a", kind="risk", note="</title><script>alert(1)</script>"),
+        Tag(id="t2", stage="b", kind="barrier", note="=cmd|' /C calc'!A0"),
+        Tag(id="t3", stage="c", kind="positive", note="kind words"),
+    ]
+    return SessionContent(pathway=pathway, tags=tags)
+
+
+def texts(svg_path) -> list[str]:
+    root = ET.parse(svg_path).getroot()
+    return ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
+
+
+def test_dot_strings_cannot_break_out():
+    assert dot_string('a"b') == '"a\\"b"'
+    assert dot_string("\\N") == '"\\\\N"'  # shown as \N, not the node's name
+    assert dot_string("line\nnext") == '"line\\nnext"'
+    assert dot_string("bell\x07") == '"bell "'
+
+
+def test_hostile_map_renders_and_shows_text_as_text(tmp_path):
+    dot = combined_dot(hostile_content())
+    assert "evil" in dot and "digraph evil" not in dot.split("\n", 1)[0]
+    svg = tmp_path / "map.svg"
+    render(dot, "svg", svg)
+    shown = " ".join(texts(svg))
+    assert 'Tri"age {x} \\N \\G <b>&amp; ]; digraph evil { a -> b }' in shown
+    assert "worst: ▲ re-traumatisation risk" in shown
+    assert "worst: ✗ barrier" in shown and "✓ positive practice only" in shown
+    assert "Key" in shown  # the legend
+    raw = svg.read_text()
+    assert "<script>" not in raw  # tooltips and labels are XML-escaped by the engine
+
+
+def test_the_dot_file_draws_again(tmp_path):
+    dot = combined_dot(hostile_content())
+    engine = maps.engine()
+    done = subprocess.run([*engine, "-Tsvg"], input=dot.encode(), capture_output=True)
+    assert done.returncode == 0 and done.stdout.startswith(b"<?xml")
+
+
+@pytest.mark.skipif(shutil.which("graphviz-pure") is None, reason="graphviz-pure not installed")
+def test_graphviz_pure_is_used_without_a_system_dot(tmp_path, monkeypatch):
+    real = shutil.which
+    monkeypatch.setattr(maps.shutil, "which", lambda n: None if n == "dot" else real(n))
+    assert maps.engine()[0].endswith("graphviz-pure")
+    target = tmp_path / "map.png"
+    render(combined_dot(hostile_content()), "png", target)
+    assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_no_engine_is_a_clear_message(monkeypatch):
+    from lensmap.problems import LoadError
+
+    monkeypatch.setattr(maps.shutil, "which", lambda n: None)
+    with pytest.raises(LoadError, match="no Graphviz engine found"):
+        maps.engine()
+
+
+def test_entities_are_shown_as_typed():
+    assert dot_string("A &amp; B") == '"A &amp;amp; B"'
