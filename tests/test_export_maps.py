@@ -74,10 +74,13 @@ def test_the_dot_file_draws_again(tmp_path):
     assert done.returncode == 0 and done.stdout.startswith(b"<?xml")
 
 
-@pytest.mark.skipif(shutil.which("graphviz-pure") is None, reason="graphviz-pure not installed")
 def test_graphviz_pure_is_used_without_a_system_dot(tmp_path, monkeypatch):
+    """As on a laptop with only pip: no dot, and lensmap's own scripts folder not on PATH."""
     real = shutil.which
-    monkeypatch.setattr(maps.shutil, "which", lambda n: None if n == "dot" else real(n))
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr(
+        maps.shutil, "which", lambda n, path=None: None if n == "dot" else real(n, path=path)
+    )
     assert maps.engine()[0].endswith("graphviz-pure")
     target = tmp_path / "map.png"
     render(combined_dot(hostile_content()), "png", target)
@@ -87,7 +90,7 @@ def test_graphviz_pure_is_used_without_a_system_dot(tmp_path, monkeypatch):
 def test_no_engine_is_a_clear_message(monkeypatch):
     from lensmap.problems import LoadError
 
-    monkeypatch.setattr(maps.shutil, "which", lambda n: None)
+    monkeypatch.setattr(maps.shutil, "which", lambda n, path=None: None)
     with pytest.raises(LoadError, match="no Graphviz engine found"):
         maps.engine()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+import sysconfig
 from collections import Counter
 from pathlib import Path
 
@@ -100,10 +102,13 @@ def _legend() -> list[str]:
 
 def engine() -> list[str]:
     """The Graphviz engine to run: the system's dot, else the pip-installed graphviz-pure."""
-    for name in ("dot", "graphviz-pure"):
-        found = shutil.which(name)
-        if found:
-            return [found]
+    found = shutil.which("dot") or shutil.which("graphviz-pure")
+    if not found:
+        # Installed beside lensmap (pipx and plain venvs do not put it on PATH).
+        scripts = {sysconfig.get_path("scripts"), str(Path(sys.executable).parent)}
+        found = next((f for s in scripts if (f := shutil.which("graphviz-pure", path=s))), None)
+    if found:
+        return [found]
     raise LoadError.single(
         "maps",
         "no Graphviz engine found: install Graphviz (graphviz.org) or "
