@@ -97,3 +97,26 @@ def test_no_engine_is_a_clear_message(monkeypatch):
 
 def test_entities_are_shown_as_typed():
     assert dot_string("A &amp; B") == '"A &amp;amp; B"'
+
+
+def test_journey_maps_number_steps_mark_jumps_and_footnote_notes(store, tmp_path):
+    from lensmap.export.writer import export_session
+    from lensmap.session.actions import OutcomeSet, StepTaken, TagAdded, WindowSet
+
+    for stage in ("criminal_justice_order", "custody", "prison_release", "housing_support"):
+        store.record(StepTaken(persona="stuart", stage=stage))
+    store.record(WindowSet(persona="stuart", step=4, window="hyper"))
+    store.record(OutcomeSet(persona="stuart", outcome="Fatal overdose after release"))
+    store.record(
+        TagAdded(tag=Tag(id="t1", stage="housing_support", persona="stuart", kind="risk",
+                         note="Housed near old <associates>"))
+    )  # fmt: skip
+    written = export_session(store.state.content(), tmp_path / "out")
+    names = {p.name for p in written}
+    assert {"persona-stuart.svg", "persona-stuart.png", "team-team-3.svg"} <= names
+    assert "persona-ollie.svg" not in names  # no journey, no map
+    shown = " ".join(texts(tmp_path / "out" / "maps" / "persona-stuart.svg"))
+    assert "Stuart 1→2" in shown and "Stuart 2→3 (jump)" in shown  # custody -> release
+    assert "Stuart 4 ↑ hyper" in shown
+    assert "Stuart: Fatal overdose after release" in shown
+    assert "[1] ▲ Housed near old <associates>" in shown and "notes [1]" in shown

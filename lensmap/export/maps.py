@@ -126,3 +126,100 @@ def render(dot: str, fmt: str, target: Path) -> None:
     from ..safe_write import write_atomic
 
     write_atomic(target, done.stdout, replace=True)
+
+
+JOURNEY_STYLES = [  # colour, line style: each persona on a team map differs in both
+    ("#0072B2", "solid"),
+    ("#D55E00", "dashed"),
+    ("#009E73", "dotted"),
+]
+
+
+def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> str:
+    """Personas' journeys drawn over the pathway: numbered steps along the transitions used
+    (jumps dashed and marked), the window of tolerance at each step, their tags on the stages,
+    the outcome, and the notes as numbered footnotes (and tooltips)."""
+    from ..vocabulary import WINDOW_SHORT, WINDOW_SYMBOL
+
+    names = {p.id: p.name for p in content.personas}
+    journeys = {j.persona: j for j in content.journeys}
+    visited: dict[str, list[str]] = {}
+    footnotes: list[str] = []
+    stage_notes: dict[str, list[str]] = {}
+    for tag in content.tags:
+        if tag.persona in persona_ids and tag.note:
+            footnotes.append(f"[{len(footnotes) + 1}] {KIND_SYMBOL[tag.kind]} {tag.note}")
+            stage_notes.setdefault(tag.stage, []).append(f"[{len(footnotes)}]")
+    for pid in persona_ids:
+        journey = journeys.get(pid)
+        for n, step in enumerate(journey.steps if journey else [], start=1):
+            window = (
+                f" {WINDOW_SYMBOL[step.window]} {WINDOW_SHORT[step.window]}" if step.window else ""
+            )
+            visited.setdefault(step.stage, []).append(f"{names.get(pid, pid)} {n}{window}")
+    lines = [
+        "digraph journey {",
+        f"  graph [{_attrs(label=title, labelloc='t', fontsize=18, rankdir='TB')}];",
+        '  node [fontname="DejaVu Sans", fontsize=10, color="#AAAAAA", fontcolor="#666666"];',
+        '  edge [color="#CCCCCC", arrowsize=0.6];',
+    ]
+    for stage in content.pathway.stages:
+        counts = Counter(
+            t.kind for t in content.tags if t.stage == stage.id and t.persona in persona_ids
+        )
+        if stage.id in visited:
+            label = "\n".join([stage.label, *visited[stage.id], tag_counts(dict(counts))])
+            if stage.id in stage_notes:
+                label += "\nnotes " + " ".join(stage_notes[stage.id])
+            attrs = _attrs(
+                label=label,
+                shape=SHAPES[stage.kind],
+                color="#000000",
+                fontcolor="#000000",
+                penwidth=2,
+                style="filled",
+                fillcolor="#FFF7D6",
+            )
+        else:
+            attrs = _attrs(label=stage.label, shape=SHAPES[stage.kind])
+        lines.append(f"  {dot_string(stage.id)} [{attrs}];")
+    drawn = set()
+    for t in content.pathway.transitions:
+        if (t.from_, t.to) not in drawn:
+            drawn.add((t.from_, t.to))
+            lines.append(f"  {dot_string(t.from_)} -> {dot_string(t.to)};")
+    edges = set(drawn)
+    for index, pid in enumerate(persona_ids):
+        colour, style = JOURNEY_STYLES[index % len(JOURNEY_STYLES)]
+        journey = journeys.get(pid)
+        steps = journey.steps if journey else []
+        name = names.get(pid, pid)
+        for n in range(1, len(steps)):
+            a, b = steps[n - 1].stage, steps[n].stage
+            jump = (a, b) not in edges
+            label = f"{name} {n}→{n + 1}" + (" (jump)" if jump else "")
+            attrs = _attrs(
+                label=label,
+                color=colour,
+                fontcolor=colour,
+                penwidth=3,
+                style="dashed" if jump else style,
+                constraint="false",
+            )
+            lines.append(f"  {dot_string(a)} -> {dot_string(b)} [{attrs}];")
+        if journey and journey.outcome and steps:
+            end = f"outcome_{pid}"
+            attrs = _attrs(
+                label=f"{name}: {journey.outcome}", shape="note", color=colour,
+                fontcolor="#000000",
+            )  # fmt: skip
+            lines.append(f"  {dot_string(end)} [{attrs}];")
+            lines.append(
+                f"  {dot_string(steps[-1].stage)} -> {dot_string(end)} "
+                f"[{_attrs(color=colour, style=style)}];"
+            )
+    if footnotes:
+        text = "\n".join(footnotes)
+        lines.append(f"  footnotes [{_attrs(label=text, shape='plaintext', fontcolor='#000000')}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -45,12 +45,26 @@ def export_session(
 
     Generated files are replaced on each export, except plan.csv: the implementation group
     fills it in, so a changed one is kept and the new template goes beside it (plan-2.csv)."""
-    from .maps import combined_dot, render
+    from ..locations import safe_name
+    from .maps import combined_dot, journey_dot, render
 
     folder.mkdir(parents=True, exist_ok=True)
-    dot = combined_dot(content)
-    files = [*_files(content), ("maps/combined.dot", dot.encode("utf-8"))]
-    steps = len(files) + len(MAP_FORMATS)
+    maps = {"combined": combined_dot(content)}
+    walked = {j.persona for j in content.journeys if j.steps}
+    for team in content.teams:
+        members = [p.id for p in content.personas if p.team == team.id and p.id in walked]
+        if members:
+            maps[f"team-{safe_name(team.id)}"] = journey_dot(content, members, team.name)
+    for persona in content.personas:
+        if persona.id in walked:
+            maps[f"persona-{safe_name(persona.id)}"] = journey_dot(
+                content, [persona.id], persona.name
+            )
+    files = [
+        *_files(content),
+        *((f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()),
+    ]
+    steps = len(files) + len(MAP_FORMATS) * len(maps)
     written = []
     for n, (name, data) in enumerate(files):
         if progress:
@@ -62,12 +76,15 @@ def export_session(
         target.parent.mkdir(exist_ok=True)
         write_atomic(target, data, replace=True)
         written.append(target)
-    for n, fmt in enumerate(MAP_FORMATS, start=len(files)):
-        if progress:
-            progress(n, steps, f"maps/combined.{fmt}")
-        target = folder / "maps" / f"combined.{fmt}"
-        render(dot, fmt, target)
-        written.append(target)
+    done = len(files)
+    for name, dot in maps.items():
+        for fmt in MAP_FORMATS:
+            if progress:
+                progress(done, steps, f"maps/{name}.{fmt}")
+            target = folder / "maps" / f"{name}.{fmt}"
+            render(dot, fmt, target)
+            written.append(target)
+            done += 1
     if progress:
         progress(steps, steps, "")
     return written
