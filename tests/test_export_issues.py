@@ -50,7 +50,7 @@ def test_every_file_parses_back_in_rank_order(worked, tmp_path):
     written = export_session(worked.state.content(), folder)
     assert {p.relative_to(folder).as_posix() for p in written} == {
         "session.json", "issues.json", "issues.md", "issues.csv", "keep.json", "keep.csv",
-        "plan.csv", "maps/combined.dot", "maps/combined.svg", "maps/combined.png",
+        "plan.csv", "maps/combined.dot", "maps/combined.svg", "maps/combined.png", "index.html",
     }  # fmt: skip
     issues = json.loads((folder / "issues.json").read_text())
     assert [(i["rank"], i["stage"], i["kind"]) for i in issues] == [
@@ -125,7 +125,7 @@ def test_export_command_from_lens_and_json(worked, tmp_path, capsys, monkeypatch
     assert main(["export", str(worked.path)]) == 0
     folder = tmp_path / "exports" / "event"
     assert (folder / "issues.md").exists()
-    assert "Wrote 10 files to" in capsys.readouterr().out
+    assert "Wrote 11 files to" in capsys.readouterr().out
     doc = tmp_path / "event.json"
     write_json(worked.state.content(), doc)
     assert main(["export", str(doc), "--out", str(tmp_path / "from-json")]) == 0

@@ -120,3 +120,36 @@ def test_journey_maps_number_steps_mark_jumps_and_footnote_notes(store, tmp_path
     assert "Stuart 4 ↑ hyper" in shown
     assert "Stuart: Fatal overdose after release" in shown
     assert "[1] ▲ Housed near old <associates>" in shown and "notes [1]" in shown
+
+
+def test_the_offline_report_is_self_contained_and_inert(store, tmp_path):
+    from html.parser import HTMLParser
+
+    from lensmap.export.writer import export_session
+    from lensmap.session.actions import StepTaken, TagAdded
+
+    store.record(StepTaken(persona="ollie", stage="gp_referral"))
+    store.record(
+        TagAdded(tag=Tag(id="t1", stage="gp_referral", persona="ollie", kind="barrier",
+                         note='<script>alert("x")</script><img src=x onerror=alert(1)>'))
+    )  # fmt: skip
+    export_session(store.state.content(), tmp_path / "out")
+    page = (tmp_path / "out" / "index.html").read_text()
+
+    class Collect(HTMLParser):
+        tags: list[tuple[str, dict]] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+
+    parser = Collect()
+    parser.feed(page)
+    names = [t for t, _ in parser.tags]
+    assert "script" not in names and "img" not in names and "link" not in names
+    assert not any(k.startswith("on") for _, a in parser.tags for k in a)
+    assert "default-src 'none'" in page  # the page may fetch nothing at all
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert names.count("svg") == 3  # combined, Team 1, Ollie
+    assert "Journey: Ollie" in page and "Journey: Team 1" in page
+    hrefs = [a.get("href", "") for _, a in parser.tags]
+    assert not any(h.startswith(("http", "//")) for h in hrefs)

@@ -50,21 +50,24 @@ def export_session(
 
     folder.mkdir(parents=True, exist_ok=True)
     maps = {"combined": combined_dot(content)}
+    titles = {"combined": "the whole pathway"}
     walked = {j.persona for j in content.journeys if j.steps}
     for team in content.teams:
         members = [p.id for p in content.personas if p.team == team.id and p.id in walked]
         if members:
             maps[f"team-{safe_name(team.id)}"] = journey_dot(content, members, team.name)
+            titles[f"team-{safe_name(team.id)}"] = team.name
     for persona in content.personas:
         if persona.id in walked:
             maps[f"persona-{safe_name(persona.id)}"] = journey_dot(
                 content, [persona.id], persona.name
             )
+            titles[f"persona-{safe_name(persona.id)}"] = persona.name
     files = [
         *_files(content),
         *((f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()),
     ]
-    steps = len(files) + len(MAP_FORMATS) * len(maps)
+    steps = len(files) + len(MAP_FORMATS) * len(maps) + 1
     written = []
     for n, (name, data) in enumerate(files):
         if progress:
@@ -85,6 +88,14 @@ def export_session(
             render(dot, fmt, target)
             written.append(target)
             done += 1
+    from .report import index_html
+
+    if progress:
+        progress(done, steps, "index.html")
+    svgs = {name: (folder / "maps" / f"{name}.svg").read_bytes() for name in maps}
+    target = folder / "index.html"
+    write_atomic(target, index_html(content, svgs, titles).encode("utf-8"), replace=True)
+    written.append(target)
     if progress:
         progress(steps, steps, "")
     return written
