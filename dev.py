@@ -61,8 +61,10 @@ def main(argv: list[str]) -> int:
     if command == "run":
         return _run(PYTHON, "-m", "lensmap", *rest)
     if command == "bench":
-        return _run(PYTHON, "benchmarks/run.py", *rest) or _run(
-            PYTHON, "benchmarks/app_figures.py", *rest
+        return (
+            _run(PYTHON, "benchmarks/run.py", *rest)
+            or _run(PYTHON, "benchmarks/app_figures.py", *rest)
+            or _run(PYTHON, "benchmarks/export_figures.py")
         )
     status = _run(PYTHON, "-m", "pytest", *rest)
     status = status or _run(PYTHON, "-m", "ruff", "check", ".")

@@ -170,7 +170,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export.writer import export_session
+    from .export.writer import FORMATS, export_session
     from .locations import exports_dir, safe_name
     from .session.interchange import read_session
 
@@ -181,10 +181,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         if name and sys.stderr.isatty():
             print(f"  [{done + 1}/{total}] {name}", file=sys.stderr)
 
-    written = export_session(content, folder, progress)
+    formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise LoadError.single(
+            "--formats", f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}"
+        )
+    notes: list[str] = []
+    written = export_session(content, folder, progress, formats=formats, notes=notes)
     print(f"Wrote {len(written)} files to {folder}:")
-    for path in written:
-        print(f"  {path.name}")
+    for path in sorted(written):
+        print(f"  {path.relative_to(folder).as_posix()}")
+    for note in notes:
+        print(f"note: {note}")
     if any(p.name.startswith("plan-") for p in written):
         print("plan.csv had been changed, so it was kept; the new template is beside it.")
     return EXIT_OK
@@ -259,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the prioritised issues list and plan template")
     p.add_argument("session", metavar="SESSION", help="a .lens file or lensmap-session JSON")
     p.add_argument("--out", metavar="DIR", help="default: exports/<session name>/")
+    p.add_argument(
+        "--formats", default="svg,png,pdf,dot", metavar="LIST", help="map formats (svg always)"
+    )
     p.set_defaults(run=cmd_export)
 
     pathway = sub.add_parser("pathway", help="make a pathway file from a spreadsheet or GraphML")

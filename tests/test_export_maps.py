@@ -153,3 +153,29 @@ def test_the_offline_report_is_self_contained_and_inert(store, tmp_path):
     assert "Journey: Ollie" in page and "Journey: Team 1" in page
     hrefs = [a.get("href", "") for _, a in parser.tags]
     assert not any(h.startswith(("http", "//")) for h in hrefs)
+
+
+def test_pdf_without_a_pdf_engine_is_said_not_skipped(store, tmp_path, monkeypatch):
+    from lensmap.export.writer import export_session
+
+    drawn = []
+
+    def fake_render(dot, fmt, target):  # graphviz-pure can draw SVG and PNG, not PDF
+        drawn.append(fmt)
+        target.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+
+    monkeypatch.setattr(maps, "engine", lambda: ["/somewhere/graphviz-pure"])
+    monkeypatch.setattr(maps, "render", fake_render)
+    notes: list[str] = []
+    written = export_session(store.state.content(), tmp_path / "out", notes=notes)
+    assert "pdf" not in drawn and set(drawn) == {"svg", "png"}
+    assert not any(p.suffix == ".pdf" for p in written)
+    assert any("PDF maps need Graphviz itself" in n for n in notes)
+
+
+def test_unknown_format_is_a_clear_error(store, capsys):
+    from lensmap.cli import main
+
+    store.close()
+    assert main(["export", str(store.path), "--formats", "svg,jpeg"]) == 2
+    assert "unknown format 'jpeg'" in capsys.readouterr().err

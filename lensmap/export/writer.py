@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ..safe_write import write_atomic
@@ -35,20 +37,14 @@ def _free_name(folder: Path, name: str) -> Path:
     return folder / f"{stem}-{n}.{suffix}"
 
 
-MAP_FORMATS = ("svg", "png")
+FORMATS = ("svg", "png", "pdf", "dot")
 
 
-def export_session(
-    content: SessionContent, folder: Path, progress: Progress | None = None
-) -> list[Path]:
-    """Write the issues lists, the plan template and the session JSON into `folder`.
-
-    Generated files are replaced on each export, except plan.csv: the implementation group
-    fills it in, so a changed one is kept and the new template goes beside it (plan-2.csv)."""
+def _maps(content: SessionContent) -> tuple[dict[str, str], dict[str, str]]:
+    """Every map's DOT and its title: the whole pathway, each team's and persona's journey."""
     from ..locations import safe_name
-    from .maps import combined_dot, journey_dot, render
+    from .maps import combined_dot, journey_dot
 
-    folder.mkdir(parents=True, exist_ok=True)
     maps = {"combined": combined_dot(content)}
     titles = {"combined": "the whole pathway"}
     walked = {j.persona for j in content.journeys if j.steps}
@@ -59,43 +55,79 @@ def export_session(
             titles[f"team-{safe_name(team.id)}"] = team.name
     for persona in content.personas:
         if persona.id in walked:
-            maps[f"persona-{safe_name(persona.id)}"] = journey_dot(
-                content, [persona.id], persona.name
-            )
-            titles[f"persona-{safe_name(persona.id)}"] = persona.name
-    files = [
-        *_files(content),
-        *((f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()),
-    ]
-    steps = len(files) + len(MAP_FORMATS) * len(maps) + 1
+            name = f"persona-{safe_name(persona.id)}"
+            maps[name] = journey_dot(content, [persona.id], persona.name)
+            titles[name] = persona.name
+    return maps, titles
+
+
+def export_session(
+    content: SessionContent,
+    folder: Path,
+    progress: Progress | None = None,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    notes: list[str] | None = None,
+) -> list[Path]:
+    """Write the report, maps, issues lists, plan template and session JSON into `folder`.
+
+    Generated files are replaced on each export, except plan.csv: the implementation group
+    fills it in, so a changed one is kept and the new template goes beside it (plan-2.csv).
+    Maps render in parallel (one Graphviz process per map and format). What could not be made
+    (PDF without a PDF-capable engine) is said in `notes`, not silently skipped."""
+    from .maps import engine, render
+    from .report import index_html
+
+    notes = notes if notes is not None else []
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "maps").mkdir(exist_ok=True)
+    maps, titles = _maps(content)
+    files = _files(content)
+    if "dot" in formats:
+        files += [(f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()]
+    wanted = ["svg"] + [f for f in ("png", "pdf") if f in formats]
+    if "pdf" in wanted and engine()[0].endswith(("graphviz-pure", "graphviz-pure.exe")):
+        wanted.remove("pdf")
+        notes.append(
+            "PDF maps need Graphviz itself (graphviz.org); SVG and PNG maps were written, and "
+            "index.html prints well from a browser"
+        )
+    jobs = [(name, fmt) for name in maps for fmt in wanted]
+    steps = len(files) + len(jobs) + 1
+    done = 0
     written = []
-    for n, (name, data) in enumerate(files):
+
+    def step(name: str) -> None:
         if progress:
-            progress(n, steps, name)
+            progress(done, steps, name)
+
+    for name, data in files:
+        step(name)
         target = folder / name
         if name == "plan.csv" and target.exists() and target.read_bytes() != data:
             same = [p for p in sorted(folder.glob("plan-*.csv")) if p.read_bytes() == data]
             target = same[0] if same else _free_name(folder, name)
-        target.parent.mkdir(exist_ok=True)
         write_atomic(target, data, replace=True)
         written.append(target)
-    done = len(files)
-    for name, dot in maps.items():
-        for fmt in MAP_FORMATS:
-            if progress:
-                progress(done, steps, f"maps/{name}.{fmt}")
-            target = folder / "maps" / f"{name}.{fmt}"
-            render(dot, fmt, target)
-            written.append(target)
+        done += 1
+    workers = max(1, min(len(jobs), os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(render, maps[name], fmt, folder / "maps" / f"{name}.{fmt}"): (name, fmt)
+            for name, fmt in jobs
+        }
+        for future in as_completed(futures):
+            future.result()  # a drawing that failed stops the export with its message
+            name, fmt = futures[future]
+            step(f"maps/{name}.{fmt}")
+            written.append(folder / "maps" / f"{name}.{fmt}")
             done += 1
-    from .report import index_html
-
-    if progress:
-        progress(done, steps, "index.html")
+    step("index.html")
     svgs = {name: (folder / "maps" / f"{name}.svg").read_bytes() for name in maps}
     target = folder / "index.html"
     write_atomic(target, index_html(content, svgs, titles).encode("utf-8"), replace=True)
     written.append(target)
+    done += 1
     if progress:
         progress(steps, steps, "")
     return written
