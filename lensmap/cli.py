@@ -84,18 +84,10 @@ def cmd_session_new(args: argparse.Namespace) -> int:
 
     from .examples import example_vignettes
     from .model import Event
-    from .pathway import load_pathway
-    from .session.content import SessionContent
+    from .opening import load_files, new_content
     from .session.store import SessionStore
-    from .vignettes import entry_warnings, load_vignettes, merge_vignettes
 
-    pathway, warnings = load_pathway(args.pathway)
-    sets = []
-    for file in args.vignettes or [example_vignettes()]:
-        vignettes, more = load_vignettes(file)
-        sets.append(vignettes)
-        warnings += more + entry_warnings(vignettes.personas, [pathway], str(file))
-    vignettes = merge_vignettes(sets)
+    pathway, sets, warnings = load_files(args.pathway, args.vignettes or [example_vignettes()])
     try:
         event = Event(title=args.title or pathway.title, date=args.date, place=args.place or None)
     except ValidationError as exc:
@@ -105,9 +97,7 @@ def cmd_session_new(args: argparse.Namespace) -> int:
                 for e in exc.errors()
             ]
         ) from None
-    content = SessionContent(
-        event=event, pathway=pathway, teams=vignettes.teams, personas=vignettes.personas
-    )
+    content = new_content(pathway, sets, event)
     SessionStore.create(args.output, content).close()
     _print_problems(warnings)
     print(f"Started a session in {args.output} (private to you: only your account can read it)")

@@ -6,12 +6,34 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .locations import default_session_path
-from .model import Event
+from .model import Event, Pathway, Vignettes
 from .pathway import load_pathway
 from .problems import LoadError, Problem
 from .session.content import SessionContent
 from .session.store import SessionStore
 from .vignettes import entry_warnings, load_vignettes, merge_vignettes
+
+
+def load_files(
+    pathway_file: str | Path, vignette_files: Sequence[str | Path]
+) -> tuple[Pathway, list[Vignettes], list[Problem]]:
+    """A pathway and its vignette files, checked, with every warning (including suggested
+    entries the pathway lacks)."""
+    pathway, problems = load_pathway(pathway_file)
+    sets = []
+    for file in vignette_files:
+        vignettes, more = load_vignettes(file)
+        sets.append(vignettes)
+        problems += more + entry_warnings(vignettes.personas, [pathway], str(file))
+    return pathway, sets, problems
+
+
+def new_content(pathway: Pathway, sets: Sequence[Vignettes], event: Event) -> SessionContent:
+    """What a new session starts with: the pathway and the vignettes, copied in."""
+    vignettes = merge_vignettes(sets)
+    return SessionContent(
+        event=event, pathway=pathway, teams=vignettes.teams, personas=vignettes.personas
+    )
 
 
 def open_session(
@@ -23,12 +45,7 @@ def open_session(
 
     The pathway and vignettes are checked first, so bad input is reported before any
     screen opens; an existing session keeps its own copy of the pathway."""
-    pathway, problems = load_pathway(pathway_file)
-    sets = []
-    for file in vignette_files:
-        vignettes, more = load_vignettes(file)
-        sets.append(vignettes)
-        problems += more + entry_warnings(vignettes.personas, [pathway], str(file))
+    pathway, sets, problems = load_files(pathway_file, vignette_files)
     path = Path(session_file) if session_file else default_session_path(pathway.id)
     if path.exists():
         store = SessionStore.open(path, exclusive=True)
@@ -50,13 +67,7 @@ def open_session(
             )
         problems += _vignette_changes(store.state.personas, sets, vignette_files)
         return store, problems
-    vignettes = merge_vignettes(sets)
-    content = SessionContent(
-        event=Event(title=pathway.title),
-        pathway=pathway,
-        teams=vignettes.teams,
-        personas=vignettes.personas,
-    )
+    content = new_content(pathway, sets, Event(title=pathway.title))
     return SessionStore.create(path, content, exclusive=True), problems
 
 

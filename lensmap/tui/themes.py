@@ -10,10 +10,6 @@ TAG_COLOURS_DARK = {"positive": "#56B4E9", "barrier": "#E69F00", "risk": "#CC79A
 TAG_COLOURS_LIGHT = {"positive": "#0072B2", "barrier": "#A85A00", "risk": "#A0356F"}
 
 
-def _variables(colours: dict[str, str]) -> dict[str, str]:
-    return {name: value for name, value in colours.items()}
-
-
 THEMES = [
     Theme(
         name="lensmap-dark",
@@ -28,7 +24,7 @@ THEMES = [
         warning="#E69F00",
         error="#D55E00",
         dark=True,
-        variables=_variables(TAG_COLOURS_DARK),
+        variables=dict(TAG_COLOURS_DARK),
     ),
     Theme(
         name="lensmap-projector",
@@ -45,7 +41,7 @@ THEMES = [
         dark=True,
         luminosity_spread=0.25,
         text_alpha=1.0,
-        variables=_variables(TAG_COLOURS_DARK),
+        variables=dict(TAG_COLOURS_DARK),
     ),
     Theme(
         name="lensmap-light",
@@ -61,7 +57,7 @@ THEMES = [
         error="#B34700",
         dark=False,
         text_alpha=1.0,
-        variables=_variables(TAG_COLOURS_LIGHT),
+        variables=dict(TAG_COLOURS_LIGHT),
     ),
 ]
 THEME_NAMES = [t.name for t in THEMES]

@@ -121,7 +121,7 @@ class MapScreen(Screen):
         """Redraw what changed: cards whose counts or path marks moved, and the side panels."""
         self.query_one(PathwayMap).show(self.card_views(), force=force)
         colours = self.app.theme_variables
-        self.query_one(JourneyPanel).show(journey_text(self.state, self.app.persona, colours))
+        self.query_one(JourneyPanel).show(journey_text(self.state, self.app.persona))
         self.query_one(StageDetail).show(
             self.selected, stage_text(self.state, self.selected, colours)
         )

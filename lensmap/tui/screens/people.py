@@ -21,12 +21,16 @@ TEAM_PREFIX = "team:"
 NO_TEAM = "No team"
 
 
+def steps_counted(journey: Journey) -> str:
+    steps = len(journey.steps)
+    return f"{steps} step" if steps == 1 else f"{steps} steps"
+
+
 def journey_short(journey: Journey | None) -> str:
     """A few words for the list: where this persona's journey stands."""
     if journey is None or not journey.steps:
         return "not started"
-    steps = len(journey.steps)
-    counted = f"{steps} step" if steps == 1 else f"{steps} steps"
+    counted = steps_counted(journey)
     if journey.outcome is not None:
         return f"ended, {counted}"
     return f"under way, {counted}"
@@ -194,8 +198,7 @@ class PeopleScreen(Screen[None]):
         else:
             here = state.pathway.stages_by_id.get(journey.steps[-1].stage)
             where = here.label if here else journey.steps[-1].stage
-            steps = len(journey.steps)
-            counted = f"{steps} step" if steps == 1 else f"{steps} steps"
+            counted = steps_counted(journey)
             if journey.outcome is not None:
                 lines.append(f"Journey: ended at {where} ({counted}): {journey.outcome}")
             else:

@@ -19,7 +19,7 @@ from ...vocabulary import (
 )
 
 
-def journey_text(state: SessionState, persona: str | None, colours: dict[str, str]) -> Text:
+def journey_text(state: SessionState, persona: str | None) -> Text:
     text = Text()
     if persona is None or persona not in state.personas:
         text.append("No persona chosen. Press s to choose one.")
