@@ -162,14 +162,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .export.writer import FORMATS, export_session
     from .locations import exports_dir, safe_name
+    from .progress_bar import ProgressBar
     from .session.interchange import read_session
 
     content, _ = read_session(args.session)
     folder = Path(args.out) if args.out else exports_dir() / safe_name(Path(args.session).stem)
-
-    def progress(done: int, total: int, name: str) -> None:
-        if name and sys.stderr.isatty():
-            print(f"  [{done + 1}/{total}] {name}", file=sys.stderr)
 
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
@@ -178,7 +175,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             "--formats", f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}"
         )
     notes: list[str] = []
-    written = export_session(content, folder, progress, formats=formats, notes=notes)
+    bar = ProgressBar(sys.stderr)
+    try:
+        written = export_session(content, folder, bar, formats=formats, notes=notes)
+    finally:
+        bar.close()
     print(f"Wrote {len(written)} files to {folder}:")
     for path in sorted(written):
         print(f"  {path.relative_to(folder).as_posix()}")

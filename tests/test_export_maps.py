@@ -111,6 +111,10 @@ def test_journey_maps_number_steps_mark_jumps_and_footnote_notes(store, tmp_path
         TagAdded(tag=Tag(id="t1", stage="housing_support", persona="stuart", kind="risk",
                          note="Housed near old <associates>"))
     )  # fmt: skip
+    store.record(
+        TagAdded(tag=Tag(id="t2", stage="custody", persona="stuart", kind="barrier",
+                         note='No "release plan" \\'))
+    )  # fmt: skip
     written = export_session(store.state.content(), tmp_path / "out")
     names = {p.name for p in written}
     assert {"persona-stuart.svg", "persona-stuart.png", "team-team-3.svg"} <= names
@@ -119,7 +123,9 @@ def test_journey_maps_number_steps_mark_jumps_and_footnote_notes(store, tmp_path
     assert "Stuart 1→2" in shown and "Stuart 2→3 (jump)" in shown  # custody -> release
     assert "Stuart 4 ↑ hyper" in shown
     assert "Stuart: Fatal overdose after release" in shown
-    assert "[1] ▲ Housed near old <associates>" in shown and "notes [1]" in shown
+    assert "Notes" in shown and "notes [1]" in shown and "notes [2]" in shown
+    assert '[2] ✗ No "release plan" \\' in shown  # a typed backslash stays a backslash
+    assert "[1] ▲ Housed near old <associates>" in shown
 
 
 def test_the_offline_report_is_self_contained_and_inert(store, tmp_path):
@@ -179,3 +185,52 @@ def test_unknown_format_is_a_clear_error(store, capsys):
     store.close()
     assert main(["export", str(store.path), "--formats", "svg,jpeg"]) == 2
     assert "unknown format 'jpeg'" in capsys.readouterr().err
+
+
+def test_png_from_graphviz_pure_gets_symbols_its_font_has():
+    dot = combined_dot(hostile_content())
+    assert "✓" in dot and "✗" in dot
+    pure = ["/x/graphviz-pure"]
+    png = maps.engine_input(dot, "png", pure)
+    assert (
+        "✓" not in png
+        and "✗" not in png
+        and "√ positive" in png
+        and "\N{MULTIPLICATION SIGN} barrier" in png
+    )
+    assert maps.engine_input(dot, "svg", pure) == dot  # browsers have the real symbols
+    assert maps.engine_input(dot, "png", ["/usr/bin/dot"]) == dot
+    assert maps.is_graphviz_pure(["C:\\Tools\\graphviz-pure.exe"])
+
+
+def test_progress_bar_fits_the_terminal_and_stays_quiet_in_a_pipe():
+    import io
+
+    from lensmap.progress_bar import ProgressBar, bar_line
+
+    line = bar_line(5, 20, "maps/persona-" + "x" * 200 + ".png", 60)
+    assert len(line) < 60 and "5/20" in line and line.endswith(".png")
+    assert bar_line(0, 4, "", 80).count("█") == 0
+    assert bar_line(4, 4, "", 80).count("░") == 0
+    assert bar_line(2, 4, "", 80).count("█") == bar_line(2, 4, "", 80).count("░")
+
+    class Terminal(io.StringIO):
+        encoding = "utf-8"
+
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar(screen)
+    bar(1, 3, "issues.csv")
+    bar(3, 3, "")
+    bar.close()
+    drawn = screen.getvalue()
+    assert "1/3" in drawn and "3/3" in drawn and drawn.endswith("\r")
+    piped = io.StringIO()
+    ProgressBar(piped)(1, 3, "issues.csv")
+    assert piped.getvalue() == ""
+    ascii_terminal = Terminal()
+    ascii_terminal.encoding = "ascii"
+    ProgressBar(ascii_terminal)(1, 2, "")
+    assert "#" in ascii_terminal.getvalue() and "█" not in ascii_terminal.getvalue()

@@ -116,9 +116,28 @@ def engine() -> list[str]:
     )
 
 
+def is_graphviz_pure(command: list[str]) -> bool:
+    name = command[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name.removesuffix(".exe") == "graphviz-pure"
+
+
+# graphviz-pure draws PNG text with a built-in font that has no ✓ or ✗ (they come out as
+# empty boxes); these look alike and it has them. The words beside them carry the meaning.
+PNG_STAND_INS = str.maketrans({"✓": "√", "✗": "\N{MULTIPLICATION SIGN}"})
+
+
+def engine_input(dot: str, fmt: str, command: list[str]) -> str:
+    """The DOT as this engine should get it for this format."""
+    if fmt == "png" and is_graphviz_pure(command):
+        return dot.translate(PNG_STAND_INS)
+    return dot
+
+
 def render(dot: str, fmt: str, target: Path) -> None:
     """Render DOT to a file, quietly: the engine's warnings never reach the room's screen."""
-    command = [*engine(), f"-T{fmt}", "-q"]
+    program = engine()
+    dot = engine_input(dot, fmt, program)
+    command = [*program, f"-T{fmt}", "-q"]
     done = subprocess.run(command, input=dot.encode("utf-8"), capture_output=True, timeout=120)
     if done.returncode != 0 or not done.stdout:
         problem = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
@@ -218,8 +237,10 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
                 f"  {dot_string(steps[-1].stage)} -> {dot_string(end)} "
                 f"[{_attrs(color=colour, style=style)}];"
             )
-    if footnotes:
-        text = "\n".join(footnotes)
-        lines.append(f"  footnotes [{_attrs(label=text, shape='plaintext', fontcolor='#000000')}];")
+    if footnotes:  # at the foot of the map, left-aligned like footnotes on a page
+        text = "".join(dot_string(line)[1:-1] + "\\l" for line in ["Notes", *footnotes])
+        style = _attrs(shape="box", color="#AAAAAA", fontcolor="#000000", fontsize=11)
+        lines.append(f'  footnotes [label="{text}", {style}];')
+        lines.append("  { rank=sink; footnotes; }")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -75,7 +75,7 @@ def export_session(
     fills it in, so a changed one is kept and the new template goes beside it (plan-2.csv).
     Maps render in parallel (one Graphviz process per map and format). What could not be made
     (PDF without a PDF-capable engine) is said in `notes`, not silently skipped."""
-    from .maps import engine, render
+    from .maps import engine, is_graphviz_pure, render
     from .report import index_html
 
     notes = notes if notes is not None else []
@@ -86,7 +86,7 @@ def export_session(
     if "dot" in formats:
         files += [(f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()]
     wanted = ["svg"] + [f for f in ("png", "pdf") if f in formats]
-    if "pdf" in wanted and engine()[0].endswith(("graphviz-pure", "graphviz-pure.exe")):
+    if "pdf" in wanted and is_graphviz_pure(engine()):
         wanted.remove("pdf")
         notes.append(
             "PDF maps need Graphviz itself (graphviz.org); SVG and PNG maps were written, and "
@@ -119,9 +119,9 @@ def export_session(
         for future in as_completed(futures):
             future.result()  # a drawing that failed stops the export with its message
             name, fmt = futures[future]
-            step(f"maps/{name}.{fmt}")
             written.append(folder / "maps" / f"{name}.{fmt}")
             done += 1
+            step(f"maps/{name}.{fmt}")
     step("index.html")
     svgs = {name: (folder / "maps" / f"{name}.svg").read_bytes() for name in maps}
     target = folder / "index.html"
