@@ -60,3 +60,21 @@ def make_file(tmp_path: Path):
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The system's headless Chromium (see tests/browser.py), one per test run."""
+    from tests.browser import FLAGS, find_chromium, no_browser
+
+    executable = find_chromium()
+    if not executable:
+        no_browser("no Chromium found (install Debian's chromium package)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        no_browser("playwright is not installed")
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=executable, headless=True, args=FLAGS)
+        yield browser
+        browser.close()

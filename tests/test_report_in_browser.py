@@ -1,0 +1,72 @@
+"""index.html as a reviewer opens it: in headless Chromium, with no network, nothing typed in
+the room ever running as code, and every map drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from lensmap.export.writer import export_session
+from lensmap.model import Event
+from lensmap.session.actions import EventEdited
+from tests.browser import watch
+from tests.workshop import HOSTILE_NOTE, HOSTILE_TITLE, record_morning
+
+
+@pytest.fixture
+def report(store, tmp_path):
+    store.record(
+        EventEdited(event=Event(title="Lens event <i>&amp;</i>", date="2026-03-14",
+                                place="Hub</p><script>alert('place')</script>"))
+    )  # fmt: skip
+    record_morning(store)
+    folder = tmp_path / "export"
+    export_session(store.state.content(), folder, formats=("svg",))
+    return folder / "index.html"
+
+
+def test_report_opens_offline_with_no_errors_and_runs_nothing_typed(chromium, report, tmp_path):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def refuse(route) -> None:  # the page itself, and nothing else; record anything else
+        if route.request.url == report.as_uri():
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", refuse)
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(report.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)  # let any late request or script show itself
+
+    assert seen.console_errors == [] and seen.page_errors == []
+    assert seen.dialogs == []  # no alert() from a note, a title or the event place
+    assert outside == []
+    assert all(url == report.as_uri() for url in seen.requests), seen.requests
+    assert page.locator("script, iframe, object, embed, img").count() == 0
+    assert page.locator("[onload], [onerror], [onclick]").count() == 0
+
+    text = page.inner_text("body")
+    for typed in (HOSTILE_TITLE, HOSTILE_NOTE, "Lens event <i>&amp;</i>"):
+        assert typed in text  # shown as the words people typed, not as markup
+    assert "Hub</p><script>alert('place')</script>" in text
+
+    maps = page.locator(".map svg")
+    assert maps.count() == 1 + 2 + 2  # the pathway, Ollie's and Stuart's teams, each persona
+    for n in range(maps.count()):
+        box = maps.nth(n).bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 200
+    fitted = maps.first.bounding_box()["width"]
+    page.locator("details.zoom summary").first.click()  # full size, with no script at all
+    assert maps.first.bounding_box()["width"] > fitted * 1.5
+    assert page.locator("#pathway .map").bounding_box()["width"] <= 1280
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+
+    page.emulate_media(media="print")  # paper: no contents list or buttons, maps fit a page
+    assert not page.locator("nav").is_visible()
+    assert not page.locator("details.zoom").first.is_visible()
+    assert page.locator(".map svg").first.bounding_box()["width"] <= 1280
+    assert seen.console_errors == [] and seen.page_errors == [] and outside == []
+    context.close()
