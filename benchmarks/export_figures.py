@@ -46,7 +46,7 @@ def session() -> SessionContent:
 
 def main() -> int:
     content = session()
-    maps, _ = _maps(content)
+    maps = _maps(content)[0]
     formats = [f for f in ("svg", "png", "pdf") if f in FORMATS]
     if engine()[0].endswith("graphviz-pure"):
         formats.remove("pdf")

@@ -234,3 +234,22 @@ def test_progress_bar_fits_the_terminal_and_stays_quiet_in_a_pipe():
     ascii_terminal.encoding = "ascii"
     ProgressBar(ascii_terminal)(1, 2, "")
     assert "#" in ascii_terminal.getvalue() and "█" not in ascii_terminal.getvalue()
+
+
+def test_a_persona_without_a_team_gets_a_map_and_steps_in_words(store, tmp_path):
+    from lensmap.export.writer import export_session
+    from lensmap.session.actions import StepTaken
+
+    for stage in ("gp_referral", "triage"):
+        store.record(StepTaken(persona="ollie", stage=stage, window="hypo"))
+    content = store.state.content()
+    loner = [
+        p.model_copy(update={"team": None}) if p.id == "ollie" else p for p in content.personas
+    ]
+    content = content.model_copy(update={"personas": loner})
+    written = {p.name for p in export_session(content, tmp_path / "out", formats=("svg",))}
+    assert "persona-ollie.svg" in written and not any(n.startswith("team-") for n in written)
+    page = (tmp_path / "out" / "index.html").read_text()
+    journey = page[page.index('id="persona-ollie"') :]
+    assert "<li>GP referral: hypo-aroused (shut down)</li>" in journey
+    assert "<li>Triage: hypo-aroused (shut down)</li>" in journey

@@ -76,7 +76,13 @@ def _map(svg: bytes, label: str) -> list[str]:
     ]
 
 
-def index_html(content: SessionContent, svgs: dict[str, bytes], titles: dict[str, str]) -> str:
+def index_html(
+    content: SessionContent,
+    svgs: dict[str, bytes],
+    titles: dict[str, str],
+    members: dict[str, list[str]],
+) -> str:
+    """The report; `members` says whose journeys each map (by name) shows."""
     report = Report(content)
     title = content.event.title or content.pathway.title
     out = [
@@ -113,7 +119,7 @@ def index_html(content: SessionContent, svgs: dict[str, bytes], titles: dict[str
     ]
     for name, svg in svgs.items():
         if name != "combined":
-            out += _journey(content, name, titles.get(name, name), svg)
+            out += _journey(content, members.get(name, []), titles.get(name, name), name, svg)
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -217,23 +223,22 @@ def _themes(content: SessionContent) -> list[str]:
     return out
 
 
-def _journey(content: SessionContent, name: str, title: str, svg: bytes) -> list[str]:
+def _journey(
+    content: SessionContent, personas: list[str], title: str, name: str, svg: bytes
+) -> list[str]:
     """A journey map with its steps in words too, for reading without the picture."""
-    from ..locations import safe_name
-
     names = {p.id: p.name for p in content.personas}
     stages = content.pathway.stages_by_id
+    journeys = {j.persona: j for j in content.journeys}
     out = [f'<section class="journey" id="{e(name)}"><h2>Journey: {e(title)}</h2>']
-    for journey in content.journeys:
-        if not journey.steps or name not in (
-            f"persona-{safe_name(journey.persona)}",
-            f"team-{safe_name(_team_of(content, journey.persona))}",
-        ):
+    for persona in personas:
+        journey = journeys.get(persona)
+        if not journey or not journey.steps:
             continue
-        out.append(f"<h3>{e(names.get(journey.persona, journey.persona))}</h3><ol class='steps'>")
+        out.append(f"<h3>{e(names.get(persona, persona))}</h3><ol class='steps'>")
         for step in journey.steps:
             label = stages[step.stage].label if step.stage in stages else step.stage
-            window = f" ({e(WINDOW_WORD[step.window])})" if step.window else ""
+            window = f": {e(WINDOW_WORD[step.window])}" if step.window else ""
             out.append(f"<li>{e(label)}{window}</li>")
         out.append("</ol>")
         if journey.outcome:
@@ -241,7 +246,3 @@ def _journey(content: SessionContent, name: str, title: str, svg: bytes) -> list
     out += _map(svg, f"Journey map: {title}")
     out.append("</section>")
     return out
-
-
-def _team_of(content: SessionContent, persona_id: str) -> str:
-    return next((p.team for p in content.personas if p.id == persona_id), "")

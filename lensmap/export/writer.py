@@ -40,25 +40,31 @@ def _free_name(folder: Path, name: str) -> Path:
 FORMATS = ("svg", "png", "pdf", "dot")
 
 
-def _maps(content: SessionContent) -> tuple[dict[str, str], dict[str, str]]:
-    """Every map's DOT and its title: the whole pathway, each team's and persona's journey."""
+def _maps(
+    content: SessionContent,
+) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """Every map's DOT, its title and whose journeys it shows: the whole pathway, then each
+    team's and each persona's journey."""
     from ..locations import safe_name
     from .maps import combined_dot, journey_dot
 
     maps = {"combined": combined_dot(content)}
     titles = {"combined": "the whole pathway"}
+    members: dict[str, list[str]] = {"combined": []}
     walked = {j.persona for j in content.journeys if j.steps}
     for team in content.teams:
-        members = [p.id for p in content.personas if p.team == team.id and p.id in walked]
-        if members:
-            maps[f"team-{safe_name(team.id)}"] = journey_dot(content, members, team.name)
+        members_of_team = [p.id for p in content.personas if p.team == team.id and p.id in walked]
+        if members_of_team:
+            maps[f"team-{safe_name(team.id)}"] = journey_dot(content, members_of_team, team.name)
             titles[f"team-{safe_name(team.id)}"] = team.name
+            members[f"team-{safe_name(team.id)}"] = members_of_team
     for persona in content.personas:
         if persona.id in walked:
             name = f"persona-{safe_name(persona.id)}"
             maps[name] = journey_dot(content, [persona.id], persona.name)
             titles[name] = persona.name
-    return maps, titles
+            members[name] = [persona.id]
+    return maps, titles, members
 
 
 def export_session(
@@ -81,7 +87,7 @@ def export_session(
     notes = notes if notes is not None else []
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "maps").mkdir(exist_ok=True)
-    maps, titles = _maps(content)
+    maps, titles, members = _maps(content)
     files = _files(content)
     if "dot" in formats:
         files += [(f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()]
@@ -125,7 +131,7 @@ def export_session(
     step("index.html")
     svgs = {name: (folder / "maps" / f"{name}.svg").read_bytes() for name in maps}
     target = folder / "index.html"
-    write_atomic(target, index_html(content, svgs, titles).encode("utf-8"), replace=True)
+    write_atomic(target, index_html(content, svgs, titles, members).encode("utf-8"), replace=True)
     written.append(target)
     done += 1
     if progress:
