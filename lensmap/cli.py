@@ -68,6 +68,35 @@ def cmd_open(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .examples import example_pathway, example_vignettes
+    from .opening import open_session
+    from .serve import app_argv, check_port, is_local, make_server, open_browser_soon, page_url
+
+    # Check everything the page will open now, so bad input is said here, before serving.
+    pathway = Path(args.pathway or example_pathway()).resolve()
+    vignettes = [Path(v).resolve() for v in (args.vignettes or [example_vignettes()])]
+    store, problems = open_session(pathway, vignettes, args.session)
+    session = store.path.resolve()
+    title = store.state.content().event.title or store.state.pathway.title
+    store.close()
+    _print_problems(problems)
+    if not is_local(args.host):
+        print(
+            f"warning: serving on {args.host}: anyone who can reach this computer on that "
+            "network can open the page and change this session. Use the default "
+            "(127.0.0.1) unless the room needs it.",
+            file=sys.stderr,
+        )
+    check_port(args.host, args.port)
+    argv = app_argv([str(pathway), "--vignettes", *map(str, vignettes), "--session", str(session)])
+    if not args.no_browser:
+        open_browser_soon(page_url(args.host, args.port))
+    make_server(argv, args.host, args.port, f"lensmap: {title}").serve()
+    print(f"Stopped. Session saved in {session}")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate_files
 
@@ -219,6 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vignettes", nargs="+", metavar="FILE", help="default: Annex B")
     p.add_argument("--session", metavar="FILE.lens", help="default: one per pathway, kept for you")
     p.set_defaults(run=cmd_open)
+
+    p = sub.add_parser("serve", help="show the app in a browser page on this computer")
+    p.add_argument("pathway", nargs="?", metavar="PATHWAY", help="default: the built-in example")
+    p.add_argument("--vignettes", nargs="+", metavar="FILE", help="default: Annex B")
+    p.add_argument("--session", metavar="FILE.lens", help="default: one per pathway, kept for you")
+    p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this computer only)")
+    p.add_argument("--port", type=int, default=8000, help="default: 8000")
+    p.add_argument("--no-browser", action="store_true", help="print the address, do not open it")
+    p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("summary", help="describe the built-in example without opening the app")
     p.set_defaults(run=cmd_summary)

@@ -62,9 +62,12 @@ def make_file(tmp_path: Path):
     return make
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
-    """The system's headless Chromium (see tests/browser.py), one per test run."""
+    """The system's headless Chromium (see tests/browser.py), for one synchronous test.
+
+    Per test, not per run: Playwright's synchronous API keeps an event loop running while it
+    is open, which would break the app's asyncio tests that follow."""
     from tests.browser import FLAGS, find_chromium, no_browser
 
     executable = find_chromium()

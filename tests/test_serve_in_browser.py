@@ -1,0 +1,148 @@
+"""`lensmap serve` as a room uses it: the page in headless Chromium, keys typed into it tag a
+stage, the page asks nothing of any other computer, and Ctrl+C leaves no process behind and
+every action in the session."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from lensmap.session.store import SessionStore
+from tests.browser import watch
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="process groups and /proc: POSIX only")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def processes_using(path: Path) -> list[str]:
+    """Command lines of running processes that mention `path` (zombies have none)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and proc.name != str(os.getpid()):
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if str(path) in cmdline:
+                found.append(cmdline)
+    return found
+
+
+class Screen:
+    """What the app has drawn into the page so far, as the text of its websocket frames.
+
+    Waits use the page's own timer: Playwright delivers frames only while it is waited on."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.frames: list[str] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self.add))
+
+    def add(self, payload: str | bytes) -> None:
+        raw = payload if isinstance(payload, bytes) else payload.encode("utf-8", "replace")
+        self.frames.append(raw.decode("utf-8", "replace"))
+
+    def wait_for(self, text: str, after: int = 0, limit: float = 60.0) -> None:
+        start = time.monotonic()
+        while time.monotonic() - start < limit:
+            if text in "".join(self.frames[after:]):
+                return
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"the page never showed {text!r}")
+
+    def wait_until_still(self, quiet: float = 1.0, limit: float = 60.0) -> None:
+        """Wait until the app has drawn nothing new for `quiet` seconds (it has settled)."""
+        start = time.monotonic()
+        count, since = len(self.frames), time.monotonic()
+        while time.monotonic() - start < limit:
+            self.page.wait_for_timeout(100)
+            if len(self.frames) != count:
+                count, since = len(self.frames), time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+        raise AssertionError("the page never stopped drawing")
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`lensmap serve` on a free port, started as a terminal would start it (its own process
+    group, so a Ctrl+C can be sent to exactly what a terminal would send it to)."""
+    session = tmp_path / "hostile <b>event</b>.lens"
+    env = {**os.environ, "LENSMAP_DATA_DIR": str(tmp_path / "data")}
+    title = "<img src=x onerror=alert('title')> Lens event"
+    new = [sys.executable, "-m", "lensmap", "session", "new", "pathways/island-service.toml"]
+    subprocess.run([*new, "-o", str(session), "--title", title], check=True, env=env,
+                   capture_output=True)  # fmt: skip
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lensmap", "serve", "pathways/island-service.toml",
+         "--session", str(session), "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+        text=True,
+    )  # fmt: skip
+    first = server.stdout.readline()
+    assert f"http://127.0.0.1:{port}/" in first, first + server.stderr.read()
+    yield server, port, session, title
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium, tmp_path):
+    server, port, session, title = served
+    origin = f"http://127.0.0.1:{port}"
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    outside: list[str] = []
+
+    def only_this_server(route) -> None:
+        url = route.request.url
+        if url.startswith((origin + "/", f"ws://127.0.0.1:{port}/")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_this_server)
+    page = context.new_page()
+    seen = watch(page)
+    screen = Screen(page)
+
+    page.goto(origin + "/")
+    assert page.title() == f"lensmap: {title}"  # the event title is text, not markup
+    page.wait_for_selector("body.-first-byte", timeout=30_000)  # the app is drawing
+    screen.wait_for("Ways in")  # the map is on the screen
+    screen.wait_until_still()
+    page.locator("#terminal").click()
+    drawn = len(screen.frames)
+    page.keyboard.press("p")  # tag the selected stage as positive practice
+    screen.wait_for("what the room noticed", after=drawn)
+    drawn = len(screen.frames)
+    page.keyboard.type("Met by name at the door")
+    page.keyboard.press("Control+s")
+    screen.wait_for("Saved", after=drawn)
+    page.screenshot(path=str(tmp_path / "served.png"))
+
+    assert outside == [] and all(u.startswith(origin) for u in seen.requests), seen.requests
+    assert seen.console_errors == [] and seen.page_errors == [] and seen.dialogs == []
+    context.close()
+
+    os.killpg(server.pid, signal.SIGINT)  # Ctrl+C in the terminal
+    out, err = server.communicate(timeout=60)
+    assert server.returncode == 0, err
+    assert "Stopped. Session saved in" in out
+    assert "Traceback" not in out + err
+    assert processes_using(session) == []  # no app process left behind
+    with SessionStore.open(session, readonly=True) as store:
+        tags = store.state.content().tags
+    assert [(t.kind, t.note) for t in tags] == [("positive", "Met by name at the door")]
