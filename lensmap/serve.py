@@ -129,13 +129,27 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
             }
 
         async def handle_websocket(self, request) -> web.WebSocketResponse:
-            # As textual-serve's own, with LensmapApp in place of its shell-started process.
+            # As textual-serve's own, with LensmapApp in place of its shell-started process,
+            # and one page at a time: a session is open in one window only.
             websocket = web.WebSocketResponse(heartbeat=15)
+            await websocket.prepare(request)
+            try:  # a page being reloaded lets go of the session within moments
+                await asyncio.wait_for(one_page.acquire(), timeout=8)
+            except TimeoutError:
+                await websocket.send_bytes(ALREADY_OPEN)
+                async for _ in websocket:  # keep the message up until the tab is closed
+                    pass
+                return websocket
+            try:
+                return await self._run_page(request, websocket)
+            finally:
+                one_page.release()
+
+        async def _run_page(self, request, websocket) -> web.WebSocketResponse:
             width = _int(request.query.get("width"), 80)
             height = _int(request.query.get("height"), 24)
             service = None
             try:
-                await websocket.prepare(request)
                 service = LensmapApp(
                     self.command,
                     write_bytes=websocket.send_bytes,
@@ -155,8 +169,15 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
                     await service.stop()
             return websocket
 
+    one_page = asyncio.Lock()
     shown = " ".join(argv)
     return LensmapServer(shown, host=host, port=port, title=title, templates_path=PAGE_TEMPLATES)
+
+
+ALREADY_OPEN = (
+    b"\r\n\r\n  This session is already open in another browser tab or window.\r\n\r\n"
+    b"  Carry on there. You can close this tab; nothing was changed.\r\n"
+)
 
 
 def _int(value: str | None, default: int) -> int:

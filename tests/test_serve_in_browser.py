@@ -81,7 +81,7 @@ def served(tmp_path):
     group, so a Ctrl+C can be sent to exactly what a terminal would send it to)."""
     session = tmp_path / "hostile <b>event</b>.lens"
     env = {**os.environ, "LENSMAP_DATA_DIR": str(tmp_path / "data")}
-    title = "<img src=x onerror=alert('title')> Lens event"
+    title = "</title><img src=x onerror=alert('title')> Lens event"
     new = [sys.executable, "-m", "lensmap", "session", "new", "pathways/island-service.toml"]
     subprocess.run([*new, "-o", str(session), "--title", title], check=True, env=env,
                    capture_output=True)  # fmt: skip
@@ -132,6 +132,20 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
     page.keyboard.press("Control+s")
     screen.wait_for("Saved", after=drawn)
     page.screenshot(path=str(tmp_path / "served.png"))
+
+    second = context.new_page()  # a second tab: the session is open in one window only
+    watch_second = watch(second)
+    other = Screen(second)
+    second.goto(origin + "/")
+    other.wait_for("already open in another browser tab")
+    second.screenshot(path=str(tmp_path / "second-tab.png"))
+    second.close()
+    assert watch_second.console_errors == [] and watch_second.dialogs == []
+
+    drawn = len(screen.frames)
+    page.reload()  # reloading the first tab lets go of the session and opens it again
+    screen.wait_for("Ways in", after=drawn)
+    screen.wait_for("Walking:", after=drawn)
 
     assert outside == [] and all(u.startswith(origin) for u in seen.requests), seen.requests
     assert seen.console_errors == [] and seen.page_errors == [] and seen.dialogs == []
