@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -61,10 +62,16 @@ def cmd_open(args: argparse.Namespace) -> int:
 
     warnings = [str(p) for p in problems]
     try:
-        make_app(store, warnings=warnings).run()
+        app = make_app(store, warnings=warnings)
+        if os.environ.get("LENSMAP_SERVED"):  # a page of `lensmap serve`
+            from .serve import watch_parent
+
+            watch_parent(lambda: app.call_from_thread(app.exit))
+        app.run()
     finally:
         store.close()
-    print(f"Session saved in {store.path}")
+    with contextlib.suppress(OSError):  # no one to tell: a page whose server has gone
+        print(f"Session saved in {store.path}")
     return EXIT_OK
 
 
@@ -89,6 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     check_port(args.host, args.port)
+    os.environ["LENSMAP_SERVED"] = "1"  # each page's app watches that this server is still here
     argv = app_argv([str(pathway), "--vignettes", *map(str, vignettes), "--session", str(session)])
     if not args.no_browser:
         open_browser_soon(page_url(args.host, args.port))

@@ -15,6 +15,8 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +110,13 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
             logging.basicConfig(level=logging.WARNING, format="lensmap serve: %(message)s")
 
         async def on_startup(self, app) -> None:
+            try:  # closing the terminal window stops the server as cleanly as Ctrl+C
+                import signal
+
+                loop = asyncio.get_running_loop()
+                loop.add_signal_handler(signal.SIGHUP, self.request_exit)
+            except (AttributeError, NotImplementedError):  # Windows has no SIGHUP
+                pass
             say(f"lensmap is ready in your browser at {page_url(host, port)}")
             say("Press Ctrl+C here to stop. Every action is saved as it happens.")
 
@@ -133,17 +142,27 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
             # and one page at a time: a session is open in one window only.
             websocket = web.WebSocketResponse(heartbeat=15)
             await websocket.prepare(request)
-            try:  # a page being reloaded lets go of the session within moments
-                await asyncio.wait_for(one_page.acquire(), timeout=8)
-            except TimeoutError:
-                await websocket.send_bytes(ALREADY_OPEN)
-                async for _ in websocket:  # keep the message up until the tab is closed
-                    pass
-                return websocket
+            pages.add(websocket)
             try:
-                return await self._run_page(request, websocket)
+                try:  # a page being reloaded lets go of the session within moments
+                    await asyncio.wait_for(one_page.acquire(), timeout=8)
+                except TimeoutError:
+                    await websocket.send_bytes(ALREADY_OPEN)
+                    async for _ in websocket:  # keep the message up until the tab is closed
+                        pass
+                    return websocket
+                try:
+                    return await self._run_page(request, websocket)
+                finally:
+                    one_page.release()
             finally:
-                one_page.release()
+                pages.discard(websocket)
+
+        async def on_shutdown(self, app) -> None:
+            # Stopping: close every page's connection, which asks its app to quit and waits
+            # for it, rather than waiting for the browser tabs to be closed.
+            for websocket in list(pages):
+                await websocket.close(code=1001, message=b"lensmap serve stopped")
 
         async def _run_page(self, request, websocket) -> web.WebSocketResponse:
             width = _int(request.query.get("width"), 80)
@@ -170,6 +189,7 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
             return websocket
 
     one_page = asyncio.Lock()
+    pages: set[web.WebSocketResponse] = set()
     shown = " ".join(argv)
     return LensmapServer(shown, host=host, port=port, title=title, templates_path=PAGE_TEMPLATES)
 
@@ -192,3 +212,33 @@ def open_browser_soon(url: str) -> None:
     import webbrowser
 
     threading.Timer(0.8, lambda: webbrowser.open(url, new=2)).start()
+
+
+def watch_parent(on_gone: Callable[[], None], every: float = 1.0) -> None:
+    """Call `on_gone` once if the server that started this app process ends without asking it
+    to quit (killed, or its terminal window closed), so the app never outlives its server
+    holding the session where no one can reach it."""
+    parent = os.getppid()
+
+    def alive() -> bool:
+        return _windows_process_alive(parent) if os.name == "nt" else os.getppid() == parent
+
+    def watch() -> None:
+        while alive():
+            time.sleep(every)
+        on_gone()
+
+    threading.Thread(target=watch, name="lensmap-server-watch", daemon=True).start()
+
+
+def _windows_process_alive(pid: int) -> bool:
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x00100000, False, pid)  # SYNCHRONIZE
+    if not handle:
+        return False
+    try:
+        return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
+    finally:
+        kernel32.CloseHandle(handle)

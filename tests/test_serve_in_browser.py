@@ -149,10 +149,13 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
 
     assert outside == [] and all(u.startswith(origin) for u in seen.requests), seen.requests
     assert seen.console_errors == [] and seen.page_errors == [] and seen.dialogs == []
-    context.close()
 
-    os.killpg(server.pid, signal.SIGINT)  # Ctrl+C in the terminal
-    out, err = server.communicate(timeout=60)
+    os.killpg(server.pid, signal.SIGINT)  # Ctrl+C in the terminal, with the page still open
+    # Not a speed check: stopping takes about a second; waiting on open tabs took over 20.
+    out, err = server.communicate(timeout=15)
+    page.wait_for_selector("body.-closed", timeout=10_000)  # the page says lensmap closed
+    assert "Everything was saved" in page.inner_text(".closed-dialog")
+    context.close()
     assert server.returncode == 0, err
     assert "Stopped. Session saved in" in out
     assert "Traceback" not in out + err
@@ -160,3 +163,24 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
     with SessionStore.open(session, readonly=True) as store:
         tags = store.state.content().tags
     assert [(t.kind, t.note) for t in tags] == [("positive", "Met by name at the door")]
+
+
+def test_a_page_app_never_outlives_a_killed_server(served, chromium):
+    """If the server is killed outright, its app quits by itself and lets go of the session,
+    so the facilitator can open it again."""
+    server, port, session, _ = served
+    page = chromium.new_page()
+    screen = Screen(page)
+    page.goto(f"http://127.0.0.1:{port}/")
+    screen.wait_for("Ways in")
+    assert any(" lensmap open " in c for c in processes_using(session))  # the page's app
+    server.kill()
+    server.communicate()
+    for _ in range(150):  # the app looks for its server every second
+        if not processes_using(session):
+            break
+        page.wait_for_timeout(100)
+    assert processes_using(session) == []
+    with SessionStore.open(session, exclusive=True) as store:  # free to open again
+        assert store.state.pathway.id == "island-service"
+    page.close()
