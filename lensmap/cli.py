@@ -302,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE.lens")
     p.set_defaults(run=cmd_merge)
 
-    p = sub.add_parser("export", help="write the prioritised issues list and plan template")
+    p = sub.add_parser("export", help="write the report, maps, issues list and plan template")
     p.add_argument("session", metavar="SESSION", help="a .lens file or lensmap-session JSON")
     p.add_argument("--out", metavar="DIR", help="default: exports/<session name>/")
     p.add_argument(
