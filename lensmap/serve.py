@@ -57,6 +57,20 @@ def check_port(host: str, port: int) -> None:
             ) from None
 
 
+def addressed_directly(request_host: str, bound: str) -> bool:
+    """True when the browser asked for this server by IP address, "localhost" or the host
+    it was started with, not by some other name that happens to lead here."""
+    name = request_host.rsplit(":", 1)[0] if not request_host.endswith("]") else request_host
+    name = name.strip("[]").lower()
+    if name in ("localhost", bound.lower()):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def page_url(host: str, port: int) -> str:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     shown = f"[{shown}]" if ":" in shown else shown
@@ -104,7 +118,24 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
                 process.kill()
                 await process.wait()
 
+    @web.middleware
+    async def only_this_page(request, handler):
+        # Another website open in the same browser could otherwise reach the session: by a
+        # name that resolves to this computer (DNS rebinding), or by opening a websocket to
+        # it from its own page. So: addressed by IP or "localhost", and same-origin only.
+        if not addressed_directly(request.host, host):
+            raise web.HTTPForbidden(text="Open lensmap at the address it printed.")
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != f"{request.scheme}://{request.host}":
+            raise web.HTTPForbidden(text="Only lensmap's own page may connect.")
+        return await handler(request)
+
     class LensmapServer(Server):
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.middlewares.append(only_this_page)
+            return app
+
         def initialize_logging(self) -> None:
             # Only problems reach the terminal, in plain words, not textual-serve's banner.
             logging.basicConfig(level=logging.WARNING, format="lensmap serve: %(message)s")

@@ -97,3 +97,15 @@ def test_one_command_opens_the_browser_at_the_address_and_serves_the_session(
     assert f"Stopped. Session saved in {session.resolve()}" in capsys.readouterr().out
     assert main(["serve", "--no-browser", "--port", str(free), "--session", str(session)]) == 0
     assert len(opened) == 1  # --no-browser only prints the address
+
+
+@pytest.mark.parametrize(
+    ("asked", "allowed"),
+    [("127.0.0.1:8000", True), ("localhost:8000", True), ("[::1]:8000", True),
+     ("192.168.1.4:8000", True), ("evil.example:8000", False), ("127.0.0.1.nip.io:8000", False)],
+)  # fmt: skip
+def test_only_addresses_not_names_reach_the_page(asked, allowed):
+    from lensmap.serve import addressed_directly
+
+    assert addressed_directly(asked, "127.0.0.1") is allowed
+    assert addressed_directly("laptop.local:8000", "laptop.local")  # the name it was given

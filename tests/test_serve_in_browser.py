@@ -184,3 +184,41 @@ def test_a_page_app_never_outlives_a_killed_server(served, chromium):
     with SessionStore.open(session, exclusive=True) as store:  # free to open again
         assert store.state.pathway.id == "island-service"
     page.close()
+
+
+def handshake(port: int, host: str, origin: str | None) -> int:
+    """The status a websocket handshake to /ws gets (101 means connected)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {
+        "Host": host,
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version": "13",
+    }
+    if origin:
+        headers["Origin"] = origin
+    conn.request("GET", "/ws?width=80&height=24", headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def test_other_websites_cannot_reach_the_session(served):
+    """A page from another site, open in the same browser, cannot connect (cross-site
+    websocket) and a name that merely resolves here is refused (DNS rebinding)."""
+    port = served[1]
+    here = f"127.0.0.1:{port}"
+    assert handshake(port, here, "http://evil.example") == 403
+    assert handshake(port, f"evil.example:{port}", f"http://evil.example:{port}") == 403
+    import urllib.request
+
+    request = urllib.request.Request(f"http://{here}/", headers={"Host": f"evil.example:{port}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
+    assert urllib.request.urlopen(f"http://{here}/", timeout=10).status == 200
+    assert urllib.request.urlopen(f"http://localhost:{port}/", timeout=10).status == 200
+    assert handshake(port, here, f"http://{here}") == 101  # lensmap's own page connects
