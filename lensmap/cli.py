@@ -64,9 +64,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     try:
         app = make_app(store, warnings=warnings)
         if os.environ.get("LENSMAP_SERVED"):  # a page of `lensmap serve`
-            from .serve import watch_parent
+            from .serve.watch import watch_server
 
-            watch_parent(lambda: app.call_from_thread(app.exit))
+            watch_server(lambda: _quit_when_running(app))
         app.run()
     finally:
         store.close()
@@ -96,13 +96,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     check_port(args.host, args.port)
-    os.environ["LENSMAP_SERVED"] = "1"  # each page's app watches that this server is still here
     argv = app_argv([str(pathway), "--vignettes", *map(str, vignettes), "--session", str(session)])
     if not args.no_browser:
         open_browser_soon(page_url(args.host, args.port))
     make_server(argv, args.host, args.port, f"lensmap: {title}").serve()
     print(f"Stopped. Session saved in {session}")
     return EXIT_OK
+
+
+def _quit_when_running(app) -> None:
+    """Quit the app from another thread, waiting for it to have started if need be."""
+    import time
+
+    for _ in range(600):
+        try:
+            app.call_from_thread(app.exit)
+            return
+        except RuntimeError:  # not running yet
+            time.sleep(0.1)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -109,3 +109,54 @@ def test_only_addresses_not_names_reach_the_page(asked, allowed):
 
     assert addressed_directly(asked, "127.0.0.1") is allowed
     assert addressed_directly("laptop.local:8000", "laptop.local")  # the name it was given
+
+
+def test_a_host_header_cannot_carry_anything_into_the_page():
+    from lensmap.serve import addressed_directly
+
+    assert not addressed_directly("127.0.0.1:8000; script-src *", "127.0.0.1")
+    assert not addressed_directly('127.0.0.1:8000" onload="x', "127.0.0.1")
+    assert not addressed_directly("", "127.0.0.1")
+
+
+def test_every_address_printed_is_one_that_works():
+    from lensmap.serve import network_urls
+
+    assert page_url("::", 8000) == "http://[::1]:8000/"  # IPv6-only: not 127.0.0.1
+    assert network_urls("127.0.0.1", 8000) == []
+    assert network_urls("192.168.1.20", 8000) == ["http://192.168.1.20:8000/"]
+    assert all(
+        u.startswith("http://") and u.endswith(":8000/") for u in network_urls("0.0.0.0", 8000)
+    )
+
+
+STUBBORN = """
+import sys, time
+print("__GANGLION__", flush=True)
+sys.stderr.write("stubborn app: will not quit\\n"); sys.stderr.flush()
+while True:
+    time.sleep(1)  # never reads its input, so never hears "quit"
+"""
+
+
+async def test_an_app_that_will_not_quit_is_ended_and_its_message_said_once():
+    import sys
+
+    from textual_serve.download_manager import DownloadManager
+
+    from lensmap.serve.server import page_app
+
+    said = []
+    app_class = page_app([sys.executable, "-c", STUBBORN], say=lambda *a, **k: said.append(a[0]))
+    app_class.quit_wait = 1.0
+
+    async def nothing(*_):
+        return True
+
+    service = app_class("stubborn", write_bytes=nothing, write_str=nothing, close=nothing,
+                        download_manager=DownloadManager())  # fmt: skip
+    await service.start(80, 24)
+    process = service._process
+    await service.stop()
+    assert process.returncode is not None  # ended, not left running
+    assert said == ["stubborn app: will not quit"]

@@ -26,7 +26,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def app_pids(session: Path) -> list[int]:
+    return [pid for pid, cmd in _processes(session) if " lensmap open " in cmd]
+
+
 def processes_using(path: Path) -> list[str]:
+    return [cmd for _, cmd in _processes(path)]
+
+
+def _processes(path: Path) -> list[tuple[int, str]]:
     """Command lines of running processes that mention `path` (zombies have none)."""
     found = []
     for proc in Path("/proc").iterdir():
@@ -36,7 +44,7 @@ def processes_using(path: Path) -> list[str]:
             except OSError:
                 continue
             if str(path) in cmdline:
-                found.append(cmdline)
+                found.append((int(proc.name), cmdline))
     return found
 
 
@@ -97,6 +105,8 @@ def served(tmp_path):
     yield server, port, session, title
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGKILL)
+    for pid in app_pids(session):  # a failed test must not leave an app running
+        os.kill(pid, signal.SIGKILL)
 
 
 def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium, tmp_path):
@@ -219,6 +229,27 @@ def test_other_websites_cannot_reach_the_session(served):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
-    assert urllib.request.urlopen(f"http://{here}/", timeout=10).status == 200
+    page = urllib.request.urlopen(f"http://{here}/", timeout=10)
+    assert page.status == 200
+    assert page.headers["X-Frame-Options"] == "DENY"  # no other site can frame the session
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert urllib.request.urlopen(f"http://localhost:{port}/", timeout=10).status == 200
     assert handshake(port, here, f"http://{here}") == 101  # lensmap's own page connects
+
+
+def test_a_page_whose_app_cannot_start_says_lensmap_closed(served, chromium):
+    """The session taken by a terminal window after the server started: the page says lensmap
+    closed (not "Opening…" for ever), and the terminal says why, once."""
+    server, port, session, _ = served
+    holder = SessionStore.open(session, exclusive=True)
+    try:
+        page = chromium.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector("body.-closed", timeout=30_000)
+        assert "lensmap has closed" in page.inner_text(".closed-dialog")
+        page.close()
+    finally:
+        holder.close()
+    os.killpg(server.pid, signal.SIGINT)
+    _, err = server.communicate(timeout=15)
+    assert err.count("is open in another lensmap window") == 1, err

@@ -1,0 +1,107 @@
+"""Figures for `lensmap serve`, in the system's headless Chromium:
+
+    python benchmarks/serve_figures.py [--rounds N]
+
+- ready: from starting `lensmap serve` to it saying the page is ready;
+- first screen: from asking the browser for the page to the map's first frame arriving;
+- key to screen: from a key typed in the page (p, which opens the tag dialog) to the
+  dialog's first frame arriving back, then Escape to close it; repeated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(page, frames: list[tuple[float, str]], text: str, after: int) -> float:
+    """When the first frame after index `after` containing `text` arrived."""
+    for _ in range(600):
+        for at, payload in frames[after:]:
+            if text in payload:
+                return at
+        page.wait_for_timeout(20)
+    raise SystemExit(f"never saw {text!r}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as data:
+        port = free_port()
+        env = {**os.environ, "LENSMAP_DATA_DIR": data}
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "lensmap", "serve", "--no-browser", "--port", str(port)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, cwd=ROOT,
+            start_new_session=True,
+        )  # fmt: skip
+        server.stdout.readline()
+        ready = time.perf_counter() - started
+        try:
+            with sync_playwright() as driver:
+                browser = driver.chromium.launch(
+                    executable_path=os.environ.get("LENSMAP_CHROMIUM", "/usr/bin/chromium"),
+                    headless=True,
+                    args=FLAGS,
+                )
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                frames: list[tuple[float, str]] = []
+
+                def received(payload) -> None:
+                    raw = payload if isinstance(payload, bytes) else payload.encode()
+                    frames.append((time.perf_counter(), raw.decode("utf-8", "replace")))
+
+                page.on("websocket", lambda ws: ws.on("framereceived", received))
+                asked = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/")
+                first = wait_for(page, frames, "Ways in", 0) - asked
+                page.wait_for_timeout(1500)
+                page.locator("#terminal").click()
+                page.wait_for_timeout(500)
+                trips = []
+                for _ in range(args.rounds):
+                    after = len(frames)
+                    pressed = time.perf_counter()
+                    page.keyboard.press("p")
+                    trips.append(wait_for(page, frames, "what the room noticed", after) - pressed)
+                    page.wait_for_timeout(300)
+                    page.keyboard.press("Escape")
+                    page.wait_for_timeout(500)
+                browser.close()
+        finally:
+            os.killpg(server.pid, signal.SIGINT)
+            server.wait(timeout=30)
+    trips.sort()
+    print(f"ready to serve: {ready:.2f} s")
+    print(f"page asked for -> map's first frame: {first:.2f} s")
+    print(
+        f"key in the page -> its dialog's first frame: median {statistics.median(trips) * 1000:.0f}"
+        f" ms, p90 {trips[int(len(trips) * 0.9) - 1] * 1000:.0f} ms over {len(trips)} rounds"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Where `lensmap serve` listens, and which requests it answers."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import socket
+
+from ..problems import LoadError
+
+# What a browser sends as Host: a name or IPv4 address, or a bracketed IPv6 one, then a port.
+HOST_HEADER = re.compile(r"(?P<name>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
+def is_local(host: str) -> bool:
+    """True for addresses only this computer can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def addressed_directly(request_host: str, bound: str) -> bool:
+    """True when the browser asked for this server by IP address, "localhost" or the host
+    it was started with, not by some other name that happens to lead here (DNS rebinding),
+    and the Host header is well formed (it is written into the page)."""
+    found = HOST_HEADER.fullmatch(request_host)
+    if not found:
+        return False
+    name = found["name"].strip("[]").lower()
+    if name in ("localhost", bound.lower()):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _shown(host: str) -> str:
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"[{host}]" if ":" in host else host
+
+
+def page_url(host: str, port: int) -> str:
+    """The address to open on this computer."""
+    return f"http://{_shown(host)}:{port}/"
+
+
+def network_urls(host: str, port: int) -> list[str]:
+    """Addresses other computers could use, when serving beyond this one."""
+    if is_local(host):
+        return []
+    if host not in ("0.0.0.0", "::"):
+        return [f"http://{_shown(host)}:{port}/"]
+    found = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            address = info[4][0]
+            ip = ipaddress.ip_address(address.split("%")[0])
+            if not ip.is_loopback and not ip.is_link_local and (ip.version == 4) == (host != "::"):
+                found.add(address)
+    except (OSError, ValueError):
+        return []
+    return [f"http://{_shown(a)}:{port}/" for a in sorted(found)]
+
+
+def _listening(host: str, port: int) -> bool:
+    """Whether some program already accepts connections there (on macOS and BSD, binding can
+    succeed beside a program listening on every address, so asking is surer)."""
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    try:
+        with socket.create_connection((target, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def check_port(host: str, port: int) -> None:
+    """Say clearly, before anything starts, when the address cannot be used."""
+    problem = None
+    if _listening(host, port):
+        problem = "another program is using it"
+    else:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            if os.name != "nt":  # as the server itself will; a port just let go is free
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                problem = exc.strerror or str(exc)
+    if problem:
+        raise LoadError.single(
+            "lensmap serve",
+            f"cannot listen on {host} port {port} ({problem}); try --port {port + 1}",
+        )
