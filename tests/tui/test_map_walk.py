@@ -92,8 +92,9 @@ async def test_tag_a_barrier_with_the_dialog(app):
         await choose(pilot, "#raised_by", ["up", "up", "up"])  # to lived experience
         app.screen.query_one("#principles").focus()
         await pilot.press("enter", "down", "down", "space")  # safety and choice
-        text = " ".join(str(o.prompt) for o in app.screen.query_one("#principles").options)
-        assert "[x] safety" in text and "[x] choice" in text and "[ ] trust" in text
+        checklist = app.screen.query_one("#principles")
+        shown = " ".join(s.text for s in checklist.render_lines(checklist.region.reset_offset))
+        assert "[x] safety" in shown and "[x] choice" in shown and "[ ] trust" in shown
         await pilot.press("ctrl+s")
         (tag,) = app.store.state.tags.values()
         assert (tag.stage, tag.kind, tag.persona) == ("gp_referral", "barrier", "ollie")

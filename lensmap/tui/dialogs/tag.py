@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
@@ -32,8 +33,9 @@ class Checklist(OptionList):
         self.ticked = set(ticked)
         super().__init__(*(Option(self._label(c), id=c) for c in choices), **kwargs)
 
-    def _label(self, choice: str) -> str:
-        return f"[{'x' if choice in self.ticked else ' '}] {choice}"
+    def _label(self, choice: str) -> Content:
+        # Content, not a markup string: "[x]" would be read as a style and vanish.
+        return Content(f"[{'x' if choice in self.ticked else ' '}] {choice}")
 
     @on(OptionList.OptionSelected)
     def _toggle(self, event: OptionList.OptionSelected) -> None:
