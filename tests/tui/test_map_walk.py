@@ -187,3 +187,36 @@ async def test_the_palette_does_not_open_over_a_dialog(app):
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         assert CommandPalette.is_open(app)
+
+
+async def test_the_persona_stays_in_view_when_the_window_changes_size(store):
+    """A browser page starts at one size and then takes the window's: the stage where the
+    persona is must still be on screen, not scrolled away."""
+    from lensmap.session.actions import StepTaken
+    from lensmap.tui.app import make_app
+    from lensmap.tui.widgets.pathway_map import PathwayMap
+
+    for stage in ("gp_referral", "triage", "waiting_list", "comprehensive_assessment",
+                  "care_plan", "peer_support", "review"):  # fmt: skip
+        store.record(StepTaken(persona="ollie", stage=stage))
+    for first in ((64, 24), (80, 24), (106, 40)):
+        app = make_app(store)
+        async with app.run_test(size=first) as pilot:
+            for size in (first, (64, 24), (150, 45), (100, 30), (106, 40), (64, 24)):
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+                await pilot.pause()
+                card = app.screen.query_one(PathwayMap).card("review")
+                view = app.screen.query_one(PathwayMap).region
+                assert view.contains_region(card.region), (first, size, card.region, view)
+
+
+async def test_a_cramped_footer_leaves_out_the_palette_key_rather_than_overlap(app):
+    from lensmap.tui.widgets.footer import RoomFooter
+
+    async with app.run_test(size=(64, 24)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one(RoomFooter).show_command_palette
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert app.screen.query_one(RoomFooter).show_command_palette

@@ -5,12 +5,17 @@ from __future__ import annotations
 from textual.events import Resize
 from textual.widgets import Footer
 
-NARROW = 100
+NARROW = 100  # compact key labels below this width
+CRAMPED = 80  # and below this, no "^p palette" on the right: it drew over the keys
 
 
 class RoomFooter(Footer):
     def on_mount(self) -> None:
-        self.compact = self.app.size.width < NARROW
+        self._fit(self.app.size.width)
 
     def on_resize(self, event: Resize) -> None:
-        self.compact = self.app.size.width < NARROW
+        self._fit(self.app.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.compact = width < NARROW
+        self.show_command_palette = width >= CRAMPED

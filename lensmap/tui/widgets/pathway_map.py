@@ -36,6 +36,7 @@ class PathwayMap(VerticalScroll):
     def __init__(self, pathway: Pathway) -> None:
         super().__init__(id="pathway-map", can_focus=False)
         self.pathway = pathway
+        self.selected: str | None = None
         self.stage_layers = layers(pathway)
         self.has_unreached_layer = bool(unreached(pathway))
         order = [stage for layer in self.stage_layers for stage in layer]
@@ -61,15 +62,25 @@ class PathwayMap(VerticalScroll):
     def on_mount(self) -> None:
         self._arrange(self.size.width)
 
+    def on_stage_card_selected(self, event: StageCard.Selected) -> None:
+        self.selected = event.stage_id  # remembered here: focus goes when the page blurs
+
+    def watch_virtual_size(self) -> None:
+        # The cards' heights settle after a reflow (or a first layout at a new size); only
+        # then is there a right place to scroll to, so keep the selected stage in view here.
+        self.keep_selected_in_view()
+
+    def keep_selected_in_view(self) -> None:
+        if self.selected and self.is_mounted:
+            self.card(self.selected).scroll_visible(animate=False)
+
     def _arrange(self, width: int) -> None:
         columns = max(1, (width - 2) // CARD_WIDTH)
         self.columns = columns
         for grid in self.query(".layer").results(Grid):
             grid.styles.grid_size_columns = columns
-        focused = self.app.focused
-        if isinstance(focused, StageCard):
-            # the grid reflows when the width changes; keep the selected stage in view
-            self.call_after_refresh(focused.scroll_visible, animate=False)
+        # the grid reflows when the width changes; keep the selected stage in view
+        self.call_after_refresh(self.keep_selected_in_view)
         self.rows = []
         for layer in self.stage_layers:
             for start in range(0, len(layer), columns):
