@@ -57,7 +57,8 @@ def main() -> int:
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, cwd=ROOT,
             start_new_session=True,
         )  # fmt: skip
-        server.stdout.readline()
+        while "ready in your browser" not in server.stdout.readline():
+            pass
         ready = time.perf_counter() - started
         try:
             with sync_playwright() as driver:

@@ -97,6 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     check_port(args.host, args.port)
     argv = app_argv([str(pathway), "--vignettes", *map(str, vignettes), "--session", str(session)])
+    print(f"Session: {session}")
     if not args.no_browser:
         open_browser_soon(page_url(args.host, args.port))
     make_server(argv, args.host, args.port, f"lensmap: {title}").serve()

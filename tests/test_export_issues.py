@@ -99,7 +99,8 @@ def test_markdown_shows_notes_as_text_only(worked, tmp_path):
     assert "**bold**" not in md and "\\*\\*bold\\*\\*" in md
     assert "## 1. ✗ \\-Triage by phone only" in md
     assert "# What to keep: ✓ positive practice" in md
-    assert "score 18 = re\\-traumatisation risk 3 x severity 3 x reach 2" in md
+    assert "score 18 = re-traumatisation risk 3 x severity 3 x reach 2" in md
+    assert "\\(" not in md and "\\." not in md  # no backslashes where none are needed
 
 
 def test_a_filled_in_plan_is_never_replaced(worked, tmp_path):
@@ -120,6 +121,9 @@ def test_escaping_helpers():
     assert csv_cell("plain") == "plain" and csv_cell(None) == ""
     assert markdown_text("# heading\nnext") == "\\# heading next"
     assert markdown_text("<b>") == "&lt;b&gt;"
+    assert markdown_text("1. first") == "1\\. first" and markdown_text("+44") == "\\+44"
+    assert markdown_text("[a](b) `c` ~d~ | e") == "\\[a\\](b) \\`c\\` \\~d\\~ \\| e"
+    assert markdown_text("Re-traumatisation (example).") == "Re-traumatisation (example)."
 
 
 def test_export_command_from_lens_and_json(worked, tmp_path, capsys, monkeypatch):

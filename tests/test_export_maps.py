@@ -253,3 +253,41 @@ def test_a_persona_without_a_team_gets_a_map_and_steps_in_words(store, tmp_path)
     journey = page[page.index('id="persona-ollie"') :]
     assert "<li>GP referral: hypo-aroused (shut down)</li>" in journey
     assert "<li>Triage: hypo-aroused (shut down)</li>" in journey
+
+
+def test_team_footnotes_name_the_persona_and_keep_each_line_of_a_note(store, tmp_path):
+    from lensmap.export.writer import export_session
+    from lensmap.session.actions import StepTaken, TagAdded
+
+    for persona in ("ollie", "jay"):
+        store.record(StepTaken(persona=persona, stage="self_referral"))
+    store.record(
+        TagAdded(tag=Tag(id="t1", stage="self_referral", persona="jay", kind="barrier",
+                         note="Duty line only open 10 to 12\nand nobody called back"))
+    )  # fmt: skip
+    export_session(store.state.content(), tmp_path / "out", formats=("svg",))
+    root = ET.parse(tmp_path / "out" / "maps" / "team-team-1.svg").getroot()
+    lines = {"".join(t.itertext()): t.get("text-anchor") for t in root.iter(f"{SVG}text")}
+    assert lines["[1] ✗ Jay: Duty line only open 10 to 12"] == "start"  # left, like a footnote
+    assert lines["and nobody called back"] == "start"
+    persona_map = " ".join(texts(tmp_path / "out" / "maps" / "persona-jay.svg"))
+    assert "[1] ✗ Duty line only open 10 to 12" in persona_map  # one persona: no name needed
+
+
+def test_maps_never_share_a_file_name_that_differs_only_in_case(store, tmp_path):
+    from lensmap.export.writer import export_session
+    from lensmap.session.actions import StepTaken
+
+    store.record(StepTaken(persona="ollie", stage="gp_referral"))
+    content = store.state.content()
+    ollie = next(p for p in content.personas if p.id == "ollie")
+    journey = next(j for j in content.journeys if j.persona == "ollie")
+    content = content.model_copy(
+        update={
+            "personas": [*content.personas, ollie.model_copy(update={"id": "OLLIE", "team": None})],
+            "journeys": [*content.journeys, journey.model_copy(update={"persona": "OLLIE"})],
+        }
+    )
+    written = [p.name for p in export_session(content, tmp_path / "out", formats=("svg",))]
+    maps = [n for n in written if n.startswith("persona-")]
+    assert len(maps) == 2 and len({n.lower() for n in maps}) == 2, maps

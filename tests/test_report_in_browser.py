@@ -52,6 +52,9 @@ def test_report_opens_offline_with_no_errors_and_runs_nothing_typed(chromium, re
     for typed in (HOSTILE_TITLE, HOSTILE_NOTE, "Lens event <i>&amp;</i>"):
         assert typed in text  # shown as the words people typed, not as markup
     assert "Hub</p><script>alert('place')</script>" in text
+    issues = page.inner_text("#issues")
+    assert "effort S\nowner: @Service lead\nby: 3 months" in issues  # the plan so far
+    assert "Ollie: Asked to retell her story (raised by lived experience)" in issues
 
     maps = page.locator(".map svg")
     assert maps.count() == 1 + 2 + 2  # the pathway, Ollie's and Stuart's teams, each persona
@@ -67,6 +70,7 @@ def test_report_opens_offline_with_no_errors_and_runs_nothing_typed(chromium, re
     page.emulate_media(media="print")  # paper: no contents list or buttons, maps fit a page
     assert not page.locator("nav").is_visible()
     assert not page.locator("details.zoom").first.is_visible()
+    assert "Hover" not in page.inner_text("#pathway")  # paper cannot be hovered over
     assert page.locator(".map svg").first.bounding_box()["width"] <= 1280
     assert seen.console_errors == [] and seen.page_errors == [] and outside == []
     context.close()

@@ -100,8 +100,9 @@ def served(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
         text=True,
     )  # fmt: skip
-    first = server.stdout.readline()
-    assert f"http://127.0.0.1:{port}/" in first, first + server.stderr.read()
+    said = [server.stdout.readline(), server.stdout.readline()]
+    assert said[0] == f"Session: {session}\n", said
+    assert f"ready in your browser at http://127.0.0.1:{port}/" in said[1], said
     yield server, port, session, title
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGKILL)
@@ -164,7 +165,7 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
     # Not a speed check: stopping takes about a second; waiting on open tabs took over 20.
     out, err = server.communicate(timeout=15)
     page.wait_for_selector("body.-closed", timeout=10_000)  # the page says lensmap closed
-    assert "Everything was saved" in page.inner_text(".closed-dialog")
+    assert "Every step and tag you saved is kept" in page.inner_text(".closed-dialog")
     context.close()
     assert server.returncode == 0, err
     assert "Stopped. Session saved in" in out

@@ -16,12 +16,16 @@ def csv_cell(value: object) -> str:
     return text
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# Inline Markdown a note could start: emphasis, code, links and images, tables, strikethrough.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
 
 
 def markdown_text(value: object) -> str:
-    """Plain text inside Markdown: no emphasis, links, headings, tables or HTML from a note."""
+    """Plain text inside Markdown: no emphasis, links, headings, tables or HTML from a note,
+    and no backslashes where none are needed, so it still reads well as plain text."""
     text = "" if value is None else str(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return " ".join(text.split())  # one line: a note cannot start a new block
+    text = _MARKDOWN_INLINE.sub(r"\\\1", " ".join(text.split()))  # one line: no new block
+    # Block Markdown counts only at the start of a line: a heading, a list, a numbered list.
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    return re.sub(r"^([#+-])", r"\\\1", text)

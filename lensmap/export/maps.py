@@ -167,7 +167,8 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
     stage_notes: dict[str, list[str]] = {}
     for tag in content.tags:
         if tag.persona in persona_ids and tag.note:
-            footnotes.append(f"[{len(footnotes) + 1}] {KIND_SYMBOL[tag.kind]} {tag.note}")
+            who = f"{names.get(tag.persona, tag.persona)}: " if len(persona_ids) > 1 else ""
+            footnotes.append(f"[{len(footnotes) + 1}] {KIND_SYMBOL[tag.kind]} {who}{tag.note}")
             stage_notes.setdefault(tag.stage, []).append(f"[{len(footnotes)}]")
     for pid in persona_ids:
         journey = journeys.get(pid)
@@ -238,7 +239,8 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
                 f"[{_attrs(color=colour, style=style)}];"
             )
     if footnotes:  # at the foot of the map, left-aligned like footnotes on a page
-        text = "".join(dot_string(line)[1:-1] + "\\l" for line in ["Notes", *footnotes])
+        note_lines = [part for note in ["Notes", *footnotes] for part in note.splitlines() or [""]]
+        text = "".join(dot_string(line)[1:-1] + "\\l" for line in note_lines)
         style = _attrs(shape="box", color="#AAAAAA", fontcolor="#000000", fontsize=11)
         lines.append(f'  footnotes [label="{text}", {style}];')
         lines.append("  { rank=sink; footnotes; }")

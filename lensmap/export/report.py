@@ -11,7 +11,14 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 from ..session.content import SessionContent
-from ..vocabulary import KIND_SYMBOL, KIND_WORD, THEME_WORD, WINDOW_WORD, tag_counts
+from ..vocabulary import (
+    KIND_SYMBOL,
+    KIND_WORD,
+    RAISED_BY_WORD,
+    THEME_WORD,
+    WINDOW_WORD,
+    tag_counts,
+)
 from .issues_list import Report
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -39,7 +46,7 @@ details.zoom[open] + .map svg { max-width: none; }
 .steps li { margin: .1rem 0; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
-  nav, details.zoom { display: none; }
+  nav, details.zoom, .screen { display: none; }
   .map { overflow: visible; border: none; max-height: none; }
   .map svg, details.zoom[open] + .map svg { max-width: 100%; max-height: 24cm; }
   h2 { break-after: avoid; } tr, .map, .grid { break-inside: avoid; }
@@ -109,7 +116,8 @@ def index_html(
         '<section id="pathway"><h2>The pathway, marked by what the room found</h2>',
         "<p>Each stage shows its counts and is marked by its worst issue: ▲ re-traumatisation "
         "risk (bold purple border), ✗ barrier (dashed orange border), ✓ positive practice only "
-        "(blue). Hover over a stage to read the notes.</p>",
+        '(blue). <span class="screen">Hover over a stage to read its notes; </span>every note '
+        "is also in the issues table and under what to keep.</p>",
         *_map(svgs["combined"], "The whole pathway with each stage's tag counts"),
         "</section>",
         *_issues(report),
@@ -146,19 +154,38 @@ def _issues(report: Report) -> list[str]:
     )
     out.append(
         "<table><tr><th>#</th><th>kind</th><th>stage</th><th>title</th><th>votes</th>"
-        "<th>score</th><th>why it ranks here</th><th>what the room said</th></tr>"
+        "<th>score</th><th>why it ranks here</th><th>what the room said</th>"
+        "<th>plan so far</th></tr>"
     )
     for i in report.issues:
-        said = "".join(f"<li>{e(t['note'])}</li>" for t in report.tag_objects(i.tags) if t["note"])
+        said = "".join(_said(t) for t in report.tag_objects(i.tags) if t["note"])
         out.append(
             f'<tr class="kind-{i.kind}"><td class="n">{i.rank}</td>'
             f"<td>{KIND_SYMBOL[i.kind]} {e(KIND_WORD[i.kind])}</td>"
             f"<td>{e(report.stage(i.stage))}</td><td>{e(i.title)}</td>"
             f'<td class="n">{i.votes}</td><td class="n">{i.score}</td>'
-            f"<td>{e(i.reasons())}</td><td><ul>{said}</ul></td></tr>"
+            f"<td>{e(i.reasons())}</td><td><ul>{said}</ul></td><td>{_plan(i)}</td></tr>"
         )
     out.append("</table></section>")
     return out
+
+
+def _said(tag: dict) -> str:
+    """One note, with whose journey it came from and who raised it, where recorded."""
+    who = f"{e(tag['persona_name'])}: " if tag["persona_name"] else ""
+    raised = (
+        f" <em>(raised by {e(RAISED_BY_WORD[tag['raised_by']])})</em>" if tag["raised_by"] else ""
+    )
+    return f"<li>{who}{e(tag['note'])}{raised}</li>"
+
+
+def _plan(issue) -> str:
+    parts = [
+        f"effort {e(issue.effort)}" if issue.effort else "",
+        f"owner: {e(issue.owner)}" if issue.owner else "",
+        f"by: {e(issue.timeframe)}" if issue.timeframe else "",
+    ]
+    return "<br>".join(p for p in parts if p) or "not set yet"
 
 
 def _impact_effort(report: Report) -> list[str]:

@@ -48,6 +48,16 @@ def _maps(
     from ..locations import safe_name
     from .maps import combined_dot, journey_dot
 
+    taken: set[str] = {"combined"}
+
+    def unique(name: str) -> str:
+        """A map name no other map has, even where file names ignore case (Windows, macOS)."""
+        candidate, n = name, 2
+        while candidate.lower() in taken:
+            candidate, n = f"{name}-{n}", n + 1
+        taken.add(candidate.lower())
+        return candidate
+
     maps = {"combined": combined_dot(content)}
     titles = {"combined": "the whole pathway"}
     members: dict[str, list[str]] = {"combined": []}
@@ -55,12 +65,13 @@ def _maps(
     for team in content.teams:
         members_of_team = [p.id for p in content.personas if p.team == team.id and p.id in walked]
         if members_of_team:
-            maps[f"team-{safe_name(team.id)}"] = journey_dot(content, members_of_team, team.name)
-            titles[f"team-{safe_name(team.id)}"] = team.name
-            members[f"team-{safe_name(team.id)}"] = members_of_team
+            name = unique(f"team-{safe_name(team.id)}")
+            maps[name] = journey_dot(content, members_of_team, team.name)
+            titles[name] = team.name
+            members[name] = members_of_team
     for persona in content.personas:
         if persona.id in walked:
-            name = f"persona-{safe_name(persona.id)}"
+            name = unique(f"persona-{safe_name(persona.id)}")
             maps[name] = journey_dot(content, [persona.id], persona.name)
             titles[name] = persona.name
             members[name] = [persona.id]

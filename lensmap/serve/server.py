@@ -23,6 +23,7 @@ ALREADY_OPEN = (
     b"\r\n\r\n  This session is already open in another browser tab or window.\r\n\r\n"
     b"  Carry on there. You can close this tab; nothing was changed.\r\n"
 )
+RELOAD_WAIT = 4.0  # seconds a new page waits for a reloaded one to let go of the session
 NOT_FRAMED = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
 
 
@@ -189,7 +190,7 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
             pages.add(websocket)
             try:
                 try:  # a page being reloaded lets go of the session within moments
-                    await asyncio.wait_for(one_page.acquire(), timeout=8)
+                    await asyncio.wait_for(one_page.acquire(), timeout=RELOAD_WAIT)
                 except TimeoutError:
                     await websocket.send_bytes(ALREADY_OPEN)
                     async for _ in websocket:  # keep the message up until the tab is closed
