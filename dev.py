@@ -65,6 +65,7 @@ def main(argv: list[str]) -> int:
             _run(PYTHON, "benchmarks/run.py", *rest)
             or _run(PYTHON, "benchmarks/app_figures.py", *rest)
             or _run(PYTHON, "benchmarks/export_figures.py")
+            or _run(PYTHON, "benchmarks/serve_figures.py")
         )
     status = _run(PYTHON, "-m", "pytest", *rest)
     status = status or _run(PYTHON, "-m", "ruff", "check", ".")
