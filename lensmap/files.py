@@ -59,6 +59,9 @@ def read_toml(path: Path) -> dict[str, Any]:
             place = f"line {text.count(chr(10)) + 1}"
             message = message.replace(" (at end of document)", "")
         message = message[:1].lower() + message[1:]
+        if message.startswith(("illegal character '\\n'", "illegal character '\\r'")):
+            message = "a quote is not closed before the end of the line"
+        message = message.replace("'\\t'", "a tab")
         raise LoadError.single(
             path, f"this is not valid TOML ({message}); check quotes, brackets and '='", place
         ) from None

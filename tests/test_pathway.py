@@ -168,6 +168,7 @@ def test_toml_syntax_error_has_line_and_column(make_file):
     assert len(lines) == 1
     assert "line 2, column" in lines[0]
     assert "not valid TOML" in lines[0]
+    assert "a quote is not closed before the end of the line" in lines[0]  # not "'\\n'"
 
 
 def test_newer_format_is_refused_clearly(make_file):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
@@ -56,16 +57,21 @@ def network_urls(host: str, port: int) -> list[str]:
         return []
     if host not in ("0.0.0.0", "::"):
         return [f"http://{_shown(host)}:{port}/"]
+    family = socket.AF_INET6 if host == "::" else socket.AF_INET
     found = set()
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None):
-            address = info[4][0]
+    with contextlib.suppress(OSError):  # this computer's names, as the network knows them
+        found.update(info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, family))
+    # ... and the address it would reach the network from (a UDP "connect" sends nothing).
+    with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as probe:
+        probe.connect(("2001:db8::1" if family == socket.AF_INET6 else "192.0.2.1", 9))
+        found.add(probe.getsockname()[0])
+    usable = []
+    for address in found:
+        with contextlib.suppress(ValueError):
             ip = ipaddress.ip_address(address.split("%")[0])
-            if not ip.is_loopback and not ip.is_link_local and (ip.version == 4) == (host != "::"):
-                found.add(address)
-    except (OSError, ValueError):
-        return []
-    return [f"http://{_shown(a)}:{port}/" for a in sorted(found)]
+            if not (ip.is_loopback or ip.is_link_local or ip.is_unspecified):
+                usable.append(address)
+    return [f"http://{_shown(a)}:{port}/" for a in sorted(usable)]
 
 
 def _listening(host: str, port: int) -> bool:

@@ -220,3 +220,14 @@ async def test_a_cramped_footer_leaves_out_the_palette_key_rather_than_overlap(a
         await pilot.resize_terminal(120, 36)
         await pilot.pause()
         assert app.screen.query_one(RoomFooter).show_command_palette
+
+
+async def test_clicking_the_header_does_not_push_the_map_down(app):
+    from lensmap.tui.widgets.header import RoomHeader
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        header = app.screen.query_one(RoomHeader)
+        height = header.outer_size.height
+        await pilot.click(RoomHeader, offset=(60, 0))
+        await pilot.pause()
+        assert header.outer_size.height == height == 1

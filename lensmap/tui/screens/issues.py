@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from ...model import IssueNotes
 from ...priorities import Issue, default_title, rank_issues, what_to_keep
@@ -21,6 +21,7 @@ from ...session.actions import IssueEdited
 from ...vocabulary import KIND_SHORT, KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD
 from ..dialogs.issue_dialog import IssueDialog
 from ..widgets.footer import RoomFooter
+from ..widgets.header import RoomHeader
 
 EMPTY = "No barriers or risks tagged yet. Tag stages on the map (m) with b or r."
 NO_KEEP = "No positive practice tagged yet. It is listed here as the room finds it."
@@ -113,7 +114,7 @@ class IssuesScreen(Screen):
         self._columns: list[Column] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield RoomHeader()
         with Vertical(id="issues-board"):
             yield Static(VOTES_HIDDEN, id="issues-votes-state")
             yield Static(EMPTY, id="issues-empty")

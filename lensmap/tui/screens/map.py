@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from ...describe import persona_name, stage_label
 from ...model import Tag
@@ -28,6 +28,7 @@ from ..dialogs.outcome import OutcomeDialog
 from ..dialogs.tag import TagDialog
 from ..dialogs.tags_at_stage import TagsAtStage
 from ..widgets.footer import RoomFooter
+from ..widgets.header import RoomHeader
 from ..widgets.pathway_map import PathwayMap
 from ..widgets.side_panels import JourneyPanel, StageDetail, journey_text, stage_text
 from ..widgets.stage_card import CardView, StageCard
@@ -66,7 +67,7 @@ class MapScreen(Screen):
         return self.app.store.state
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield RoomHeader()
         with Horizontal(id="map-body"):
             with Vertical(id="map-column"):
                 yield Static(LEGEND, id="legend")

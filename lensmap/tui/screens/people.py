@@ -8,12 +8,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model import Journey, Persona, Team
 from ...session.state import SessionState
 from ..widgets.footer import RoomFooter
+from ..widgets.header import RoomHeader
 
 ON_MAP = "◆ on the map"
 PERSONA_PREFIX = "persona:"
@@ -63,7 +64,7 @@ class PeopleScreen(Screen[None]):
 
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield RoomHeader()
         with Horizontal(id="people-body"):
             yield OptionList(id="people-list")
             with VerticalScroll(id="persona-detail"):
