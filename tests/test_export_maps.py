@@ -291,3 +291,12 @@ def test_maps_never_share_a_file_name_that_differs_only_in_case(store, tmp_path)
     written = [p.name for p in export_session(content, tmp_path / "out", formats=("svg",))]
     maps = [n for n in written if n.startswith("persona-")]
     assert len(maps) == 2 and len({n.lower() for n in maps}) == 2, maps
+
+
+def test_untagged_stages_say_so_quietly(store):
+    from lensmap.session.actions import TagAdded
+
+    store.record(TagAdded(tag=Tag(id="t1", stage="triage", kind="positive", note="kind")))
+    dot = combined_dot(store.state.content())
+    assert dot.count("no tags yet") == len(store.state.pathway.stages) - 1 + 1  # + the key
+    assert "✓ 1 positive  ✗ 0 barriers  ▲ 0 risks" in dot

@@ -64,7 +64,8 @@ def combined_dot(content: SessionContent) -> str:
             else ("positive" if c["positive"] else None)
         )
         fill, border, style, pen, word = WORST_STYLE[worst]
-        label = f"{stage.label}\n({STAGE_KIND_WORD[stage.kind]})\n{tag_counts(dict(c))}"
+        counts_said = tag_counts(dict(c)) if c else "no tags yet"  # quiet where nothing was found
+        label = f"{stage.label}\n({STAGE_KIND_WORD[stage.kind]})\n{counts_said}"
         if word:
             label += f"\n{word}"
         tooltip = "\n".join([stage.description or stage.label, *notes.get(stage.id, [])])
