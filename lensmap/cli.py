@@ -185,9 +185,18 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         end = f" [ended: {journey.outcome}]" if journey.outcome else ""
         print(f"  {name}: {walk}{end}")
     counts = {k: sum(t.kind == k for t in content.tags) for k in ("positive", "barrier", "risk")}
-    from .vocabulary import tag_counts
+    from .vocabulary import KIND_SYMBOL, KIND_WORD, tag_counts
 
     print("Tags: " + tag_counts(counts))
+    names = {p.id: p.name for p in content.personas}
+    for tag in content.tags:  # in the order the room added them
+        about = names.get(tag.persona or "", "general")
+        note = "".join(c if c.isprintable() else " " for c in tag.note)  # no terminal codes
+        note = " ".join(note.split()) or "(no note)"
+        severity = "" if tag.kind == "positive" else f", severity {tag.severity}"
+        kind = f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]}"
+        stage = content.pathway.stage(tag.stage).label
+        print(f"  {kind} at {stage} ({about}{severity}): {note}")
     return EXIT_OK
 
 

@@ -134,3 +134,19 @@ def test_session_new_with_a_bad_date_says_so_and_writes_nothing(tmp_path, capsys
     assert main(["session", "new", str(example_pathway()), "-o", str(out), "--date", "14/03"]) == 2
     assert '"14/03" is not a date; write it as YYYY-MM-DD' in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_session_show_lists_every_tag_with_its_note_and_no_terminal_codes(store, capsys):
+    from lensmap.cli import main
+    from lensmap.model import Tag
+    from lensmap.session.actions import TagAdded
+
+    store.record(TagAdded(tag=Tag(id="t1", stage="triage", persona="ollie", kind="barrier",
+                                  severity=3, note="Phone line\nbusy \x1b[2Jall day")))  # fmt: skip
+    store.record(TagAdded(tag=Tag(id="t2", stage="triage", kind="positive", note="")))
+    store.close()
+    assert main(["session", "show", str(store.path)]) == 0
+    out = capsys.readouterr().out
+    assert "  ✗ barrier at Triage (Ollie, severity 3): Phone line busy [2Jall day" in out
+    assert "\x1b" not in out
+    assert "  ✓ positive practice at Triage (general): (no note)" in out
