@@ -80,6 +80,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .opening import open_session
     from .serve import app_argv, check_port, is_local, make_server, open_browser_soon, page_url
 
+    if hasattr(sys.stdout, "reconfigure"):  # each message as it happens, even into a pipe
+        sys.stdout.reconfigure(line_buffering=True)
     # Check everything the page will open now, so bad input is said here, before serving.
     pathway = Path(args.pathway or example_pathway()).resolve()
     vignettes = [Path(v).resolve() for v in (args.vignettes or [example_vignettes()])]

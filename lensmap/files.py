@@ -12,6 +12,14 @@ from .problems import LoadError
 MAX_FILE_BYTES = 20 * 1024 * 1024  # far beyond any real pathway; keeps a wrong file from hanging
 
 
+_TOML_WORDS = {
+    "illegal character '\\n'": "a quote is not closed before the end of the line",
+    "illegal character '\\r'": "an unexpected line-ending character inside the line",
+    'expected "\'"': "a ' quote is not closed",
+    "expected '\"'": 'a " quote is not closed',
+}
+
+
 def read_text(path: Path) -> str:
     """A file's text, accepting the byte-order mark and line endings Windows editors add."""
     try:
@@ -56,12 +64,10 @@ def read_toml(path: Path) -> dict[str, Any]:
             place = f"line {found.group(1)}, column {found.group(2)}"
             message = message[: found.start()]
         elif "end of document" in message:
-            place = f"line {text.count(chr(10)) + 1}"
+            place = f"line {max(1, len(text.splitlines()))}"  # the last line
             message = message.replace(" (at end of document)", "")
         message = message[:1].lower() + message[1:]
-        if message.startswith(("illegal character '\\n'", "illegal character '\\r'")):
-            message = "a quote is not closed before the end of the line"
-        message = message.replace("'\\t'", "a tab")
+        message = _TOML_WORDS.get(message, message)  # in words, not character codes
         raise LoadError.single(
             path, f"this is not valid TOML ({message}); check quotes, brackets and '='", place
         ) from None

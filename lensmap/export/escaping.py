@@ -17,7 +17,7 @@ def csv_cell(value: object) -> str:
 
 
 # Inline Markdown a note could start: emphasis, code, links and images, tables, strikethrough.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~#])")  # "#" also closes a heading
 
 
 def markdown_text(value: object) -> str:
@@ -28,4 +28,4 @@ def markdown_text(value: object) -> str:
     text = _MARKDOWN_INLINE.sub(r"\\\1", " ".join(text.split()))  # one line: no new block
     # Block Markdown counts only at the start of a line: a heading, a list, a numbered list.
     text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
-    return re.sub(r"^([#+-])", r"\\\1", text)
+    return re.sub(r"^([+-])", r"\\\1", text)

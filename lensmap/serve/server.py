@@ -23,7 +23,7 @@ ALREADY_OPEN = (
     b"\r\n\r\n  This session is already open in another browser tab or window.\r\n\r\n"
     b"  Carry on there. You can close this tab; nothing was changed.\r\n"
 )
-RELOAD_WAIT = 4.0  # seconds a new page waits for a reloaded one to let go of the session
+RELOAD_WAIT = 6.0  # seconds a new page waits for a reloaded one to let go of the session
 NOT_FRAMED = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
 
 
@@ -159,14 +159,28 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.request_exit)
             except (AttributeError, NotImplementedError):  # Windows has no SIGHUP
                 pass
-            say(f"lensmap is ready in your browser at {page_url(host, port)}")
-            for url in network_urls(host, port):
-                say(f"  other computers on the network: {url}")
-            say("Press Ctrl+C here to stop. Every action is saved as it happens.")
+
+        def serve(self, debug: bool = False) -> None:
+            # As textual-serve's, but "ready" is said once the server is listening (aiohttp
+            # prints through `print=` only then), not while it is still starting.
+            self.debug = debug
+            self.initialize_logging()
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                loop = asyncio.new_event_loop()
+            with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C arrives anyway
+                import signal
+
+                loop.add_signal_handler(signal.SIGINT, self.request_exit)
+                loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+            web.run_app(self._make_app(), host=self.host, port=self.port,
+                        handle_signals=False, loop=loop, print=lambda *_: announce())  # fmt: skip
 
         async def on_shutdown(self, app) -> None:
             # Close every page's connection, which asks its app to quit and waits for it,
             # rather than waiting for the browser tabs to be closed.
+            stopping.set()
             for websocket in list(pages):
                 await websocket.close(code=1001, message=b"lensmap serve stopped")
 
@@ -197,7 +211,8 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
                         pass
                     return websocket
                 try:
-                    await self._run_page(request, websocket)
+                    if not websocket.closed and not stopping.is_set():  # the tab may have gone
+                        await self._run_page(request, websocket)
                 finally:
                     one_page.release()
             finally:
@@ -220,18 +235,29 @@ def make_server(argv: list[str], host: str, port: int, title: str, say=print) ->
                 )
                 app_ended = service._task
                 relay = asyncio.ensure_future(self._process_messages(websocket, service))
-                await asyncio.wait({relay, app_ended}, return_when=asyncio.FIRST_COMPLETED)
-                if app_ended.done():  # it quit, or could not start: the page says it closed
-                    await websocket.close()
-                await relay
+                try:
+                    await asyncio.wait({relay, app_ended}, return_when=asyncio.FIRST_COMPLETED)
+                    if app_ended.done():  # it quit, or could not start: the page says it closed
+                        await websocket.close()
+                    await relay
+                finally:
+                    relay.cancel()
             except asyncio.CancelledError:
                 await websocket.close()
+                raise
             except Exception as error:  # one page failing must not stop the server
                 log.warning("a page stopped (%s); the session is as last saved", error)
             finally:
                 await service.stop()
 
+    def announce() -> None:
+        say(f"lensmap is ready in your browser at {page_url(host, port)}")
+        for url in network_urls(host, port):
+            say(f"  other computers on the network: {url}")
+        say("Press Ctrl+C here to stop. Every action is saved as it happens.")
+
     one_page = asyncio.Lock()
+    stopping = asyncio.Event()
     pages: set[web.WebSocketResponse] = set()
     shown = " ".join(argv)
     return LensmapServer(shown, host=host, port=port, title=title, templates_path=PAGE_TEMPLATES)
