@@ -151,6 +151,19 @@ class LensmapApp(App[None]):
         self.notify(f"{word}: {describe_action(entry.action, self.store.state)}", timeout=4)
 
     # -- the room ---------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Quit (every action is already saved), but not past a note typed and not saved."""
+        if not any(getattr(s, "unsaved_text", lambda: False)() for s in self.screen_stack):
+            self.exit()
+            return
+        from .dialogs.choose import Confirm
+
+        def answer(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(Confirm("Quit without saving what you typed?"), answer)
+
     def action_pause(self) -> None:
         from .screens.pause import PauseScreen
 

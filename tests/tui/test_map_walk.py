@@ -231,3 +231,30 @@ async def test_clicking_the_header_does_not_push_the_map_down(app):
         await pilot.click(RoomHeader, offset=(60, 0))
         await pilot.pause()
         assert header.outer_size.height == height == 1
+
+
+async def test_quitting_never_goes_past_a_note_typed_and_not_saved(app):
+    from lensmap.tui.dialogs.choose import Confirm
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p")
+        assert isinstance(app.screen, TagDialog)
+        await pilot.press(*"Met by name")
+        await pilot.press("ctrl+q")  # Textual's quit key works even inside a dialog
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # no: back to the note, as typed
+        await pilot.pause()
+        assert isinstance(app.screen, TagDialog)
+        assert app.screen.query_one("#note").value == "Met by name"
+        assert app.is_running
+        await pilot.press("ctrl+q", "y")  # yes: quit, the unsaved note is let go
+        await pilot.pause()
+    assert app.return_code == 0 and not app.store.state.tags
+
+
+async def test_quitting_with_nothing_typed_asks_nothing(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

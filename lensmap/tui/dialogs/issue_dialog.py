@@ -127,5 +127,11 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
         if self.save is None or self.save(notes):
             self.dismiss(notes)
 
+    def unsaved_text(self) -> bool:
+        """Whether anything typed or chosen here differs from what is saved."""
+        saved = (self.notes.title, self.notes.owner, self.notes.timeframe, self.notes.effort)
+        typed = (self._text("title"), self._text("owner"), self._text("timeframe"), self._effort())
+        return saved != typed
+
     def action_cancel(self) -> None:
         self.dismiss(None)

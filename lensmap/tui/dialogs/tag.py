@@ -153,11 +153,14 @@ class TagDialog(ModalScreen[Tag | None]):
         if self.save is None or self.save(tag):
             self.dismiss(tag)
 
+    def unsaved_text(self) -> bool:
+        """Whether a note has been typed (or changed) and not saved."""
+        typed = self.query_one("#note", Input).value.strip()
+        return typed != (self.existing.note if self.existing else "")
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        typed = self.query_one("#note", Input).value.strip()
-        before = self.existing.note if self.existing else ""
-        if typed == before:
+        if not self.unsaved_text():
             self.dismiss(None)
             return
 
