@@ -29,10 +29,14 @@ def dot_string(text: object) -> str:
     """A DOT quoted string that shows exactly the text: no escape sequences (\\N, \\G, \\l),
     no HTML entities (Graphviz reads &amp; as &), no breaking out of the quotes, no control
     characters."""
+    return f'"{_dot_escaped(text)}"'
+
+
+def _dot_escaped(text: object) -> str:
+    """The inside of `dot_string`, for building a label from several escaped pieces."""
     value = ("" if text is None else str(text)).replace("&", "&amp;")
     value = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in value)
-    value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{value}"'
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _attrs(**attrs: object) -> str:
@@ -184,10 +188,12 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
         '  node [fontname="DejaVu Sans", fontsize=10, color="#AAAAAA", fontcolor="#666666"];',
         '  edge [color="#CCCCCC", arrowsize=0.6];',
     ]
+    counted: dict[str, Counter[str]] = {}  # once, not once per stage
+    for tag in content.tags:
+        if tag.persona in persona_ids:
+            counted.setdefault(tag.stage, Counter())[tag.kind] += 1
     for stage in content.pathway.stages:
-        counts = Counter(
-            t.kind for t in content.tags if t.stage == stage.id and t.persona in persona_ids
-        )
+        counts = counted.get(stage.id, Counter())
         if stage.id in visited:
             label = "\n".join([stage.label, *visited[stage.id], tag_counts(dict(counts))])
             if stage.id in stage_notes:
@@ -241,7 +247,7 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
             )
     if footnotes:  # at the foot of the map, left-aligned like footnotes on a page
         note_lines = [part for note in ["Notes", *footnotes] for part in note.splitlines() or [""]]
-        text = "".join(dot_string(line)[1:-1] + "\\l" for line in note_lines)
+        text = "".join(_dot_escaped(line) + "\\l" for line in note_lines)  # \\l: left-aligned
         style = _attrs(shape="box", color="#AAAAAA", fontcolor="#000000", fontsize=11)
         lines.append(f'  footnotes [label="{text}", {style}];')
         lines.append("  { rank=sink; footnotes; }")

@@ -84,13 +84,14 @@ def _map(svg: bytes, label: str) -> list[str]:
 
 
 def index_html(
-    content: SessionContent,
+    report: Report,
     svgs: dict[str, bytes],
     titles: dict[str, str],
     members: dict[str, list[str]],
 ) -> str:
-    """The report; `members` says whose journeys each map (by name) shows."""
-    report = Report(content)
+    """The page for one session's ranked report; `members` says whose journeys each map (by
+    name) shows."""
+    content = report.content
     title = content.event.title or content.pathway.title
     out = [
         "<!doctype html>",

@@ -15,8 +15,8 @@ from . import issues_list as lists
 Progress = Callable[[int, int, str], None]
 
 
-def _files(content: SessionContent) -> list[tuple[str, bytes]]:
-    report = lists.Report(content)
+def _files(report: lists.Report) -> list[tuple[str, bytes]]:
+    content = report.content
     excel = "utf-8-sig"  # a byte-order mark, so Excel reads the accents and symbols correctly
     return [
         ("session.json", dumps(content).encode("utf-8")),
@@ -99,7 +99,8 @@ def export_session(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "maps").mkdir(exist_ok=True)
     maps, titles, members = _maps(content)
-    files = _files(content)
+    report = lists.Report(content)  # ranked once, for the lists and the page alike
+    files = _files(report)
     if "dot" in formats:
         files += [(f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()]
     wanted = ["svg"] + [f for f in ("png", "pdf") if f in formats]
@@ -142,7 +143,7 @@ def export_session(
     step("index.html")
     svgs = {name: (folder / "maps" / f"{name}.svg").read_bytes() for name in maps}
     target = folder / "index.html"
-    write_atomic(target, index_html(content, svgs, titles, members).encode("utf-8"), replace=True)
+    write_atomic(target, index_html(report, svgs, titles, members).encode("utf-8"), replace=True)
     written.append(target)
     done += 1
     if progress:

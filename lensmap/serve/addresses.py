@@ -41,8 +41,13 @@ def addressed_directly(request_host: str, bound: str) -> bool:
     return True
 
 
+def _this_computer(host: str) -> str:
+    """The address this computer reaches a server on: "every address" means loopback here."""
+    return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+
+
 def _shown(host: str) -> str:
-    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    host = _this_computer(host)
     return f"[{host}]" if ":" in host else host
 
 
@@ -77,9 +82,8 @@ def network_urls(host: str, port: int) -> list[str]:
 def _listening(host: str, port: int) -> bool:
     """Whether some program already accepts connections there (on macOS and BSD, binding can
     succeed beside a program listening on every address, so asking is surer)."""
-    target = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
     try:
-        with socket.create_connection((target, port), timeout=0.5):
+        with socket.create_connection((_this_computer(host), port), timeout=0.5):
             return True
     except OSError:
         return False
