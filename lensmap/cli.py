@@ -265,6 +265,13 @@ def cmd_pathway_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _port(text: str) -> int:
+    """A port number for --port, or argparse's clear message (exit 2)."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use one from 1 to 65535, such as 8000")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lensmap",
@@ -285,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vignettes", nargs="+", metavar="FILE", help="default: Annex B")
     p.add_argument("--session", metavar="FILE.lens", help="default: one per pathway, kept for you")
     p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this computer only)")
-    p.add_argument("--port", type=int, default=8000, help="default: 8000")
+    p.add_argument("--port", type=_port, default=8000, help="default: 8000")
     p.add_argument("--no-browser", action="store_true", help="print the address, do not open it")
     p.set_defaults(run=cmd_serve)
 

@@ -138,3 +138,13 @@ def test_export_command_from_lens_and_json(worked, tmp_path, capsys, monkeypatch
     assert main(["export", str(doc), "--out", str(tmp_path / "from-json")]) == 0
     assert (tmp_path / "from-json" / "plan.csv").read_bytes() == (folder / "plan.csv").read_bytes()
     assert main(["export", str(tmp_path / "missing.lens")]) == 2
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_message(worked, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    worked.close()
+    assert main(["export", str(worked.path), "--out", str(blocker / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be made" in err and "choose another folder with --out" in err
+    assert blocker.read_text() == "not a folder"  # nothing already there was touched

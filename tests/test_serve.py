@@ -160,3 +160,18 @@ async def test_an_app_that_will_not_quit_is_ended_and_its_message_said_once():
     await service.stop()
     assert process.returncode is not None  # ended, not left running
     assert said == ["stubborn app: will not quit"]
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "eight"])
+def test_a_port_that_cannot_be_is_a_clear_message(port, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--no-browser", "--port", port])
+    assert stopped.value.code == 2
+    assert "is not a port number; use one from 1 to 65535" in capsys.readouterr().err
+
+
+def test_an_address_that_cannot_be_is_not_blamed_on_the_port(capsys):
+    assert main(["serve", "--no-browser", "--host", "nosuchhost.invalid", "--port", "9555"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot listen on nosuchhost.invalid port 9555" in err and "check --host" in err
+    assert "try --port" not in err

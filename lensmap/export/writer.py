@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from ..problems import LoadError
 from ..safe_write import write_atomic
 from ..session.content import SessionContent
 from ..session.interchange import dumps
@@ -96,8 +97,12 @@ def export_session(
     from .report import index_html
 
     notes = notes if notes is not None else []
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "maps").mkdir(exist_ok=True)
+    try:
+        (folder / "maps").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LoadError.single(
+            folder, f"cannot be made ({exc.strerror or exc}); choose another folder with --out"
+        ) from None
     maps, titles, members = _maps(content)
     report = lists.Report(content)  # ranked once, for the lists and the page alike
     files = _files(report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import os
 import re
@@ -91,7 +92,7 @@ def _listening(host: str, port: int) -> bool:
 
 def check_port(host: str, port: int) -> None:
     """Say clearly, before anything starts, when the address cannot be used."""
-    problem = None
+    problem, advice = None, f"try --port {port + 1}"
     if _listening(host, port):
         problem = "another program is using it"
     else:
@@ -103,8 +104,9 @@ def check_port(host: str, port: int) -> None:
                 probe.bind((host, port))
             except OSError as exc:
                 problem = exc.strerror or str(exc)
+                if exc.errno != errno.EADDRINUSE:  # not the port: the address itself
+                    advice = "check --host (127.0.0.1 is this computer only)"
     if problem:
         raise LoadError.single(
-            "lensmap serve",
-            f"cannot listen on {host} port {port} ({problem}); try --port {port + 1}",
+            "lensmap serve", f"cannot listen on {host} port {port} ({problem}); {advice}"
         )
