@@ -268,7 +268,9 @@ def cmd_pathway_import(args: argparse.Namespace) -> int:
 def _port(text: str) -> int:
     """A port number for --port, or argparse's clear message (exit 2)."""
     if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use one from 1 to 65535, such as 8000")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port number; use one from 1 to 65535, such as 8000"
+        )
     return int(text)
 
 
