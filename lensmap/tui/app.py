@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -14,6 +14,7 @@ from ..session.actions import OutcomeSet, SteppedBack, StepTaken, WindowSet
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
 from .commands import LensmapCommands
+from .keys_in_order import KeysInOrder
 from .themes import THEME_NAMES, THEME_WORDS, THEMES
 
 JOURNEY_ACTIONS = (StepTaken, SteppedBack, WindowSet, OutcomeSet)
@@ -53,11 +54,22 @@ class LensmapApp(App[None]):
         super().__init__()
         self.store = store
         self.startup_warnings = warnings or []
+        self.typed = KeysInOrder(self)
         for theme in THEMES:
             self.register_theme(theme)
         # Set without the watcher: the stylesheet is parsed once, already with these colours.
         self.set_reactive(LensmapApp.theme, "lensmap-dark")
         self.persona = self._persona_to_continue()
+
+    # -- keys -------------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if self.typed.hold(event):
+            return  # typed ahead: handled in its turn, by the screen on top by then
+        await super().on_event(event)
+
+    def keys_waiting(self) -> bool:
+        """Whether keys typed ahead are still waiting for their turn."""
+        return self.typed.busy()
 
     # -- screens ----------------------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:

@@ -1,0 +1,82 @@
+"""Keys typed ahead of the screen: every key is handled in order, by the screen on top once
+the keys before it have been handled, as a fast typist in a room expects."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from textual import events
+
+from lensmap.session.store import SessionStore
+
+
+def key_event(key: str) -> events.Key:
+    """The event a terminal sends for one key ("a", "enter", "ctrl+s")."""
+    if len(key) == 1:
+        return events.Key(_name(key), key)
+    return events.Key(key, {"enter": "\r", "tab": "\t", "space": " "}.get(key))
+
+
+def _name(char: str) -> str:
+    if char.isalnum():
+        return char
+    return unicodedata.name(char).lower().replace(" ", "_").replace("-", "_")
+
+
+async def type_ahead(pilot, keys: list[str]) -> None:
+    """Send every key at once, with no pause for any screen, then let the app catch up."""
+    for key in keys:
+        pilot.app.post_message(key_event(key))
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if not pilot.app.keys_waiting():
+            break
+    await pilot.pause()
+
+
+def tags(store: SessionStore) -> list[tuple[str, str, str]]:
+    reopened = SessionStore.open(store.path, readonly=True)
+    return sorted((t.kind, t.stage, t.note) for t in reopened.state.tags.values())
+
+
+def stages(store: SessionStore, persona: str) -> list[str]:
+    reopened = SessionStore.open(store.path, readonly=True)
+    return [s.stage for s in reopened.state.journeys[persona].steps]
+
+
+ROOM = [*"n1n1b", *"ABCDEFGH", "ctrl+s", *"n1r", *"QWERTY", "ctrl+s"]
+
+
+async def test_a_walk_and_two_tags_typed_with_no_pauses(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_ahead(pilot, ROOM)
+        assert stages(app.store, "ollie") == ["gp_referral", "triage", "same_day_prescribing"]
+        assert tags(app.store) == [
+            ("barrier", "triage", "ABCDEFGH"),
+            ("risk", "same_day_prescribing", "QWERTY"),
+        ]
+
+
+async def test_typed_ahead_at_80_columns(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_ahead(pilot, ROOM)
+        assert tags(app.store) == [
+            ("barrier", "triage", "ABCDEFGH"),
+            ("risk", "same_day_prescribing", "QWERTY"),
+        ]
+
+
+async def test_a_tag_straight_after_a_move_is_for_the_new_stage(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_ahead(pilot, [*"n1n1p", *"ok", "ctrl+s"])
+        assert tags(app.store) == [("positive", "triage", "ok")]
+        assert app.screen.selected == "triage"
+
+
+async def test_keys_after_a_dialog_closes_go_to_the_map(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        # the tag dialog closes with Esc (nothing typed), then the walk goes on
+        await type_ahead(pilot, [*"n1b", "escape", *"n1", *"s", *"n1"])
+        assert stages(app.store, "ollie") == ["gp_referral", "triage"]
+        assert stages(app.store, "jay")[:1] == ["self_referral"]
+        assert tags(app.store) == []
