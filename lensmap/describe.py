@@ -1,4 +1,6 @@
-"""Actions described in plain words, for confirmations and undo messages."""
+"""Actions described in plain words, for confirmations and undo messages, and the names of
+stages, personas and teams as every screen shows them (see screen_text: no control character
+from a file reaches the terminal)."""
 
 from __future__ import annotations
 
@@ -13,20 +15,29 @@ from .session.actions import (
     TagEdited,
     WindowSet,
 )
+from .screen_text import shown
 from .session.state import SessionState
 from .vocabulary import KIND_WORD, WINDOW_SHORT
 
 
 def stage_label(state: SessionState, stage: str) -> str:
+    """A stage's label as shown on screen (its id if the pathway has no such stage)."""
     found = state.pathway.stages_by_id.get(stage)
-    return found.label if found else stage
+    return shown(found.label if found else stage)
 
 
 def persona_name(state: SessionState, persona: str | None) -> str:
+    """A persona's name as shown on screen ("general" for a tag about no one)."""
     if persona is None:
         return "general"
     found = state.personas.get(persona)
-    return found.name if found else persona
+    return shown(found.name if found else persona)
+
+
+def team_name(state: SessionState, team: str | None) -> str:
+    """A team's name as shown on screen ("" for none)."""
+    found = state.teams.get(team or "")
+    return shown(found.name) if found else ""
 
 
 def describe_action(action: object, state: SessionState) -> str:
@@ -52,3 +63,11 @@ def describe_action(action: object, state: SessionState) -> str:
         case EventEdited():
             return "event details edited"
     return type(action).__name__
+
+
+def note_start(note: str, width: int = 40) -> str:
+    """The start of a note, quoted, so a confirmation shows what was stored: “Nobody expl…”."""
+    text = " ".join(note.split())
+    if not text:
+        return "(no note)"
+    return f"“{text[: width - 1]}…”" if len(text) > width else f"“{text}”"

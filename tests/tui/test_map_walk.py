@@ -167,7 +167,7 @@ async def test_a_failed_save_keeps_the_dialog_and_the_note(app, monkeypatch):
         monkeypatch.setattr(app.store, "_write", unplugged)
         await pilot.press("b", *"Reception staff were dismissive", "enter")
         assert isinstance(app.screen, TagDialog)  # still open: nothing typed is lost
-        assert app.screen.query_one("#note").value == "Reception staff were dismissive"
+        assert app.screen.query_one("#note").text == "Reception staff were dismissive"
         assert app.store.state.tags == {}
         monkeypatch.undo()  # the stick is back in
         await pilot.press("ctrl+s")
@@ -246,7 +246,7 @@ async def test_quitting_never_goes_past_a_note_typed_and_not_saved(app):
         await pilot.press("n")  # no: back to the note, as typed
         await pilot.pause()
         assert isinstance(app.screen, TagDialog)
-        assert app.screen.query_one("#note").value == "Met by name"
+        assert app.screen.query_one("#note").text == "Met by name"
         assert app.is_running
         await pilot.press("ctrl+q", "y")  # yes: quit, the unsaved note is let go
         await pilot.pause()

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.message import Message
+from textual.widgets import Button, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from ...model import PRINCIPLES, Tag
@@ -22,6 +23,32 @@ from ...vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
 from .choose import Confirm
 
 SEVERITY_WORD = {1: "1 low", 2: "2 medium", 3: "3 high"}
+NEW_LINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
+"""Keys that start a new line in a note (ctrl+j works in every terminal and browser)."""
+
+
+class NoteArea(TextArea):
+    """A note of any number of lines. Enter saves, as the room expects of a one-line box;
+    ctrl+j (or shift+enter where the terminal tells it apart) starts a new line, and a
+    pasted note keeps all its lines."""
+
+    class Submitted(Message):
+        """Enter was pressed: save the note."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted())
+        elif event.key in NEW_LINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.replace("\n", *self.selection)
+
+
+def note_text(area: TextArea) -> str:
+    """What was typed, without blank lines around it, with one kind of line ending."""
+    return area.text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class Checklist(OptionList):
@@ -85,9 +112,16 @@ class TagDialog(ModalScreen[Tag | None]):
                 id="tag-title",
             )
             yield Label("Note: what the room noticed (never a participant's name)")
-            yield Input(value=tag.note if tag else "", id="note", placeholder="Type, then Enter")
-            yield Label("Enter saves · Tab goes to the other choices · ctrl+s saves · Esc cancels",
-                        classes="dialog-hint")  # fmt: skip
+            yield NoteArea(
+                tag.note if tag else "",
+                id="note",
+                placeholder="Type, then Enter",
+                highlight_cursor_line=False,
+            )
+            yield Label(
+                "Enter saves · ctrl+j new line · Tab the other choices · Esc cancels",
+                classes="dialog-hint",
+            )
             with Horizontal(classes="tag-row"):
                 kinds = ("positive", "barrier", "risk")
                 yield Select(
@@ -124,7 +158,9 @@ class TagDialog(ModalScreen[Tag | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
+        note = self.query_one("#note", NoteArea)
+        note.move_cursor(note.document.end)
+        note.focus()
 
     def _value(self, name: str) -> str:
         value = self.query_one(f"#{name}", Select).value
@@ -139,14 +175,14 @@ class TagDialog(ModalScreen[Tag | None]):
             stage=self.stage_id,
             persona=None if about in ("general", "") else about,
             kind=self._value("kind") or self.kind,
-            note=self.query_one("#note", Input).value.strip(),
+            note=note_text(self.query_one("#note", NoteArea)),
             severity=int(self._value("severity") or 2),
             principles=[p for p in PRINCIPLES if p in self.query_one(Checklist).ticked],
             theme=theme or None,
             raised_by=None if raised in ("none", "") else raised,
         )
 
-    @on(Input.Submitted, "#note")
+    @on(NoteArea.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         tag = self.result()
@@ -155,7 +191,7 @@ class TagDialog(ModalScreen[Tag | None]):
 
     def unsaved_text(self) -> bool:
         """Whether a note has been typed (or changed) and not saved."""
-        typed = self.query_one("#note", Input).value.strip()
+        typed = note_text(self.query_one("#note", NoteArea))
         return typed != (self.existing.note if self.existing else "")
 
     @on(Button.Pressed, "#cancel")

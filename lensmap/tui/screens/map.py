@@ -11,8 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...describe import persona_name, stage_label
+from ...describe import note_start, persona_name, stage_label
 from ...model import Tag
+from ...screen_text import shown
 from ...session.actions import (
     OutcomeSet,
     SteppedBack,
@@ -134,6 +135,8 @@ class MapScreen(Screen):
         self.query_one(StageDetail).show(self.selected, detail)
 
     def select(self, stage_id: str) -> None:
+        """Move the cursor to a stage (it follows the persona when they move)."""
+        self.selected = stage_id  # now, not when the card's focus message arrives
         self.query_one(PathwayMap).card(stage_id).focus()
 
     # -- walking a persona ------------------------------------------------------------------
@@ -208,7 +211,7 @@ class MapScreen(Screen):
         if self._walking_or_say() is None:
             return
         state = self.state
-        options = [(s.id, s.label) for s in state.pathway.stages]
+        options = [(s.id, shown(s.label)) for s in state.pathway.stages]
 
         def chosen(stage_id: str | None) -> None:
             if stage_id:
@@ -277,7 +280,8 @@ class MapScreen(Screen):
 
         def ended(outcome: str | None) -> None:
             if outcome:
-                self.app.record(OutcomeSet(persona=persona, outcome=outcome), f"{name}: {outcome}")
+                done = f"{name}: {shown(outcome)}"
+                self.app.record(OutcomeSet(persona=persona, outcome=outcome), done)
 
         self.app.push_screen(OutcomeDialog(name, exits), ended)
 
@@ -300,7 +304,8 @@ class MapScreen(Screen):
         label = stage_label(self.state, stage_id)
 
         def save(tag: Tag) -> bool:
-            return self.app.record(TagAdded(tag=tag), f"Saved: {KIND_WORD[tag.kind]} at {label}")
+            said = f"Saved: {KIND_WORD[tag.kind]} at {label}: {note_start(tag.note)}"
+            return self.app.record(TagAdded(tag=tag), said)
 
         self.app.push_screen(TagDialog(stage_id, label, kind, who, save=save))
 
@@ -317,7 +322,7 @@ class MapScreen(Screen):
         if not tags:
             self.app.notify(f"No tags at {label} yet.")
             return
-        names = {p.id: p.name for p in self.state.personas.values()}
+        names = {p.id: shown(p.name) for p in self.state.personas.values()}
 
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is None:
@@ -343,7 +348,7 @@ class MapScreen(Screen):
 
             def save(edited: Tag) -> bool:
                 return edited == tag or self.app.record(
-                    TagEdited(tag=edited), f"Tag at {label} updated"
+                    TagEdited(tag=edited), f"Tag at {label} updated: {note_start(edited.note)}"
                 )
 
             self.app.push_screen(TagDialog(stage_id, label, tag.kind, who, existing=tag, save=save))

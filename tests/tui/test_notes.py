@@ -1,0 +1,62 @@
+"""Notes keep every line typed or pasted, and the confirmation quotes what was stored."""
+
+from __future__ import annotations
+
+from textual import events
+
+from lensmap.session.store import SessionStore
+from lensmap.tui.dialogs.tag import TagDialog
+from tests.tui.test_typed_ahead import type_ahead
+
+
+def notes(store: SessionStore) -> list[str]:
+    reopened = SessionStore.open(store.path, readonly=True)
+    return [t.note for t in reopened.state.tags.values()]
+
+
+def shown_notifications(app) -> str:
+    return " ".join(str(n.message) for n in app._notifications)
+
+
+async def test_ctrl_j_starts_a_new_line_and_enter_saves(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("b", *"Asked twice", "ctrl+j", *"about trauma", "enter")
+        assert not isinstance(app.screen, TagDialog)
+        assert notes(app.store) == ["Asked twice\nabout trauma"]
+        assert "Saved: barrier at GP referral: “Asked twice about trauma”" in (
+            shown_notifications(app)
+        )
+
+
+async def test_a_pasted_note_keeps_all_its_lines(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        app.post_message(events.Paste("First line\r\nSecond line\n\nFourth line"))
+        await type_ahead(pilot, ["ctrl+s"])
+        assert notes(app.store) == ["First line\nSecond line\n\nFourth line"]
+
+
+async def test_a_paste_typed_ahead_of_the_dialog_goes_into_the_note(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.post_message(events.Key("p", "p"))
+        app.post_message(events.Paste("one\ntwo"))
+        await type_ahead(pilot, ["enter"])
+        assert notes(app.store) == ["one\ntwo"]
+
+
+async def test_editing_a_multi_line_note_shows_and_keeps_its_lines(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p", *"Warm", "ctrl+j", *"welcome", "enter")
+        await pilot.press("x", "enter")  # edit the one tag here
+        assert isinstance(app.screen, TagDialog)
+        assert app.screen.query_one("#note").text == "Warm\nwelcome"
+        await pilot.press(*" at the door", "enter")
+        assert notes(app.store) == ["Warm\nwelcome at the door"]
+        assert "updated: “Warm welcome at the door”" in shown_notifications(app)
+
+
+async def test_a_long_note_is_quoted_only_in_part(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("b", *("word " * 20), "enter")
+        said = shown_notifications(app)
+        assert "“word word word" in said and "…”" in said
