@@ -4,6 +4,7 @@ from a file reaches the terminal)."""
 
 from __future__ import annotations
 
+from .screen_text import shown
 from .session.actions import (
     EventEdited,
     IssueEdited,
@@ -15,7 +16,6 @@ from .session.actions import (
     TagEdited,
     WindowSet,
 )
-from .screen_text import shown
 from .session.state import SessionState
 from .vocabulary import KIND_WORD, WINDOW_SHORT
 
@@ -67,7 +67,7 @@ def describe_action(action: object, state: SessionState) -> str:
 
 def note_start(note: str, width: int = 40) -> str:
     """The start of a note, quoted, so a confirmation shows what was stored: “Nobody expl…”."""
-    text = " ".join(note.split())
+    text = " ".join(shown(note).split())
     if not text:
         return "(no note)"
     return f"“{text[: width - 1]}…”" if len(text) > width else f"“{text}”"
