@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import os
+import re
 import sqlite3
-from collections.abc import Callable
+import stat
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from .. import __version__
 from ..problems import LoadError
-from ..safe_write import move_into_place, refuse_existing, temporary_beside
+from ..safe_write import (
+    DRIVE_ERROR,
+    FOLDER_GONE,
+    FULL,
+    IN_USE_NOW,
+    NOT_ALLOWED,
+    READ_ONLY,
+    Fault,
+    folder_fault,
+    move_into_place,
+    new_temporary,
+    os_fault,
+    place_new,
+    refuse_existing,
+    remove_leftovers,
+    remove_temporary,
+    temporary_beside,
+)
 from .actions import ACTION, Entry, Redone, Started, Undone, new_id
 from .content import SessionContent
 from .state import ActionRefused, SessionState, apply, rebuild, replay
@@ -25,6 +49,7 @@ IN_USE = (
     "(nothing was changed)"
 )
 
+# Every lensmap so far has made exactly these tables (git history: the schema never changed).
 SCHEMA = """
 CREATE TABLE actions (
     seq  INTEGER PRIMARY KEY,
@@ -37,6 +62,8 @@ CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 Clock = Callable[[], dt.datetime]
+Row = tuple[Any, ...]  # one row of `actions` exactly as stored: seq, id, at, type, data
+INSERT_ACTION = "INSERT INTO actions (seq, id, at, type, data) VALUES (?, ?, ?, ?, ?)"
 
 
 def utc_now() -> dt.datetime:
@@ -44,16 +71,35 @@ def utc_now() -> dt.datetime:
 
 
 class SaveFailed(Exception):
-    """An action could not be stored; it has not happened."""
+    """An action could not be stored; it has not happened. The message says why and what to do
+    (it has no full stop at the end, so a caller can add a sentence)."""
 
 
-def _connect(path: Path, mode: str) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode={mode}"
+# -- connecting: nothing in a file can run before lensmap has checked it ----------------------
+_LOCKED_DOWN = (  # Python 3.12+: SQLite's own switches, where this SQLite has them
+    ("SQLITE_DBCONFIG_DEFENSIVE", True),
+    ("SQLITE_DBCONFIG_TRUSTED_SCHEMA", False),
+    ("SQLITE_DBCONFIG_ENABLE_TRIGGER", False),
+    ("SQLITE_DBCONFIG_ENABLE_VIEW", False),
+)
+
+
+def _connect(path: Path, mode: str, *, immutable: bool = False) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={mode}" + ("&immutable=1" if immutable else "")
     # A short busy timeout: a session held by another window is reported, not waited on.
     conn = sqlite3.connect(
         uri, uri=True, isolation_level=None, check_same_thread=False, timeout=1.0
     )
     try:
+        # Before anything reads the schema: functions and virtual tables named in a file's
+        # own schema may not run, and (where Python can say so) no trigger or view at all.
+        conn.execute("PRAGMA trusted_schema = OFF")
+        if hasattr(conn, "setconfig"):
+            for name, value in _LOCKED_DOWN:
+                option = getattr(sqlite3, name, None)
+                if option is not None:
+                    with contextlib.suppress(sqlite3.Error, ValueError):
+                        conn.setconfig(option, value)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA fullfsync = ON")  # macOS: fsync alone does not reach the disk
     except BaseException:
@@ -96,23 +142,313 @@ def check_header(path: Path) -> None:
         )
 
 
+# -- only lensmap's own schema --------------------------------------------------------------
+Part = tuple[Any, Any, Any, Any]  # type, name, tbl_name, sql (its whitespace made even)
+
+
+def _even(sql: str) -> str:
+    """The SQL with its whitespace made even: runs of it become one space, and none is kept
+    beside brackets and commas (where it never separates words). Nothing else changes: any
+    other difference (a quote, a letter's case, a comment) makes the part another one."""
+    return re.sub(r" ?([(),]) ?", r"\1", " ".join(sql.split()))
+
+
+def _part(row: tuple[Any, ...]) -> Part:
+    kind, name, table, sql = row
+    return kind, name, table, _even(sql) if isinstance(sql, str) else sql
+
+
+@functools.cache
+def _lensmap_parts() -> Counter[Part]:
+    """What SCHEMA makes, as SQLite records it (with the indexes it adds for UNIQUE keys)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(SCHEMA)
+        rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    finally:
+        conn.close()
+    return Counter(_part(r) for r in rows)
+
+
+def _describe(part: Part) -> str:
+    kind, name, _, sql = part
+    if kind == "table" and isinstance(sql, str) and sql.upper().startswith("CREATE VIRTUAL"):
+        kind = "virtual table"
+    kind = kind if isinstance(kind, str) else "part"
+    name = str(name)
+    if len(name) > 60:
+        name = name[:60] + "..."
+    article = "an" if kind[:1] in "aeiou" else "a"
+    return f'{article} {kind} "{name}"'
+
+
+def check_schema(path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse a file whose tables, columns, indexes, triggers or views are not exactly the ones
+    lensmap makes: another program's SQL in a session file (a trigger rewriting notes as they
+    are saved, a view standing in for the log) must never run, nor be mistaken for the log.
+    Reading sqlite_master runs nothing from the file."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    found = Counter(_part(r) for r in rows)
+    expected = _lensmap_parts()
+    if found == expected:
+        return
+    extra, missing = found - expected, expected - found
+    missing_names = {(kind, name) for kind, name, _, _ in missing}
+    changed = [p for p in extra if (p[0], p[1]) in missing_names]
+    added = [p for p in extra if (p[0], p[1]) not in missing_names]
+    if extra:
+        described = [_describe(p) for p in added] + [_changed(p) for p in changed]
+        raise LoadError.single(
+            path,
+            f"holds database parts lensmap did not make ({', '.join(sorted(described))}); "
+            "it was not opened and was left as it is",
+        )
+    lacking = ", ".join(sorted(_describe(p) for p in missing))
+    raise LoadError.single(
+        path,
+        f"lacks parts every lensmap session has ({lacking}); it is damaged or was made by "
+        "another program. It was not opened and was left as it is",
+    )
+
+
+def _changed(part: Part) -> str:
+    _, rest = _describe(part).split(" ", 1)
+    return f"the {rest}, not as lensmap makes it"
+
+
+# -- faults in words ------------------------------------------------------------------------
+DAMAGED_NOW = Fault(
+    "the session file has been damaged on the disk",
+    "do not delete it; keep lensmap open and ask for help",
+    "lensmap still holds every action it showed",
+)
+DRIVE_GONE = Fault(
+    "the drive that held the session is no longer there (a USB stick or network drive taken out?)",
+    "put it back and try again",
+    "everything saved before is on that drive, and lensmap still holds it: keep it open",
+)
+NO_MEMORY = Fault("the computer ran out of memory", "close other programs and try again")
+
+
+def sqlite_fault(exc: sqlite3.Error, path: Path) -> Fault:
+    """An SQLite error as what happened and what to do (Python 3.11+ gives its codes)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    if primary == sqlite3.SQLITE_FULL or (primary is None and "disk is full" in text):
+        return FULL
+    if primary == sqlite3.SQLITE_READONLY:
+        return folder_fault(path) or READ_ONLY
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return folder_fault(path) or Fault(
+            "lensmap can no longer open files in the session's folder",
+            "check that the folder is still there and can be written to, and try again",
+        )
+    if primary == sqlite3.SQLITE_IOERR:
+        return folder_fault(path) or DRIVE_ERROR
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return IN_USE_NOW
+    if primary in (sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+        return NOT_ALLOWED
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return DAMAGED_NOW
+    if primary == sqlite3.SQLITE_NOMEM:
+        return NO_MEMORY
+    return Fault(f"it could not be written ({exc})", "try again", "what was saved before is kept")
+
+
+def _not_saved(fault: Fault, path: Path) -> str:
+    what = fault.what[:1].upper() + fault.what[1:]
+    todo = fault.todo[:1].upper() + fault.todo[1:]
+    return f"{what}, so this was not saved to {path}. {todo}; {fault.kept}"
+
+
+def _not_created(fault: Fault) -> str:
+    return f"could not be written: {fault.what}; {fault.todo}"
+
+
+def _fault(exc: BaseException, path: Path) -> Fault:
+    if isinstance(exc, sqlite3.Error):
+        return sqlite_fault(exc, path)
+    if isinstance(exc, OSError):
+        return os_fault(exc, path)
+    raise exc
+
+
+# -- the file under the app -------------------------------------------------------------------
+def _read_header(fd: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, 100, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, 100)
+
+
+@dataclass
+class _Watch:
+    """What lensmap knows of the file it opened, to tell it from whatever is at its path now.
+
+    `identity` is (st_dev, st_ino), or None where the file system gives no inode numbers
+    (some Windows drives): then only a missing file is noticed, and on exclusive stores a
+    change of size or header. `fd` (exclusive stores only) is kept open until the store
+    closes, after SQLite: on POSIX, closing any descriptor of a file drops every lock this
+    process holds on it, so a file SQLite holds is never opened and closed beside it."""
+
+    identity: tuple[int, int] | None
+    path: Path
+    fd: int | None = None
+    size: int = -1
+    header: bytes = b""
+    journal: tuple[int, int] | None = None  # SQLite keeps it between writes when exclusive
+
+    @classmethod
+    def take(cls, path: Path, exclusive: bool) -> _Watch | None:
+        try:
+            now = os.stat(path)
+        except OSError:
+            return None
+        watch = cls((now.st_dev, now.st_ino) if now.st_ino else None, path)
+        if exclusive:
+            with contextlib.suppress(OSError):
+                watch.fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                watch.settle()
+        return watch
+
+    def settle(self) -> None:
+        """Note the file's size and header as lensmap left them (after each commit)."""
+        if self.fd is not None:
+            self.size = os.fstat(self.fd).st_size
+            self.header = _read_header(self.fd)
+            with contextlib.suppress(OSError):
+                now = os.stat(f"{self.path}-journal")
+                self.journal = (now.st_dev, now.st_ino) if now.st_ino else None
+
+    def remove_journal(self) -> None:
+        """Remove the journal SQLite kept for this file, if the name still holds that one."""
+        if self.journal is None:
+            return
+        name = Path(f"{self.path}-journal")
+        with contextlib.suppress(OSError):
+            now = os.stat(name)
+            if (now.st_dev, now.st_ino) == self.journal:
+                name.unlink()
+
+    def state(self, path: Path) -> str:
+        """ "same", "gone" (nothing at the path), "other" (another file there) or "changed"
+        (this file, written into by something other than this lensmap)."""
+        try:
+            now = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return "gone"
+        if not stat.S_ISREG(now.st_mode):
+            return "other"
+        if self.identity is not None and now.st_ino and (now.st_dev, now.st_ino) != self.identity:
+            return "other"
+        if self.fd is not None and (
+            now.st_size != self.size or _read_header(self.fd) != self.header
+        ):
+            return "changed"
+        return "same"
+
+    def close(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+
+def _retire(conn: sqlite3.Connection) -> None:
+    """Close a connection to a file that is no longer at its path. Its journal name may now
+    belong to whatever is there, so SQLite is first told to keep (not delete) the journal."""
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("PRAGMA journal_mode = PERSIST")
+    with contextlib.suppress(sqlite3.Error):
+        conn.close()
+
+
+_COPY_SUFFIX = re.compile(r" \(lensmap copy \d{4}-\d\d-\d\d \d\d-\d\d(?: \d+)?\)$", re.ASCII)
+
+
+def copy_names(path: Path, when: dt.datetime) -> Iterator[Path]:
+    """Names beside `path` for a session that must continue in a new file: `event (lensmap
+    copy 2026-12-01 10-42).lens`, then `... 10-42 2).lens` and so on (nothing Windows forbids)."""
+    stem = _COPY_SUFFIX.sub("", path.stem) or "session"
+    suffix = path.suffix or ".lens"
+    stamp = when.strftime("%Y-%m-%d %H-%M")
+    yield path.with_name(f"{stem} (lensmap copy {stamp}){suffix}")
+    for n in range(2, 1000):
+        yield path.with_name(f"{stem} (lensmap copy {stamp} {n}){suffix}")
+
+
+# -- reading --------------------------------------------------------------------------------
+@dataclass
+class _Loaded:
+    entries: list[Entry]
+    rows: list[Row]
+    about: list[Row]
+    application_id: int
+    user_version: int
+    schema_version: int
+
+
+@contextlib.contextmanager
+def _read_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        if "locked" in str(exc):
+            raise LoadError.single(path, IN_USE) from None
+        # a damaged file can hold text that is not UTF-8 where SQLite expects it
+        raise LoadError.single(path, f"is damaged ({exc}); it was left as it is") from None
+
+
+def _fill(
+    path: Path,
+    about: list[Row],
+    rows: list[Row],
+    application_id: int = APPLICATION_ID,
+    user_version: int = FORMAT,
+) -> None:
+    """Write a whole session into a new, empty file (synced when this returns)."""
+    conn = _connect(path, "rw")
+    try:
+        conn.executescript(SCHEMA)
+        conn.execute(f"PRAGMA application_id = {int(application_id)}")
+        conn.execute(f"PRAGMA user_version = {int(user_version)}")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO about (key, value) VALUES (?, ?)", about)
+        conn.executemany(INSERT_ACTION, rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
 class SessionStore:
-    """One session file, open. Every action is committed to disk before it counts as done."""
+    """One session file, open. Every action is committed to disk before it counts as done.
+
+    `notices` collects calm sentences about the file itself (written again after it was
+    deleted, continued in a copy after it was replaced) for the app to show and clear."""
 
     def __init__(
         self,
         path: Path,
         conn: sqlite3.Connection,
-        entries: list[Entry],
+        loaded: _Loaded,
         clock: Clock,
         readonly: bool,
+        exclusive: bool = False,
     ) -> None:
         self.path = path
         self._conn = conn
         self._clock = clock
         self.readonly = readonly
-        self.entries = entries
-        self.start, self.state, self.history = replay(entries)
+        self.exclusive = exclusive and not readonly
+        self.entries = loaded.entries
+        self._loaded = loaded
+        self.notices: list[str] = []
+        self._watch = None if readonly else _Watch.take(path, self.exclusive)
+        self.start, self.state, self.history = replay(loaded.entries)
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -134,32 +470,15 @@ class SessionStore:
             raise LoadError.single(path, f"cannot start this session: {exc}") from None
         tmp = temporary_beside(path)
         try:
-            conn = _connect(tmp, "rw")
-            try:
-                conn.executescript(SCHEMA)
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                conn.execute(f"PRAGMA user_version = {FORMAT}")
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(
-                    "INSERT INTO about VALUES ('created_by', ?)", (f"lensmap {__version__}",)
-                )
-                conn.execute(
-                    "INSERT INTO actions (seq, id, at, type, data) VALUES (1, ?, ?, ?, ?)",
-                    (
-                        new_id("a"),
-                        clock().isoformat(),
-                        start.type,
-                        start.model_dump_json(by_alias=True),
-                    ),
-                )
-                conn.execute("COMMIT")
-            finally:
-                conn.close()
+            about = [("created_by", f"lensmap {__version__}")]
+            data = start.model_dump_json(by_alias=True)
+            first = (1, new_id("a"), clock().isoformat(), start.type, data)
+            _fill(tmp, about, [first])
             move_into_place(tmp, path)
-        except sqlite3.Error as exc:
-            raise LoadError.single(path, f"could not be created ({exc})") from None
+        except (sqlite3.Error, OSError) as exc:
+            raise LoadError.single(path, _not_created(_fault(exc, path))) from None
         finally:
-            tmp.unlink(missing_ok=True)
+            remove_temporary(tmp)
         return cls.open(path, exclusive=exclusive, clock=clock)
 
     @classmethod
@@ -186,16 +505,21 @@ class SessionStore:
                 raise LoadError.single(path, IN_USE) from None
             raise LoadError.single(path, f"cannot be opened ({exc})") from None
         try:
+            with _read_errors(path):
+                check_schema(path, conn)  # before holding, reading or writing anything
             if exclusive and not readonly:
                 cls._hold(path, conn)
-            entries = cls._read(path, conn)
-            return cls(path, conn, entries, clock, readonly)
+            loaded = cls._read(path, conn)
+            store = cls(path, conn, loaded, clock, readonly, exclusive)
         except ActionRefused as exc:
             conn.close()
             raise LoadError.single(path, f"is damaged: {exc}; it was left as it is") from None
         except BaseException:
             conn.close()
             raise
+        if not readonly:
+            remove_leftovers(path.parent)  # temporary files of a lensmap that was killed
+        return store
 
     @staticmethod
     def _hold(path: Path, conn: sqlite3.Connection) -> None:
@@ -211,23 +535,42 @@ class SessionStore:
     @staticmethod
     def _recover(path: Path) -> None:
         """Finish SQLite's own recovery after a crash (rolling back a half-written action),
-        which a read-only connection cannot do. Confirmed actions are untouched."""
+        which a read-only connection cannot do. Confirmed actions are untouched. A file that
+        is not lensmap's own is refused first, and not recovered either."""
+        try:
+            look = _connect(path, "ro", immutable=True)  # no locks, no journal, no writing
+        except (sqlite3.Error, UnicodeDecodeError):
+            look = None
+        if look is not None:
+            try:
+                check_schema(path, look)
+            except (sqlite3.Error, UnicodeDecodeError):
+                pass  # half-written pages, say: the recovery below may put them right
+            finally:
+                look.close()
         try:
             conn = _connect(path, "rw")
             try:
-                conn.execute("SELECT count(*) FROM actions").fetchone()
+                check_schema(path, conn)  # the first read is what rolls the journal back
             finally:
                 conn.close()
         except (sqlite3.Error, UnicodeDecodeError):
             pass  # reading will report the file as it is
 
     @staticmethod
-    def _read(path: Path, conn: sqlite3.Connection) -> list[Entry]:
-        try:
+    def _read(path: Path, conn: sqlite3.Connection) -> _Loaded:
+        with _read_errors(path):
+            check_schema(path, conn)
             (check,) = conn.execute("PRAGMA quick_check").fetchone()
             if check != "ok":
                 raise LoadError.single(path, f"is damaged ({check}); it was left as it is")
-            rows = conn.execute("SELECT seq, id, at, type, data FROM actions ORDER BY seq")
+            (application_id,) = conn.execute("PRAGMA application_id").fetchone()
+            (user_version,) = conn.execute("PRAGMA user_version").fetchone()
+            (schema_version,) = conn.execute("PRAGMA schema_version").fetchone()
+            about = conn.execute("SELECT key, value FROM about ORDER BY rowid").fetchall()
+            rows = conn.execute(
+                "SELECT seq, id, at, type, data FROM actions ORDER BY seq"
+            ).fetchall()
             entries = []
             for seq, action_id, at, _type, data in rows:
                 try:
@@ -239,15 +582,12 @@ class SessionStore:
                         path, f"is damaged: action {seq} cannot be read; it was left as it is"
                     ) from None
                 entries.append(Entry(seq, action_id, at, action))
-            return entries
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
-            if "locked" in str(exc):
-                raise LoadError.single(path, IN_USE) from None
-            # a damaged file can hold text that is not UTF-8 where SQLite expects it
-            raise LoadError.single(path, f"is damaged ({exc}); it was left as it is") from None
+            return _Loaded(entries, rows, about, application_id, user_version, schema_version)
 
     def close(self) -> None:
         self._conn.close()
+        if self._watch is not None:
+            self._watch.close()  # after SQLite has let go of the file
 
     def __enter__(self) -> SessionStore:
         return self
@@ -255,14 +595,150 @@ class SessionStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- the file under the app -------------------------------------------------------------
+    def _make_sure_of_the_file(self) -> None:
+        """Before each write: is the file lensmap opened still at its path? If it was deleted,
+        write the whole session there again; if another file has taken its place (or written
+        into it), leave that alone and continue in a copy beside it."""
+        if self._watch is None:
+            return
+        try:
+            state = self._watch.state(self.path)
+        except OSError as exc:
+            raise SaveFailed(_not_saved(os_fault(exc, self.path), self.path)) from None
+        if state != "same":
+            self._continue_in_a_new_file(state)
+
+    def _continue_in_a_new_file(self, state: str) -> None:
+        old = self.path
+        fault = folder_fault(old) or self._drive_gone(state)
+        if fault in (FOLDER_GONE, DRIVE_GONE):
+            raise SaveFailed(_not_saved(fault, old))  # not deleted: out of reach
+        if fault is not None:
+            raise SaveFailed(self._could_not_rewrite(state, fault))
+        try:
+            tmp = new_temporary(old)
+        except OSError as exc:
+            raise SaveFailed(self._could_not_rewrite(state, os_fault(exc, old))) from None
+        try:
+            loaded = self._loaded
+            _fill(tmp, loaded.about, loaded.rows, loaded.application_id, loaded.user_version)
+            if state == "gone" and place_new(tmp, old):
+                placed = old
+            else:
+                for placed in copy_names(old, self._clock().astimezone()):
+                    if place_new(tmp, placed):
+                        break
+                else:
+                    raise FileExistsError(f"no free name beside {old}")
+                if state == "gone":
+                    state = "taken"  # deleted, and then another file took the name
+            conn, again = self._adopt(placed)
+        except (sqlite3.Error, OSError) as exc:
+            raise SaveFailed(self._could_not_rewrite(state, _fault(exc, old))) from None
+        except LoadError as exc:  # written, but it would not open again as it should
+            problem = exc.problems[0].message
+            fault = Fault(f"{placed} was written but then {problem}", "try again")
+            raise SaveFailed(self._could_not_rewrite(state, fault)) from None
+        finally:
+            remove_temporary(tmp)
+        _retire(self._conn)
+        if self._watch is not None:
+            self._watch.close()
+            if state == "changed":
+                # Only then: no other SQLite could have taken up this journal name meanwhile
+                # (this lensmap held the file). After a deletion the file written again uses
+                # it; beside a replacement it may be that file's journal now, so it is left.
+                self._watch.remove_journal()
+        self._conn, self._loaded, self.path = conn, again, placed
+        self._watch = _Watch.take(placed, self.exclusive)
+        self.notices.append(self._notice(state, old, placed))
+
+    def _drive_gone(self, state: str) -> Fault | None:
+        """A file gone with its folder now on another device: the drive it was on was taken
+        away, and what is seen is the empty folder it was mounted on. Writing there would put
+        the session on this computer's own disk, hidden once the drive is back."""
+        watch = self._watch
+        if state != "gone" or watch is None or watch.identity is None:
+            return None
+        try:
+            folder = os.stat(self.path.parent)
+        except OSError:
+            return None  # folder_fault has said what it can
+        return DRIVE_GONE if folder.st_dev != watch.identity[0] else None
+
+    def _adopt(self, path: Path) -> tuple[sqlite3.Connection, _Loaded]:
+        """Open the file just written, hold it as the first was held, and check that it holds
+        exactly what lensmap holds."""
+        conn = _connect(path, "rw")
+        try:
+            check_schema(path, conn)
+            if self.exclusive:
+                self._hold(path, conn)
+            again = self._read(path, conn)
+            if again.rows != self._loaded.rows or again.about != self._loaded.about:
+                raise LoadError.single(path, "did not read back the same")
+        except BaseException:
+            conn.close()
+            raise
+        again.entries = self.entries  # the same actions (checked row by row), already replayed
+        return conn, again
+
+    def _could_not_rewrite(self, state: str, fault: Fault) -> str:
+        happened = {
+            "gone": "was deleted while lensmap had it open",
+            "other": "was replaced by another file while lensmap had it open",
+            "changed": "was overwritten by another program while lensmap had it open",
+            "taken": "was deleted while lensmap had it open, and another file took its name",
+        }[state]
+        return (
+            f"The session file {self.path} {happened}, and lensmap could not write the session "
+            f"again: {fault.what}, so this was not saved. {fault.todo[:1].upper()}"
+            f"{fault.todo[1:]}; lensmap still holds every action, so keep it open until "
+            "saving works"
+        )
+
+    @staticmethod
+    def _notice(state: str, old: Path, placed: Path) -> str:
+        if state == "gone":
+            return (
+                f"The session file was deleted while lensmap had it open; it has been written "
+                f"again at {placed} with every action."
+            )
+        happened = {
+            "other": "was replaced by another file",
+            "changed": "was overwritten by another program",
+            "taken": "was deleted, and another file then took its name",
+        }[state]
+        return (
+            f"The session file {old} {happened} while lensmap had it open. That file was left "
+            f"as it is; this session now continues in {placed} with every action."
+        )
+
     # -- recording --------------------------------------------------------------------------
+    def _landed(self, action_id: str) -> bool:
+        """After an error: whether the action is in the file all the same (a commit can fail
+        after its data reached the disk). False when that cannot be read."""
+        conn = self._conn
+        if conn.in_transaction:
+            return False
+        try:
+            found = conn.execute("SELECT 1 FROM actions WHERE id = ?", (action_id,)).fetchone()
+        except sqlite3.Error:
+            return False
+        return found is not None
+
     def _write(self, action: object) -> Entry:
         if self.readonly:
             raise SaveFailed(f"{self.path} is open read-only")
+        self._make_sure_of_the_file()
         last = self.entries[-1].seq
         entry = Entry(last + 1, new_id("a"), self._clock().isoformat(), action)
+        row = (entry.seq, entry.id, entry.at, action.type, action.model_dump_json(by_alias=True))
         conn = self._conn
         try:
+            if conn.in_transaction:  # left open by a failure whose rollback failed too
+                conn.execute("ROLLBACK")
             conn.execute("BEGIN IMMEDIATE")
             try:
                 (stored_last,) = conn.execute("SELECT max(seq) FROM actions").fetchone()
@@ -270,23 +746,28 @@ class SessionStore:
                     raise SaveFailed(
                         f"{self.path} was changed by another lensmap; reopen it to carry on"
                     )
-                conn.execute(
-                    "INSERT INTO actions (seq, id, at, type, data) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        entry.seq,
-                        entry.id,
-                        entry.at,
-                        action.type,
-                        action.model_dump_json(by_alias=True),
-                    ),
-                )
+                (schema_version,) = conn.execute("PRAGMA schema_version").fetchone()
+                if schema_version != self._loaded.schema_version:
+                    raise SaveFailed(
+                        f"{self.path} was changed by another program (its database parts); "
+                        "reopen it to carry on"
+                    )
+                conn.execute(INSERT_ACTION, row)
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # A failed COMMIT (a full disk) may have rolled back already.
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise SaveFailed(f"could not save to {self.path} ({exc})") from None
+            if not self._landed(entry.id):
+                raise SaveFailed(_not_saved(sqlite_fault(exc, self.path), self.path)) from None
         self.entries.append(entry)
+        self._loaded.rows.append(row)
+        if self._watch is not None:
+            with contextlib.suppress(OSError):
+                self._watch.settle()
         return entry
 
     def record(self, action: object) -> Entry:
