@@ -82,8 +82,9 @@ class KeysInOrder:
             await _round(self._nodes())
             if self.handed_on:
                 continue  # the app has not taken the last key yet
-            nodes = self._nodes()
-            if all(n.message_queue_size == 0 for n in nodes) and self.app.screen.is_mounted:
+            stack = self.app.screen_stack
+            quiet = all(n.message_queue_size == 0 for n in self._nodes())
+            if quiet and (not stack or stack[-1].is_mounted):
                 return
 
 
