@@ -61,6 +61,7 @@ def main() -> int:
             if not line:  # it stopped before it was ready
                 raise SystemExit(f"lensmap serve did not start (exit {server.wait()})")
         ready = time.perf_counter() - started
+        url = line.split(" at ", 1)[1].strip()  # with this run's key: the only way in
         try:
             with sync_playwright() as driver:
                 browser = driver.chromium.launch(
@@ -77,7 +78,7 @@ def main() -> int:
 
                 page.on("websocket", lambda ws: ws.on("framereceived", received))
                 asked = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/")
+                page.goto(url)
                 first = wait_for(page, frames, "Ways in", 0) - asked
                 page.wait_for_timeout(1500)
                 page.locator("#terminal").click()

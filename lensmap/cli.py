@@ -79,6 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .examples import example_pathway, example_vignettes
     from .opening import open_session
     from .serve import app_argv, check_port, is_local, make_server, open_browser_soon, page_url
+    from .serve.key import new_key
 
     if hasattr(sys.stdout, "reconfigure"):  # each message as it happens, even into a pipe
         sys.stdout.reconfigure(line_buffering=True)
@@ -100,9 +101,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     check_port(args.host, args.port)
     argv = app_argv([str(pathway), "--vignettes", *map(str, vignettes), "--session", str(session)])
     print(f"Session: {session}")
+    key = new_key()  # this run's key to the page: in the address printed and opened
     if not args.no_browser:
-        open_browser_soon(page_url(args.host, args.port))
-    make_server(argv, args.host, args.port, f"lensmap: {title}").serve()
+        open_browser_soon(page_url(args.host, args.port, key))
+    make_server(argv, args.host, args.port, f"lensmap: {title}", key=key).serve()
     print(f"Stopped. Session saved in {session}")
     return EXIT_OK
 

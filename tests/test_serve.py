@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
@@ -77,8 +78,8 @@ def test_one_command_opens_the_browser_at_the_address_and_serves_the_session(
         def serve(self):
             served.append(True)
 
-    def fake_make_server(argv, host, port, title):
-        served.append((argv, host, port, title))
+    def fake_make_server(argv, host, port, title, key):
+        served.append((argv, host, port, title, key))
         return FakeServer()
 
     monkeypatch.setattr(serve, "open_browser_soon", opened.append)
@@ -88,8 +89,8 @@ def test_one_command_opens_the_browser_at_the_address_and_serves_the_session(
         probe.bind(("127.0.0.1", 0))
         free = probe.getsockname()[1]
     assert main(["serve", "--port", str(free), "--session", str(session)]) == 0
-    assert opened == [f"http://127.0.0.1:{free}/"]
-    (argv, host, port, title), ran = served
+    (argv, host, port, title, key), ran = served
+    assert opened == [f"http://127.0.0.1:{free}/{key}/"]  # the address, with this run's key
     assert ran is True and (host, port) == ("127.0.0.1", free)
     assert title == "lensmap: Community alcohol and drug service (example)"
     assert argv[argv.index("--session") + 1] == str(session.resolve())
@@ -97,6 +98,7 @@ def test_one_command_opens_the_browser_at_the_address_and_serves_the_session(
     assert f"Stopped. Session saved in {session.resolve()}" in capsys.readouterr().out
     assert main(["serve", "--no-browser", "--port", str(free), "--session", str(session)]) == 0
     assert len(opened) == 1  # --no-browser only prints the address
+    assert served[2][4] != key  # a new key each run
 
 
 @pytest.mark.parametrize(
@@ -175,3 +177,203 @@ def test_an_address_that_cannot_be_is_not_blamed_on_the_port(capsys):
     err = capsys.readouterr().err
     assert "cannot listen on nosuchhost.invalid port 9555" in err and "check --host" in err
     assert "try --port" not in err
+
+
+def test_each_run_has_a_key_that_reads_aloud():
+    import re
+
+    from lensmap.serve import new_key
+    from lensmap.serve.key import ALPHABET
+
+    keys = {new_key() for _ in range(200)}
+    assert len(keys) == 200
+    for key in keys:
+        assert re.fullmatch(rf"[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}", key), key
+    assert not set("01ilo") & set(ALPHABET) and len(ALPHABET) ** 12 > 2**59
+
+
+def test_a_key_is_taken_as_typed_and_nothing_else():
+    from lensmap.serve import key_matches
+
+    assert key_matches("k7m4-x9q2-wd3h", "k7m4-x9q2-wd3h")
+    assert key_matches("K7M4-X9Q2-WD3H", "k7m4-x9q2-wd3h")  # typed in capitals
+    assert key_matches("k7m4x9q2wd3h", "k7m4-x9q2-wd3h")  # or without its dashes
+    for wrong in ["k7m4-x9q2-wd3j", "k7m4-x9q2", "", None, "k7m4-x9q2-wd3hh", "ķ7m4-x9q2-wd3h"]:
+        assert not key_matches(wrong, "k7m4-x9q2-wd3h"), wrong
+    assert not key_matches("", "")
+
+
+def test_the_printed_addresses_carry_the_key():
+    from lensmap.serve import network_urls
+
+    assert page_url("127.0.0.1", 8000, "k7m4-x9q2-wd3h") == "http://127.0.0.1:8000/k7m4-x9q2-wd3h/"
+    assert page_url("::1", 8080, "k7m4-x9q2-wd3h") == "http://[::1]:8080/k7m4-x9q2-wd3h/"
+    assert network_urls("192.168.1.20", 8000, "k7m4-x9q2-wd3h") == [
+        "http://192.168.1.20:8000/k7m4-x9q2-wd3h/"
+    ]
+    assert all(
+        u.endswith(":8000/k7m4-x9q2-wd3h/") for u in network_urls("0.0.0.0", 8000, "k7m4-x9q2-wd3h")
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "status"),
+    [("127.0.0.1:8000", None), ("localhost:8000", None), ("[::1]:8000", None),
+     ("192.168.1.4:8000", None), ("127.0.0.1:99999", 400), ("127.0.0.1:abc", 400),
+     ("127.0.0.1:", 400), ("", 400), ("127.0.0.1:8001", 421), ("127.0.0.1", 421),
+     ("evil.example:8000", 403), ("127.0.0.1:8000, evil.example", 400)],
+)  # fmt: skip
+def test_a_host_header_names_this_server_and_its_port(asked, status):
+    from lensmap.serve import host_refusal
+
+    assert host_refusal(asked, "127.0.0.1", 8000) == status
+    assert host_refusal("127.0.0.1", "127.0.0.1", 80) is None  # port 80 goes unsaid
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [('["stdin", "q"]', ("stdin", "q")),
+     ('["resize", {"width": 120, "height": 36}]', ("resize", (120, 36))),
+     ('["resize", {"width": 3000, "height": 3000}]', ("resize", (500, 200))),
+     ('["resize", {"width": -5, "height": 0}]', ("resize", (20, 10))),
+     ('["ping", "1733"]', ("ping", "1733")), ('["focus"]', ("focus", None)),
+     ('["blur"]', ("blur", None))],
+)  # fmt: skip
+def test_what_lensmaps_page_sends_is_read_and_sizes_kept_to_a_screen(text, read):
+    from lensmap.serve.server import read_message
+
+    assert read_message(text) == read
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['["resize", {"width": "x", "height": -5}]', '["resize", {"width": 80.5, "height": 24}]',
+     '["resize", {"width": true, "height": 24}]', '["resize", {"width": 80}]', '["resize"]',
+     '["resize", [80, 24]]', "not json {", "[" * 100_000, "1" * 5000, '{"stdin": "q"}', "[]",
+     "[1]", '["launch", "rm -rf ~"]', '["stdin", 5]', '["stdin", ["q"]]', '["stdin"]',
+     '["stdin", "q", "r"]', '["ping", {"a": 1}]', '["ping", "' + "9" * 65 + '"]',
+     '["focus", 1, 2]', "null", '"stdin"'],
+)  # fmt: skip
+def test_anything_else_is_unreadable_in_plain_words(text):
+    from lensmap.serve.server import Unreadable, read_message
+
+    with pytest.raises(Unreadable) as unreadable:
+        read_message(text)
+    words = str(unreadable.value)
+    assert words.startswith(("a ", "typed")) and "\n" not in words and "rm -rf" not in words
+
+
+def test_the_terminal_gets_one_plain_line_never_a_traceback():
+    import logging
+
+    from lensmap.serve.server import OneLine
+
+    def line(name, message, error=None):
+        try:
+            if error:
+                raise error
+        except Exception:
+            import sys
+
+            record = logging.LogRecord(
+                name, logging.ERROR, __file__, 1, message, (), sys.exc_info()
+            )
+        else:
+            record = logging.LogRecord(name, logging.ERROR, __file__, 1, message, (), None)
+        return OneLine().format(record)
+
+    reset = line("aiohttp.server", "Error handling request from %s", ConnectionResetError("x"))
+    assert reset == "lensmap serve: a page's connection ended early; nothing was lost"
+    broken = line("aiohttp.server", "Error handling request", ValueError("bad\x1b[2J\nthing"))
+    assert broken.startswith("lensmap serve: a request was refused or could not be answered")
+    assert "\x1b" not in broken and "\n" not in broken and "Traceback" not in broken
+    assert len(line("asyncio", "x" * 5000)) < 320
+
+
+STUCK_WRITING = """
+import sys
+print("__GANGLION__", flush=True)
+frame = b"D" + (1_000_000).to_bytes(4, "big") + b"x" * 1_000_000
+while True:  # big frames, and never a look at its input (so never hears "quit")
+    sys.stdout.buffer.write(frame); sys.stdout.buffer.flush()
+"""
+
+WITH_A_CHILD = """
+import subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+print(child.pid, file=sys.stderr, flush=True)
+print("__GANGLION__", flush=True)
+time.sleep(60)
+"""
+
+
+def _service(script: str, said: list, **writes):
+    import sys
+
+    from textual_serve.download_manager import DownloadManager
+
+    from lensmap.serve.server import page_app
+
+    app_class = page_app([sys.executable, "-c", script], say=lambda *a, **k: said.append(a[0]))
+    app_class.quit_wait, app_class.end_wait = 1.0, 1.0
+
+    async def nothing(*_):
+        return True
+
+    functions = {"write_bytes": nothing, "write_str": nothing, "close": nothing, **writes}
+    return app_class("test", download_manager=DownloadManager(), **functions)
+
+
+def _running(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups: POSIX only")
+async def test_an_app_whose_page_went_mid_frame_is_still_ended():
+    """The page has gone while a big frame was on its way: the app, stuck writing the rest of
+    it, is ended all the same, and soon (this used to wait for ever, holding the session)."""
+    import asyncio
+
+    async def gone(_):
+        raise ConnectionResetError("Cannot write to closing transport")
+
+    service = _service(STUCK_WRITING, [], write_bytes=gone)
+    await service.start(80, 24)
+    process = service._process
+    await asyncio.sleep(0.5)
+    await asyncio.wait_for(service.stop(), timeout=10)
+    assert process.returncode is not None
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups: POSIX only")
+async def test_whatever_fails_while_stopping_an_app_it_is_ended_with_its_process_group():
+    import asyncio
+
+    said = []
+    service = _service(WITH_A_CHILD, said)
+    await service.start(80, 24)
+    process = service._process
+    for _ in range(100):
+        if said or service.ready:
+            break
+        await asyncio.sleep(0.05)
+
+    async def broken(_):
+        raise ValueError("something nobody expected")
+
+    service.send_meta = broken
+    with pytest.raises(ValueError):
+        await asyncio.wait_for(service.stop(), timeout=10)
+    assert process.returncode is not None
+    (child,) = [int(n) for n in said[0].split()]
+    for _ in range(40):
+        if not _running(child):
+            break
+        await asyncio.sleep(0.05)
+    assert not _running(child)  # what the app started went with it

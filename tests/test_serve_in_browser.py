@@ -103,7 +103,8 @@ def served(tmp_path):
     said = [server.stdout.readline(), server.stdout.readline()]
     assert said[0] == f"Session: {session}\n", said
     assert f"ready in your browser at http://127.0.0.1:{port}/" in said[1], said
-    yield server, port, session, title
+    url = said[1].split(" at ", 1)[1].strip()  # with this run's key: the only way in
+    yield server, port, session, title, url
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGKILL)
     for pid in app_pids(session):  # a failed test must not leave an app running
@@ -111,7 +112,7 @@ def served(tmp_path):
 
 
 def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium, tmp_path):
-    server, port, session, title = served
+    server, port, session, title, url = served
     origin = f"http://127.0.0.1:{port}"
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     outside: list[str] = []
@@ -129,7 +130,7 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
     seen = watch(page)
     screen = Screen(page)
 
-    page.goto(origin + "/")
+    page.goto(url)
     assert page.title() == f"lensmap: {title}"  # the event title is text, not markup
     page.wait_for_selector("body.-first-byte", timeout=30_000)  # the app is drawing
     screen.wait_for("Ways in")  # the map is on the screen
@@ -147,7 +148,7 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
     second = context.new_page()  # a second tab: the session is open in one window only
     watch_second = watch(second)
     other = Screen(second)
-    second.goto(origin + "/")
+    second.goto(url)
     other.wait_for("already open in another browser tab")
     second.screenshot(path=str(tmp_path / "second-tab.png"))
     second.close()
@@ -179,10 +180,10 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
 def test_a_page_app_never_outlives_a_killed_server(served, chromium):
     """If the server is killed outright, its app quits by itself and lets go of the session,
     so the facilitator can open it again."""
-    server, port, session, _ = served
+    server, _, session, _, url = served
     page = chromium.new_page()
     screen = Screen(page)
-    page.goto(f"http://127.0.0.1:{port}/")
+    page.goto(url)
     screen.wait_for("Ways in")
     assert any(" lensmap open " in c for c in processes_using(session))  # the page's app
     server.kill()
@@ -197,8 +198,8 @@ def test_a_page_app_never_outlives_a_killed_server(served, chromium):
     page.close()
 
 
-def handshake(port: int, host: str, origin: str | None) -> int:
-    """The status a websocket handshake to /ws gets (101 means connected)."""
+def handshake(port: int, host: str, origin: str | None, path: str = "/ws") -> int:
+    """The status a websocket handshake to `path` gets (101 means connected)."""
     import http.client
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -211,7 +212,7 @@ def handshake(port: int, host: str, origin: str | None) -> int:
     }
     if origin:
         headers["Origin"] = origin
-    conn.request("GET", "/ws?width=80&height=24", headers=headers)
+    conn.request("GET", f"{path}?width=80&height=24", headers=headers)
     status = conn.getresponse().status
     conn.close()
     return status
@@ -220,32 +221,34 @@ def handshake(port: int, host: str, origin: str | None) -> int:
 def test_other_websites_cannot_reach_the_session(served):
     """A page from another site, open in the same browser, cannot connect (cross-site
     websocket) and a name that merely resolves here is refused (DNS rebinding)."""
-    port = served[1]
+    port, url = served[1], served[4]
     here = f"127.0.0.1:{port}"
-    assert handshake(port, here, "http://evil.example") == 403
-    assert handshake(port, f"evil.example:{port}", f"http://evil.example:{port}") == 403
+    path = url.split(here, 1)[1]  # /KEY/: even another site that knows the key is refused
+    ws = path + "ws"
+    assert handshake(port, here, "http://evil.example", ws) == 403
+    assert handshake(port, f"evil.example:{port}", f"http://evil.example:{port}", ws) == 403
     import urllib.request
 
-    request = urllib.request.Request(f"http://{here}/", headers={"Host": f"evil.example:{port}"})
+    request = urllib.request.Request(url, headers={"Host": f"evil.example:{port}"})
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
-    page = urllib.request.urlopen(f"http://{here}/", timeout=10)
+    page = urllib.request.urlopen(url, timeout=10)
     assert page.status == 200
     assert page.headers["X-Frame-Options"] == "DENY"  # no other site can frame the session
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
-    assert urllib.request.urlopen(f"http://localhost:{port}/", timeout=10).status == 200
-    assert handshake(port, here, f"http://{here}") == 101  # lensmap's own page connects
+    assert urllib.request.urlopen(f"http://localhost:{port}{path}", timeout=10).status == 200
+    assert handshake(port, here, f"http://{here}", ws) == 101  # lensmap's own page connects
 
 
 def test_a_page_whose_app_cannot_start_says_lensmap_closed(served, chromium):
     """The session taken by a terminal window after the server started: the page says lensmap
     closed (not "Opening…" for ever), and the terminal says why, once."""
-    server, port, session, _ = served
+    server, _, session, _, url = served
     holder = SessionStore.open(session, exclusive=True)
     try:
         page = chromium.new_page()
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url)
         page.wait_for_selector("body.-closed", timeout=30_000)
         assert "lensmap has closed" in page.inner_text(".closed-dialog")
         page.close()

@@ -3,14 +3,24 @@ from a browser (and the browser's zoom makes the text big enough for the back ro
 
 textual-serve relays one `lensmap open` per page over a websocket (server.py). The page is
 our own template (page/): every file it loads comes from this server, so it works with no
-internet. Nothing here imports Textual; the app runs in its own process."""
+internet. Each run has a key (key.py), part of the address it prints, without which nothing
+but the page's public scripts and fonts is served. Nothing here imports Textual; the app
+runs in its own process."""
 
 from __future__ import annotations
 
 import sys
 import threading
 
-from .addresses import addressed_directly, check_port, is_local, network_urls, page_url
+from .addresses import (
+    addressed_directly,
+    check_port,
+    host_refusal,
+    is_local,
+    network_urls,
+    page_url,
+)
+from .key import key_matches, new_key
 from .server import make_server
 from .watch import watch_server
 
@@ -18,9 +28,12 @@ __all__ = [
     "addressed_directly",
     "app_argv",
     "check_port",
+    "host_refusal",
     "is_local",
+    "key_matches",
     "make_server",
     "network_urls",
+    "new_key",
     "open_browser_soon",
     "page_url",
     "watch_server",

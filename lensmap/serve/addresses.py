@@ -12,7 +12,7 @@ import socket
 from ..problems import LoadError
 
 # What a browser sends as Host: a name or IPv4 address, or a bracketed IPv6 one, then a port.
-HOST_HEADER = re.compile(r"(?P<name>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+HOST_HEADER = re.compile(r"(?P<name>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>\d{1,5}))?")
 
 
 def is_local(host: str) -> bool:
@@ -42,6 +42,22 @@ def addressed_directly(request_host: str, bound: str) -> bool:
     return True
 
 
+def host_refusal(request_host: str, bound: str, port: int) -> int | None:
+    """None when the browser asked for this server as it was started: by address (or the
+    name it was given) and on the port it listens on. Otherwise the status to refuse with:
+    400 for a Host header that is not one, 421 for another port (the request was meant for
+    some other server), 403 for a name that merely leads here."""
+    found = HOST_HEADER.fullmatch(request_host)
+    if not found:
+        return 400
+    asked = int(found["port"] or 80)
+    if not 1 <= asked <= 65535:
+        return 400
+    if asked != port:
+        return 421
+    return None if addressed_directly(request_host, bound) else 403
+
+
 def _this_computer(host: str) -> str:
     """The address this computer reaches a server on: "every address" means loopback here."""
     return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
@@ -52,17 +68,18 @@ def _shown(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def page_url(host: str, port: int) -> str:
-    """The address to open on this computer."""
-    return f"http://{_shown(host)}:{port}/"
+def page_url(host: str, port: int, key: str = "") -> str:
+    """The address to open on this computer (with the run's key, when it has one)."""
+    return f"http://{_shown(host)}:{port}/" + (f"{key}/" if key else "")
 
 
-def network_urls(host: str, port: int) -> list[str]:
+def network_urls(host: str, port: int, key: str = "") -> list[str]:
     """Addresses other computers could use, when serving beyond this one."""
+    end = f"{key}/" if key else ""
     if is_local(host):
         return []
     if host not in ("0.0.0.0", "::"):
-        return [f"http://{_shown(host)}:{port}/"]
+        return [f"http://{_shown(host)}:{port}/{end}"]
     family = socket.AF_INET6 if host == "::" else socket.AF_INET
     found = set()
     with contextlib.suppress(OSError):  # this computer's names, as the network knows them
@@ -77,7 +94,7 @@ def network_urls(host: str, port: int) -> list[str]:
             ip = ipaddress.ip_address(address.split("%")[0])
             if not (ip.is_loopback or ip.is_link_local or ip.is_unspecified):
                 usable.append(address)
-    return [f"http://{_shown(a)}:{port}/" for a in sorted(usable)]
+    return [f"http://{_shown(a)}:{port}/{end}" for a in sorted(usable)]
 
 
 def _listening(host: str, port: int) -> bool:
