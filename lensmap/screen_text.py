@@ -130,9 +130,12 @@ def shown(text: object, *, lines: bool = False) -> str:
     return _hidden_shown(text, mark)
 
 
-def shown_in_place(text: str) -> str:
+def shown_in_place(text: str, *, tabs: bool = False) -> str:
     """The same, but one character for one, for a text box whose cursor counts characters:
-    a character that draws nothing is a replacement character (�), a control one a space."""
+    a character that draws nothing is a replacement character (�), a control one a space.
+    With `tabs=True` a tab is kept (for a text area, which draws tabs itself)."""
+    if tabs and "\t" in text:
+        return "\t".join(shown_in_place(part) for part in text.split("\t"))
     if _plain(text) or not _NEEDS_A_LOOK.search(text):
         return text
     text = text.translate(_ONE_LINE)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 
+from ..screen_text import shown
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: object) -> str:
     """A cell no spreadsheet will run: text that could start a formula gets a leading quote."""
     text = "" if value is None else str(value)
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    # No control character (a tab and a line break are ordinary in a cell), and direction and
+    # invisible characters marked, as on screen.
+    text = "\t".join(shown(part, lines=True) for part in text.split("\t"))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -23,7 +27,7 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~#])")  # "#" also closes a heading
 def markdown_text(value: object) -> str:
     """Plain text inside Markdown: no emphasis, links, headings, tables or HTML from a note,
     and no backslashes where none are needed, so it still reads well as plain text."""
-    text = "" if value is None else str(value)
+    text = shown(value)  # one line, no control characters, direction and invisibles marked
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_INLINE.sub(r"\\\1", " ".join(text.split()))  # one line: no new block
     # Block Markdown counts only at the start of a line: a heading, a list, a numbered list.

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from ..priorities import Issue, KeepItem, rank_issues, what_to_keep
+from ..screen_text import json_for_terminals
 from ..session.content import SessionContent
 from ..vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
 from .escaping import csv_cell, markdown_text
@@ -86,7 +87,7 @@ def issues_json(report: Report) -> str:
                 "tags": report.tag_objects(issue.tags),
             }
         )
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return json_for_terminals(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
 
 
 def keep_json(report: Report) -> str:
@@ -100,7 +101,7 @@ def keep_json(report: Report) -> str:
         }
         for item in report.keep
     ]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return json_for_terminals(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _csv(rows: list[list[object]]) -> str:

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..problems import LoadError
+from ..screen_text import shown
 from ..session.content import SessionContent
 from ..vocabulary import KIND_SYMBOL, STAGE_KIND_WORD, tag_counts
 
@@ -28,14 +29,14 @@ WORST_STYLE = {
 def dot_string(text: object) -> str:
     """A DOT quoted string that shows exactly the text: no escape sequences (\\N, \\G, \\l),
     no HTML entities (Graphviz reads &amp; as &), no breaking out of the quotes, no control
-    characters."""
+    characters (XML forbids them, so an SVG holding one would not open), and direction and
+    invisible characters marked as on screen."""
     return f'"{_dot_escaped(text)}"'
 
 
 def _dot_escaped(text: object) -> str:
     """The inside of `dot_string`, for building a label from several escaped pieces."""
-    value = ("" if text is None else str(text)).replace("&", "&amp;")
-    value = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in value)
+    value = shown(text, lines=True).replace("&", "&amp;")
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 

@@ -10,6 +10,7 @@ import html
 import xml.etree.ElementTree as ET
 from collections import Counter
 
+from ..screen_text import shown
 from ..session.content import SessionContent
 from ..vocabulary import (
     KIND_SYMBOL,
@@ -56,7 +57,9 @@ details.zoom[open] + .map svg { max-width: none; }
 
 
 def e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text for the page: HTML-escaped, with no control character and with direction and
+    invisible characters marked, as on screen."""
+    return html.escape(shown(value, lines=True), quote=True)
 
 
 def clean_svg(svg: bytes) -> str:

@@ -12,6 +12,7 @@ from ..explain import in_file_order, problems_from
 from ..files import read_text
 from ..problems import LoadError, Problem, errors
 from ..safe_write import write_atomic
+from ..screen_text import json_for_terminals
 from .content import SessionContent, content_problems
 
 FORMAT_NAME = "lensmap-session"
@@ -43,7 +44,8 @@ def document(content: SessionContent) -> dict[str, Any]:
 
 
 def dumps(content: SessionContent) -> str:
-    return json.dumps(document(content), ensure_ascii=False, indent=2) + "\n"
+    """The JSON text: readable (accents as they are), exactly the data, and safe to print."""
+    return json_for_terminals(json.dumps(document(content), ensure_ascii=False, indent=2)) + "\n"
 
 
 def write_json(content: SessionContent, path: Path, *, replace: bool = False) -> None:
