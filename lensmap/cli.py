@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .problems import LoadError, Problem
+from .screen_text import shown
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -29,19 +30,20 @@ def cmd_summary(args: argparse.Namespace) -> int:
     vignettes, _ = load_vignettes(example_vignettes())
     kinds = [s.kind for s in pathway.stages]
     print(f"lensmap {__version__}: built-in example\n")
-    print(f"Pathway: {pathway.title}")
+    print(f"Pathway: {shown(pathway.title)}")
     print(
         f"  {len(pathway.stages)} stages, {len(pathway.transitions)} transitions; "
         f"{kinds.count('entry')} ways in, {kinds.count('exit')} ways out"
     )
-    print("  Ways in: " + ", ".join(pathway.stage(s).label for s in pathway.entries))
+    print("  Ways in: " + ", ".join(shown(pathway.stage(s).label) for s in pathway.entries))
     print("\nTeams and personas (vignettes are shown after their content notes):")
     for team in vignettes.teams:
-        print(f"  {team.name} ({team.risk})" if team.risk else f"  {team.name}")
+        name = shown(team.name)
+        print(f"  {name} ({shown(team.risk)})" if team.risk else f"  {name}")
         for persona in (p for p in vignettes.personas if p.team == team.id):
             notes = len(persona.content_notes)
             note = f"{notes} content note{'s' * (notes != 1)}" if notes else "no content notes"
-            print(f"    {persona.name}, {persona.age}: {note}")
+            print(f"    {shown(persona.name)}, {persona.age}: {note}")
     print(
         "\nOpen the app on it:     lensmap"
         "\nCheck your own files:   lensmap validate pathways/*.toml vignettes/*.toml"
@@ -71,7 +73,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     finally:
         store.close()
     with contextlib.suppress(OSError):  # no one to tell: a page whose server has gone
-        print(f"Session saved in {store.path}")
+        print(f"Session saved in {shown(store.path)}")
     return EXIT_OK
 
 
@@ -127,7 +129,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     reports = validate_files(args.files)
     for report in reports:
         if report.ok:
-            print(f"{report.file}: ok ({report.kind})")
+            print(f"{shown(report.file)}: ok ({report.kind})")
         _print_problems(report.problems, sys.stdout)
     return EXIT_OK if all(r.ok for r in reports) else EXIT_BAD_INPUT
 
@@ -153,7 +155,9 @@ def cmd_session_new(args: argparse.Namespace) -> int:
     content = new_content(pathway, sets, event)
     SessionStore.create(args.output, content).close()
     _print_problems(warnings)
-    print(f"Started a session in {args.output} (private to you: only your account can read it)")
+    print(
+        f"Started a session in {shown(args.output)} (private to you: only your account can read it)"
+    )
     return EXIT_OK
 
 
@@ -162,7 +166,7 @@ def cmd_session_export(args: argparse.Namespace) -> int:
 
     content, _ = read_session(args.session)
     write_json(content, Path(args.output), replace=args.force)
-    print(f"Wrote {args.output}")
+    print(f"Wrote {shown(args.output)}")
     return EXIT_OK
 
 
@@ -173,7 +177,7 @@ def cmd_session_import(args: argparse.Namespace) -> int:
     content, warnings = load_json(Path(args.json))
     SessionStore.create(args.output, content).close()
     _print_problems(warnings)
-    print(f"Wrote {args.output}")
+    print(f"Wrote {shown(args.output)}")
     return EXIT_OK
 
 
@@ -181,25 +185,26 @@ def cmd_session_show(args: argparse.Namespace) -> int:
     from .session.interchange import read_session
 
     content, _ = read_session(args.session)
-    print(f"{content.event.title or 'Untitled event'}  {content.event.date or ''}".rstrip())
-    print(f"Pathway: {content.pathway.title} ({len(content.pathway.stages)} stages)")
+    # Everything from the session is shown, not obeyed: no terminal code in any of it.
+    event = content.event
+    print(shown(f"{event.title or 'Untitled event'}  {event.date or ''}".rstrip()))
+    print(f"Pathway: {shown(content.pathway.title)} ({len(content.pathway.stages)} stages)")
+    names = {p.id: shown(p.name) for p in content.personas}
     for journey in content.journeys:
-        name = next((p.name for p in content.personas if p.id == journey.persona), "?")
-        walk = " > ".join(content.pathway.stage(s.stage).label for s in journey.steps)
-        end = f" [ended: {journey.outcome}]" if journey.outcome else ""
+        name = names.get(journey.persona, "?")
+        walk = " > ".join(shown(content.pathway.stage(s.stage).label) for s in journey.steps)
+        end = f" [ended: {shown(journey.outcome)}]" if journey.outcome else ""
         print(f"  {name}: {walk}{end}")
     counts = {k: sum(t.kind == k for t in content.tags) for k in ("positive", "barrier", "risk")}
     from .vocabulary import KIND_SYMBOL, KIND_WORD, tag_counts
 
     print("Tags: " + tag_counts(counts))
-    names = {p.id: p.name for p in content.personas}
     for tag in content.tags:  # in the order the room added them
         about = names.get(tag.persona or "", "general")
-        note = "".join(c if c.isprintable() else " " for c in tag.note)  # no terminal codes
-        note = " ".join(note.split()) or "(no note)"
+        note = " ".join(shown(tag.note).split()) or "(no note)"
         severity = "" if tag.kind == "positive" else f", severity {tag.severity}"
         kind = f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]}"
-        stage = content.pathway.stage(tag.stage).label
+        stage = shown(content.pathway.stage(tag.stage).label)
         print(f"  {kind} at {stage} ({about}{severity}): {note}")
     return EXIT_OK
 
@@ -213,9 +218,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     merged, notes = merge_sessions(named)
     SessionStore.create(args.output, merged).close()
     for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {shown(note)}", file=sys.stderr)
     print(
-        f"Merged {len(named)} sessions into {args.output}: {len(merged.tags)} tags, "
+        f"Merged {len(named)} sessions into {shown(args.output)}: {len(merged.tags)} tags, "
         f"{len(merged.journeys)} journeys"
     )
     return EXIT_OK
@@ -242,11 +247,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         written = export_session(content, folder, bar, formats=formats, notes=notes)
     finally:
         bar.close()
-    print(f"Wrote {len(written)} files to {folder}:")
+    print(f"Wrote {len(written)} files to {shown(folder)}:")
     for path in sorted(written):
-        print(f"  {path.relative_to(folder).as_posix()}")
+        print(f"  {shown(path.relative_to(folder).as_posix())}")
     for note in notes:
-        print(f"note: {note}")
+        print(f"note: {shown(note)}")
     if any(p.name.startswith("plan-") for p in written):
         print("plan.csv had been changed, so it was kept; the new template is beside it.")
     return EXIT_OK
@@ -263,7 +268,10 @@ def cmd_pathway_import(args: argparse.Namespace) -> int:
         pathway, warnings = pathway_from_graphml(source, args.id, args.title)
     write_pathway(pathway, Path(args.output))
     _print_problems(warnings)
-    print(f"Wrote {args.output} ({len(pathway.stages)} stages). Check it with lensmap validate.")
+    print(
+        f"Wrote {shown(args.output)} ({len(pathway.stages)} stages). "
+        "Check it with lensmap validate."
+    )
     return EXIT_OK
 
 
@@ -371,8 +379,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("LENSMAP_DEBUG"):
             raise
         print(
-            f"lensmap hit an unexpected problem ({type(exc).__name__}: {exc}). Nothing saved "
-            "was changed. Run again with LENSMAP_DEBUG=1 to see the details for a bug report.",
+            f"lensmap hit an unexpected problem ({type(exc).__name__}: {shown(exc)}). Nothing "
+            "saved was changed. Run again with LENSMAP_DEBUG=1 to see the details for a bug "
+            "report.",
             file=sys.stderr,
         )
         return EXIT_FAILED

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .problems import Problem, suggest
+from .screen_text import is_control, mark, unseen
 
 _TYPE_WORDS = {
     "str": "text in quotes",
@@ -184,3 +185,102 @@ def in_file_order(problems: list[Problem], data: Any) -> list[Problem]:
         return (1, sections.index(name), int(index) if index.isdigit() else 0)
 
     return sorted(problems, key=key)
+
+
+MAX_UNSEEN_WARNINGS = 20  # a file full of them says so once more, not a screenful more
+
+
+def _texts(data: Any):
+    """(location, text, is a key) for every text in parsed data, in file order."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, str):
+            yield loc, node, False
+        elif isinstance(node, dict):
+            children = []
+            for key, value in node.items():
+                if isinstance(key, str):
+                    yield loc, key, True
+                children.append(((*loc, key), value))
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend(reversed([((*loc, i), v) for i, v in enumerate(node)]))
+
+
+def _codes(chars: list[str]) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in chars[:4]) + (", ..." if len(chars) > 4 else "")
+
+
+def unseen_warning(chars: list[str]) -> str:
+    """What to say about characters lensmap will not show as they are."""
+    controls = [c for c in chars if is_control(c)]
+    marked = [c for c in chars if not is_control(c)]
+    parts = []
+    if controls:
+        one = len(controls) == 1
+        parts.append(
+            f"{'a control character' if one else 'control characters'} ({_codes(controls)}) "
+            "that lensmap will not show"
+        )
+    if marked:
+        one = len(marked) == 1
+        what = (
+            "an invisible or text-direction character"
+            if one
+            else ("invisible or text-direction characters")
+        )
+        who = "it" if controls else "lensmap"
+        parts.append(f"{what} ({_codes(marked)}) that {who} shows as {mark(marked[0])}")
+    return f"holds {', and '.join(parts)}; check the text"
+
+
+def unseen_warnings(data: Any, file: str, prefix: str = "") -> list[Problem]:
+    """A warning for each text (or key) in a file holding characters that lensmap will not
+    show as they are: control characters, direction overrides, invisible characters. The file
+    still loads; what is shown of it simply cannot act on the terminal."""
+    problems: list[Problem] = []
+    more = 0
+    for loc, text, is_key in _texts(data):
+        chars = unseen(text)
+        if not chars:
+            continue
+        if len(problems) >= MAX_UNSEEN_WARNINGS:
+            more += 1
+            continue
+        place, field = place_of(loc, data)
+        if is_key:
+            within = ".".join(p for p in (place, field) if p)
+            where = " ".join(p for p in (within, f'key "{text}"') if p)
+        else:
+            where = " ".join(p for p in (place, field) if p)
+        full = ".".join(p for p in (prefix, where) if p) or None
+        problems.append(Problem(file, unseen_warning(chars), full, "warning"))
+    if more:
+        problems.append(
+            Problem(
+                file,
+                f"{more} more text{'s hold' if more != 1 else ' holds'} such characters; "
+                "check the text",
+                prefix or None,
+                "warning",
+            )
+        )
+    return problems
+
+
+def unseen_summary(data: Any, file: str) -> list[Problem]:
+    """One warning for a whole file, for where each place would be too many (the app's first
+    screen): how many texts hold such characters, and where to find out which."""
+    count = sum(1 for _, text, _ in _texts(data) if unseen(text))
+    if not count:
+        return []
+    texts = "1 text holds" if count == 1 else f"{count} texts hold"
+    return [
+        Problem(
+            file,
+            f"{texts} control, invisible or text-direction characters that lensmap will not "
+            f"show as they are; `lensmap validate` says where",
+            level="warning",
+        )
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from .explain import unseen_summary
 from .locations import default_session_path
 from .model import Event, Pathway, Vignettes
 from .pathway import load_pathway
@@ -18,13 +19,16 @@ def load_files(
     pathway_file: str | Path, vignette_files: Sequence[str | Path]
 ) -> tuple[Pathway, list[Vignettes], list[Problem]]:
     """A pathway and its vignette files, checked, with every warning (including suggested
-    entries the pathway lacks)."""
+    entries the pathway lacks, and texts holding characters lensmap will not show as they
+    are: one warning a file, as `lensmap validate` lists each place)."""
     pathway, problems = load_pathway(pathway_file)
+    problems += unseen_summary(pathway.dump(), str(pathway_file))
     sets = []
     for file in vignette_files:
         vignettes, more = load_vignettes(file)
         sets.append(vignettes)
         problems += more + entry_warnings(vignettes.personas, [pathway], str(file))
+        problems += unseen_summary(vignettes.model_dump(mode="json"), str(file))
     return pathway, sets, problems
 
 

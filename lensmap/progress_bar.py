@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from typing import TextIO
 
+from .screen_text import shown
+
 
 def bar_line(
     done: int, total: int, name: str, columns: int, full: str = "█", empty: str = "░"
@@ -15,6 +17,7 @@ def bar_line(
     width = max(10, min(30, columns // 3))
     filled = round(width * done / total)
     line = f"Exporting {full * filled}{empty * (width - filled)} {done}/{total}"
+    name = shown(name)
     room = columns - 1 - len(line) - 2
     if name and room > 3:
         line += "  " + (name if len(name) <= room else "…" + name[-(room - 1) :])

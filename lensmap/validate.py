@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .explain import unseen_warnings
 from .files import read_toml
 from .model import Pathway, Vignettes
 from .pathway import load_pathway, pathway_from_data
@@ -33,18 +34,19 @@ def _check_one(path: Path) -> tuple[Report, Pathway | Vignettes | None]:
         if suffix in (".lens", ".json"):
             from .session.interchange import read_session
 
-            _, problems = read_session(path)
-            return Report(name, problems, "session"), None
+            content, problems = read_session(path)
+            return Report(name, problems + _session_unseen(content, name), "session"), None
         if suffix in (".csv", ".graphml", ".xml"):
             pathway, problems = load_pathway(path)
+            problems += unseen_warnings(pathway.dump(), name)
             return Report(name, problems, "pathway"), pathway
         data = read_toml(path)
         if "personas" in data or "teams" in data:
             vignettes, problems = vignettes_from_data(data, name)
-            return Report(name, problems, "vignettes"), vignettes
+            return Report(name, problems + unseen_warnings(data, name), "vignettes"), vignettes
         if data.keys() & {"stages", "transitions", "title", "id"}:
             pathway, problems = pathway_from_data(data, name)
-            return Report(name, problems, "pathway"), pathway
+            return Report(name, problems + unseen_warnings(data, name), "pathway"), pathway
         raise LoadError.single(
             name,
             "cannot tell what this file is: a pathway lists [[stages]], a vignettes file "
@@ -52,6 +54,15 @@ def _check_one(path: Path) -> tuple[Report, Pathway | Vignettes | None]:
         )
     except LoadError as exc:
         return Report(name, list(exc.problems)), None
+
+
+def _session_unseen(content, file: str) -> list[Problem]:
+    """Texts in a session (another team's, say) that lensmap will not show as they are."""
+    from .session.interchange import document
+
+    doc = document(content)
+    pathway = doc.pop("pathway")
+    return unseen_warnings(pathway, file, "pathway") + unseen_warnings(doc, file)
 
 
 def validate_files(paths: Iterable[str | Path]) -> list[Report]:

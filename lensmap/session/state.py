@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..model import Event, IssueNotes, Journey, Pathway, Persona, Step, Tag, Team
 from ..problems import errors
+from ..screen_text import shown
 from .actions import (
     Entry,
     EventEdited,
@@ -26,7 +27,13 @@ from .content import SessionContent, content_problems
 
 
 class ActionRefused(Exception):
-    """An action that does not fit the session as it stands (it is never stored)."""
+    """An action that does not fit the session as it stands (it is never stored).
+
+    Its message names personas and stages, so it is worded to be shown: no control character
+    from the session reaches the screen."""
+
+    def __str__(self) -> str:
+        return shown(super().__str__())
 
 
 @dataclass
