@@ -269,7 +269,7 @@ def make_server(
     websocket are served only under `/KEY/` (a new key unless one is given)."""
     import aiohttp_jinja2
     import jinja2
-    from aiohttp import WSCloseCode, WSMsgType, web
+    from aiohttp import WebSocketError, WSCloseCode, WSMsgType, web
     from textual_serve.server import Server
 
     LensmapApp = page_app(argv, say)
@@ -444,7 +444,9 @@ def make_server(
             # textual-serve's, but every message is checked first (read_message).
             async for message in websocket:
                 if message.type is WSMsgType.ERROR:
-                    too_big = getattr(message.data, "code", None) == WSCloseCode.MESSAGE_TOO_BIG
+                    if not isinstance(message.data, WebSocketError):  # it stopped answering
+                        raise ConnectionError(_plainly(message.data))
+                    too_big = message.data.code == WSCloseCode.MESSAGE_TOO_BIG
                     raise Unreadable(f"a message over {MAX_MESSAGE // 1024} KB" if too_big
                                      else "a broken message")  # fmt: skip
                 if message.type is not WSMsgType.TEXT:
