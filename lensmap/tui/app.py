@@ -113,9 +113,11 @@ class LensmapApp(App[None]):
         try:
             self.store.record(action)
         except ActionRefused as exc:
+            self._show_store_notices()
             self.notify(str(exc), title="Not done", severity="warning")
             return False
         except SaveFailed as exc:
+            self._show_store_notices()
             self.notify(
                 f"{exc}. Nothing was changed on screen.",
                 title="Could not save",
@@ -123,10 +125,20 @@ class LensmapApp(App[None]):
                 timeout=30,
             )
             return False
+        self._show_store_notices()
         self.session_changed()
         if done:
             self.notify(done, timeout=3)
         return True
+
+    def _show_store_notices(self) -> None:
+        """What the store had to do to keep the session (the file was deleted or replaced
+        under lensmap), said calmly; the header follows the file it now writes to."""
+        while self.store.notices:
+            self.notify(
+                self.store.notices.pop(0), title="Session file", severity="warning", timeout=30
+            )
+        self.sub_title = f"session: {self.store.path}"
 
     def session_changed(self) -> None:
         """Tell every screen that exists the session moved on, so each redraws what it shows."""
@@ -151,8 +163,10 @@ class LensmapApp(App[None]):
         try:
             entry = self.store.undo() if which == "undo" else self.store.redo()
         except SaveFailed as exc:
+            self._show_store_notices()
             self.notify(f"{exc}. Nothing was changed.", title="Could not save", severity="error")
             return
+        self._show_store_notices()
         if entry is None:
             self.notify(f"Nothing to {which}.", timeout=3)
             return
