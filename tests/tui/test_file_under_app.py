@@ -44,3 +44,25 @@ async def test_a_replaced_session_file_is_left_alone_and_the_work_goes_beside_it
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     stored = SessionStore.open(moved, readonly=True).state
     assert [t.note for t in stored.tags.values()] == ["Kind reception"]
+
+
+async def test_a_full_disk_keeps_the_note_in_the_dialog_until_there_is_room(app):
+    from lensmap.tui.dialogs.tag import TagDialog
+
+    conn = app.store._conn  # SQLite itself reports the disk full, as a full disk does
+    async with app.run_test(size=(120, 36)) as pilot:
+        (pages,) = conn.execute("PRAGMA page_count").fetchone()
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        long_note = "Told to come back another day. " * 200  # larger than the room left
+        await pilot.press("b")
+        app.screen.query_one("#note").insert(long_note)
+        await pilot.press("enter")
+        assert isinstance(app.screen, TagDialog)  # still open, with what was typed
+        assert app.screen.query_one("#note").text == long_note
+        assert "The disk is full" in notified(app)
+        assert "Saved:" not in notified(app)
+        conn.execute("PRAGMA max_page_count = 1073741823")  # room again
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, TagDialog)
+    stored = SessionStore.open(app.store.path, readonly=True).state
+    assert [t.note for t in stored.tags.values()] == [long_note.strip()]
