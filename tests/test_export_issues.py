@@ -148,3 +148,30 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_message(worked, tmp_pat
     err = capsys.readouterr().err
     assert "cannot be made" in err and "choose another folder with --out" in err
     assert blocker.read_text() == "not a folder"  # nothing already there was touched
+
+
+MULTI_LINE = "Asked at reception\n# why she came\n- in front of others\n\n1. twice"
+
+
+def test_a_note_of_several_lines_keeps_them_in_every_list(store, tmp_path):
+    from markdown_it import MarkdownIt
+
+    store.record(TagAdded(tag=Tag(id="m1", stage="triage", kind="barrier", note=MULTI_LINE)))
+    store.record(TagAdded(tag=Tag(id="m2", stage="triage", kind="positive", note=MULTI_LINE)))
+    folder = tmp_path / "out"
+    export_session(store.state.content(), folder)
+
+    rows = read_csv(folder / "issues.csv")
+    assert rows[1][rows[0].index("notes")] == MULTI_LINE
+    assert read_csv(folder / "keep.csv")[1][-1] == MULTI_LINE
+    assert [t["note"] for t in json.loads((folder / "issues.json").read_text())[0]["tags"]] == [
+        MULTI_LINE
+    ]
+
+    page = MarkdownIt("commonmark").render((folder / "issues.md").read_text())
+    for lines in ("Asked at reception<br />\n# why she came<br />\n- in front of others<br />",):
+        assert page.count(lines) == 2  # the issue and what to keep, each line on its own
+    assert "<h1>why" not in page and "<li>in front" not in page and "<ol" not in page
+
+    html = (folder / "index.html").read_text()
+    assert "Asked at reception<br># why she came<br>- in front of others<br><br>1. twice" in html

@@ -33,3 +33,11 @@ def markdown_text(value: object) -> str:
     # Block Markdown counts only at the start of a line: a heading, a list, a numbered list.
     text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
     return re.sub(r"^([+-])", r"\\\1", text)
+
+
+def markdown_lines(value: object, indent: str) -> str:
+    """A note of several lines inside a list item: each line escaped as above, joined by a
+    hard line break and indented under the item, so the lines stay lines and none of them
+    can start a heading, a list or a quote."""
+    lines = [markdown_text(line) for line in shown(value, lines=True).split("\n")]
+    return f"\\\n{indent}".join(line for line in lines if line)

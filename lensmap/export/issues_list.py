@@ -14,7 +14,7 @@ from ..priorities import Issue, KeepItem, rank_issues, what_to_keep
 from ..screen_text import json_for_terminals
 from ..session.content import SessionContent
 from ..vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
-from .escaping import csv_cell, markdown_text
+from .escaping import csv_cell, markdown_lines, markdown_text
 
 PLAN_COLUMNS = [
     "rank", "issue", "stage", "kind", "theme", "principles", "personas", "votes", "effort",
@@ -196,7 +196,8 @@ def issues_markdown(report: Report) -> str:
         for tag in report.tag_objects(i.tags):
             if tag["note"]:
                 who = tag["persona_name"] or "general"
-                lines.append(f"  - “{md(tag['note'])}” ({md(who)}, severity {tag['severity']})")
+                note = markdown_lines(tag["note"], "    ")
+                lines.append(f"  - “{note}” ({md(who)}, severity {tag['severity']})")
         lines.append("")
     lines += [f"# What to keep: {KIND_SYMBOL['positive']} positive practice", ""]
     if not report.keep:
@@ -206,5 +207,5 @@ def issues_markdown(report: Report) -> str:
         lines.append(f"- **{md(report.stage(item.stage))}** ({md(people)})")
         for tag in report.tag_objects(item.tags):
             if tag["note"]:
-                lines.append(f"  - “{md(tag['note'])}”")
+                lines.append(f"  - “{markdown_lines(tag['note'], '    ')}”")
     return "\n".join(lines).rstrip() + "\n"

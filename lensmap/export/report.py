@@ -62,6 +62,11 @@ def e(value: object) -> str:
     return html.escape(shown(value, lines=True), quote=True)
 
 
+def note_html(value: object) -> str:
+    """A note for the page, its lines kept as lines."""
+    return "<br>".join(e(line) for line in shown(value, lines=True).split("\n"))
+
+
 def clean_svg(svg: bytes) -> str:
     """An engine's SVG, safe to inline: no scripts, no event handlers, no outside links."""
     ET.register_namespace("", SVG_NS)
@@ -180,7 +185,7 @@ def _said(tag: dict) -> str:
     raised = (
         f" <em>(raised by {e(RAISED_BY_WORD[tag['raised_by']])})</em>" if tag["raised_by"] else ""
     )
-    return f"<li>{who}{e(tag['note'])}{raised}</li>"
+    return f"<li>{who}{note_html(tag['note'])}{raised}</li>"
 
 
 def _plan(issue) -> str:
@@ -227,7 +232,7 @@ def _keep(report: Report) -> list[str]:
     out.append("<ul>")
     for item in report.keep:
         notes = "".join(
-            f"<li>{e(t['note'])}</li>" for t in report.tag_objects(item.tags) if t["note"]
+            f"<li>{note_html(t['note'])}</li>" for t in report.tag_objects(item.tags) if t["note"]
         )
         out.append(f"<li><strong>{e(report.stage(item.stage))}</strong><ul>{notes}</ul></li>")
     out.append("</ul></section>")
