@@ -95,9 +95,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _print_problems(problems)
     if not is_local(args.host):
         print(
-            f"warning: serving on {args.host}: anyone who can reach this computer on that "
-            "network can open the page and change this session. Use the default "
-            "(127.0.0.1) unless the room needs it.",
+            f"warning: serving on {args.host}: anyone on that network who has the address "
+            "(with its key) can open the page and change this session, and what the page "
+            "shows travels unencrypted. Use the default (127.0.0.1) unless the room needs it.",
             file=sys.stderr,
         )
     check_port(args.host, args.port)

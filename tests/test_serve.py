@@ -57,7 +57,7 @@ def test_a_busy_port_is_a_clear_message(busy_port, capsys):
 def test_serving_beyond_this_computer_is_warned_about(busy_port, capsys):
     assert main(["serve", "--no-browser", "--host", "0.0.0.0", "--port", str(busy_port)]) == 2
     err = capsys.readouterr().err
-    assert "warning: serving on 0.0.0.0: anyone who can reach this computer" in err
+    assert "warning: serving on 0.0.0.0: anyone on that network who has the address" in err
 
 
 def test_bad_pathway_is_reported_before_serving(make_file, capsys):
