@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ..screen_text import shown
 from ..vocabulary import KIND_WORD
 
 Command = Callable[[], Awaitable[None] | None]
@@ -51,16 +52,17 @@ class LensmapCommands(Provider):
         """(text, command, help) for every command; stage tags only when searching, as there
         are three for every stage and they would crowd the list."""
         state = self.app.store.state
-        for persona in state.personas.values():
+        names = {persona.id: shown(persona.name) for persona in state.personas.values()}
+        for persona_id, name in names.items():
             yield (
-                f"Open persona {persona.name}",
-                partial(self._open_persona, persona.id),
-                f"Walk {persona.name} on the map",
+                f"Open persona {name}",
+                partial(self._open_persona, persona_id),
+                f"Walk {name} on the map",
             )
-        for persona in state.personas.values():
+        for persona_id, name in names.items():
             yield (
-                f"Show vignette of {persona.name}",
-                partial(self._show_vignette, persona.id),
+                f"Show vignette of {name}",
+                partial(self._show_vignette, persona_id),
                 "Content notes come first; the vignette shows after Enter",
             )
         yield ("Export the session", partial(self._run, "export"), "Issues list, plan and session")
@@ -70,7 +72,7 @@ class LensmapCommands(Provider):
         for stage in state.pathway.stages:
             for kind in ("positive", "barrier", "risk"):
                 yield (
-                    f"Tag stage {stage.label} as {KIND_WORD[kind]}",
+                    f"Tag stage {shown(stage.label)} as {KIND_WORD[kind]}",
                     partial(self._tag_stage, stage.id, kind),
                     "On the map, for the persona being walked",
                 )

@@ -10,9 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from ...screen_text import shown
+from ..widgets.text_box import SHOWN_IN_PLACE
+
 
 class Choose(ModalScreen[str | None]):
-    """Returns the chosen value, or None when cancelled."""
+    """Returns the chosen value, or None when cancelled. The title and the options' texts are
+    shown as given, never read as markup, with no control character reaching the terminal."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choose-cancel")]
 
@@ -32,19 +36,21 @@ class Choose(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog choose"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(shown(self.title_text), classes="dialog-title", markup=False)
             if self.hint:
                 yield Label(self.hint, classes="dialog-hint")
             if self.filterable:
-                yield Input(placeholder="Type to filter", id="choose-filter")
-            yield OptionList(*self._options(""), id="choose-options")
+                yield Input(
+                    placeholder="Type to filter", id="choose-filter", highlighter=SHOWN_IN_PLACE
+                )
+            yield OptionList(*self._options(""), id="choose-options", markup=False)
 
     def _options(self, typed: str) -> list[Option]:
-        shown = [(v, t) for v, t in self.options if typed.casefold() in t.casefold()]
-        numbered = not self.filterable and len(shown) <= 9
+        matching = [(v, t) for v, t in self.options if typed.casefold() in t.casefold()]
+        numbered = not self.filterable and len(matching) <= 9
         return [
-            Option(f"{n}  {text}" if numbered else text, id=value)
-            for n, (value, text) in enumerate(shown, start=1)
+            Option(f"{n}  {shown(text)}" if numbered else shown(text), id=value)
+            for n, (value, text) in enumerate(matching, start=1)
         ]
 
     def on_mount(self) -> None:
@@ -92,7 +98,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(shown(self.question), classes="dialog-title", markup=False)
             yield Label("y  yes      n  no", classes="dialog-hint")
 
     def action_answer(self, answer: bool) -> None:

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from ...model import IssueNotes
+from ...screen_text import shown
+from ..widgets.text_box import SHOWN_IN_PLACE
 
 # Select shows the chosen effort as words, so the choice never rests on a radio dot's colour.
 EFFORTS = (("S · small", "S"), ("M · medium", "M"), ("L · large", "L"), ("not set", "none"))
@@ -44,13 +46,14 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
     def compose(self) -> ComposeResult:
         notes = self.notes
         with VerticalScroll(id="issue-dialog"):
-            yield Static(self.heading, id="issue-dialog-heading", markup=False)
+            yield Static(shown(self.heading), id="issue-dialog-heading", markup=False)
             yield Label("Title (leave empty to use the default)", classes="issue-dialog-label")
             yield Input(
                 notes.title or "",
-                placeholder=self.default_title,
+                placeholder=shown(self.default_title),
                 max_length=MAX_TEXT,
                 id="issue-title",
+                highlighter=SHOWN_IN_PLACE,
             )
             yield Label("Effort", classes="issue-dialog-label")
             yield Select(
@@ -65,6 +68,7 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
                 placeholder="a role, e.g. Service lead",
                 max_length=MAX_TEXT,
                 id="issue-owner",
+                highlighter=SHOWN_IN_PLACE,
             )
             yield Label("Timeframe (optional)", classes="issue-dialog-label")
             yield Input(
@@ -72,6 +76,7 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
                 placeholder="e.g. within 3 months",
                 max_length=MAX_TEXT,
                 id="issue-timeframe",
+                highlighter=SHOWN_IN_PLACE,
             )
             with Horizontal(id="issue-dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="issue-save")

@@ -10,11 +10,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from ...screen_text import shown
+from ..widgets.text_box import SHOWN_IN_PLACE
+
 
 class OutcomeDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="outcome-cancel")]
 
     def __init__(self, persona_name: str, suggestions: list[str], current: str = "") -> None:
+        """`suggestions` are the pathway's ways out, as written: the one chosen is the outcome
+        stored, and each is shown cleaned of anything a terminal would obey."""
         super().__init__(classes="dialog-screen")
         self.persona_name = persona_name
         self.suggestions = suggestions
@@ -22,11 +27,23 @@ class OutcomeDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog outcome"):
-            yield Label(f"How does {self.persona_name}'s journey end?", classes="dialog-title")
-            yield Input(value=self.current, placeholder="Outcome, then Enter", id="outcome")
+            yield Label(
+                f"How does {shown(self.persona_name)}'s journey end?",
+                classes="dialog-title",
+                markup=False,
+            )
+            yield Input(
+                value=self.current,
+                placeholder="Outcome, then Enter",
+                id="outcome",
+                highlighter=SHOWN_IN_PLACE,
+            )
             if self.suggestions:
                 yield Label("Or choose a way out of the pathway:", classes="dialog-hint")
-                yield OptionList(*(Option(s, id=str(n)) for n, s in enumerate(self.suggestions)))
+                yield OptionList(
+                    *(Option(shown(s), id=str(n)) for n, s in enumerate(self.suggestions)),
+                    markup=False,
+                )
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

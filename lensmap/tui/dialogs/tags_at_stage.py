@@ -10,6 +10,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...model import Tag
+from ...screen_text import shown
 from ...vocabulary import KIND_SYMBOL, KIND_WORD
 
 
@@ -30,17 +31,19 @@ class TagsAtStage(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog tags-at-stage"):
-            yield Label(f"Tags at {self.stage_label}", classes="dialog-title")
+            yield Label(f"Tags at {shown(self.stage_label)}", classes="dialog-title", markup=False)
             yield Label("Enter edits · d deletes · Esc closes", classes="dialog-hint")
             yield OptionList(
                 *(
                     Option(
                         f"{KIND_SYMBOL[t.kind]} {KIND_WORD[t.kind]} · "
-                        f"{self.names.get(t.persona or '', 'general')} · {t.note or '(no note)'}",
+                        f"{shown(self.names.get(t.persona or '', 'general'))} · "
+                        f"{shown(t.note) or '(no note)'}",
                         id=t.id,
                     )
                     for t in self.tags
-                )
+                ),
+                markup=False,
             )
 
     def on_mount(self) -> None:

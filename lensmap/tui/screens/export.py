@@ -8,8 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, ProgressBar, Static
+
+from ...screen_text import shown
 
 
 class ExportScreen(ModalScreen[None]):
@@ -48,7 +51,8 @@ class ExportScreen(ModalScreen[None]):
         if not self.is_attached or self.done:
             return
         self.query_one("#export-progress", ProgressBar).update(total=max(total, 1), progress=done)
-        self.query_one("#export-step", Static).update(f"Writing {name}" if name else "")
+        step = Content(f"Writing {shown(name)}") if name else ""  # plain text, never markup
+        self.query_one("#export-step", Static).update(step)
 
     def finished(self, folder: Path | None, problem: str | None) -> None:
         """The export is over: say where the files are, or what stopped it."""
@@ -62,12 +66,14 @@ class ExportScreen(ModalScreen[None]):
         if problem is None and folder is not None:
             progress.update(total=progress.total or 1, progress=progress.total or 1)
             status.update("Export finished.")
-            step.update(f"Saved to {folder}")
+            step.update(Content(f"Saved to {shown(folder)}"))
         else:
             status.update("The export could not be finished.")
             step.update(
-                f"{problem or 'Something stopped it.'}\n"
-                "The session itself is safe and unchanged; you can try again with e."
+                Content(
+                    f"{shown(problem or 'Something stopped it.')}\n"
+                    "The session itself is safe and unchanged; you can try again with e."
+                )
             )
             self.add_class("-problem")
         close = self.query_one("#export-close-button", Button)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from ...model import IssueNotes
 from ...priorities import Issue, default_title, rank_issues, what_to_keep
+from ...screen_text import shown
 from ...session.actions import IssueEdited
 from ...vocabulary import KIND_SHORT, KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD
 from ..dialogs.issue_dialog import IssueDialog
@@ -81,9 +82,10 @@ def plan_columns(width: int) -> list[Column]:
 
 
 def _cell(value: str, style: str | Style = "", *, right: bool = False) -> Text:
-    # Text, never a str: a title typed by the room must not be read as markup.
+    # Text, never a str: a title typed by the room must not be read as markup; and shown, so
+    # no control character in it reaches the terminal.
     return Text(
-        value,
+        shown(value),
         style=style,
         no_wrap=True,
         overflow="ellipsis",
@@ -232,15 +234,15 @@ class IssuesScreen(Screen):
             return
         state = self.app.store.state
         stage = state.pathway.stages_by_id.get(issue.stage)
-        where = stage.label if stage else issue.stage
+        where = shown(stage.label) if stage else issue.stage
         first = Text()
         first.append(f"#{issue.rank} {KIND_SYMBOL[issue.kind]} {KIND_WORD[issue.kind]}", "bold")
         first.append(f" at {where}: ")
-        first.append(issue.title, "italic")
+        first.append(shown(issue.title), "italic")
         plan = [
             f"effort {issue.effort}" if issue.effort else "",
-            f"owner {issue.owner}" if issue.owner else "",
-            f"timeframe {issue.timeframe}" if issue.timeframe else "",
+            f"owner {shown(issue.owner)}" if issue.owner else "",
+            f"timeframe {shown(issue.timeframe)}" if issue.timeframe else "",
         ]
         if any(plan):
             first.append(" · " + ", ".join(p for p in plan if p))
@@ -254,9 +256,10 @@ class IssuesScreen(Screen):
                 who = (
                     state.personas[tag.persona].name if tag.persona in state.personas else "general"
                 )
-                said.append(f"\n  “{tag.note}” ({who}, severity {tag.severity})")
+                said.append(f"\n  “{shown(tag.note)}” ({shown(who)}, severity {tag.severity})")
         heading = Text("\nWhat the room said:", "bold") if said else Text()
-        widget.update(first + Text("\nWhy here: " + "; ".join(parts)) + heading + said)
+        why = Text("\nWhy here: " + shown("; ".join(parts)))
+        widget.update(first + why + heading + said)
 
     def _show_keep(self) -> None:
         state = self.app.store.state
@@ -266,10 +269,12 @@ class IssuesScreen(Screen):
         lines = Text()
         for n, item in enumerate(items):
             stage = state.pathway.stages_by_id.get(item.stage)
-            names = [state.personas[p].name if p in state.personas else p for p in item.personas]
+            names = [
+                shown(state.personas[p].name) if p in state.personas else p for p in item.personas
+            ]
             lines.append("\n" if n else "")
             lines.append(f"{KIND_SYMBOL['positive']} {KIND_WORD['positive']}", mark)
-            lines.append(f"  {stage.label if stage else item.stage}", "bold")
+            lines.append(f"  {shown(stage.label) if stage else item.stage}", "bold")
             lines.append(f": {', '.join(names) if names else 'general'}")
             if item.lived_experience:
                 lines.append(f" · raised by {RAISED_BY_WORD['lived-experience']}")
@@ -277,7 +282,7 @@ class IssuesScreen(Screen):
                 state.tags[t].note for t in item.tags if t in state.tags and state.tags[t].note
             ]
             if notes:
-                lines.append(" · " + "; ".join(f"“{note}”" for note in notes))
+                lines.append(" · " + "; ".join(f"“{shown(note)}”" for note in notes))
         self.query_one("#issues-keep-list", Static).update(lines if items else NO_KEEP)
 
     # -- the highlighted issue --------------------------------------------------------------
@@ -336,7 +341,7 @@ class IssuesScreen(Screen):
             self.notify("That issue cannot take more votes.", severity="warning", timeout=4)
             return
         if self.votes_shown:
-            done = f"{votes} vote{'s' * (votes != 1)} for {issue.title}"
+            done = f"{votes} vote{'s' * (votes != 1)} for {shown(issue.title)}"
         else:
             done = "Vote recorded" if change > 0 else "Vote removed"
         self.app.record(IssueEdited(issue=updated), done)
@@ -348,7 +353,7 @@ class IssuesScreen(Screen):
             return
         state = self.app.store.state
         default = default_title(state.pathway, issue.stage, issue.kind)
-        heading = f"Issue {issue.rank}: {KIND_SYMBOL[issue.kind]} {default}"
+        heading = f"Issue {issue.rank}: {KIND_SYMBOL[issue.kind]} {shown(default)}"
         self.app.push_screen(
             IssueDialog(
                 self._notes(issue),
@@ -368,4 +373,4 @@ class IssuesScreen(Screen):
             return True
         state = self.app.store.state
         title = updated.title or default_title(state.pathway, issue.stage, issue.kind)
-        return self.app.record(IssueEdited(issue=updated), f"Issue saved: {title}")
+        return self.app.record(IssueEdited(issue=updated), f"Issue saved: {shown(title)}")

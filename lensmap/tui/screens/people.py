@@ -1,4 +1,7 @@
-"""Teams and personas: who is being walked, and each vignette behind its content notes."""
+"""Teams and personas: who is being walked, and each vignette behind its content notes.
+
+Every name and text from the vignette files goes through `shown`: no control character from a
+file reaches the terminal, and each is put in as plain text, never read as markup."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model import Journey, Persona, Team
+from ...screen_text import shown
 from ...session.state import SessionState
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
@@ -39,7 +43,7 @@ def journey_short(journey: Journey | None) -> str:
 
 def content_notice(persona: Persona) -> str:
     """What the room reads before a vignette is shown, so no one is surprised by it."""
-    notes = ", ".join(persona.content_notes)
+    notes = ", ".join(shown(note) for note in persona.content_notes)
     return f"This vignette mentions: {notes}. Press Enter to show it."
 
 
@@ -110,11 +114,13 @@ class PeopleScreen(Screen[None]):
         if team is None:
             return Content.styled(NO_TEAM, "bold")
         if team.risk:
-            return Content.assemble((team.name, "bold"), "\n", team.risk)
-        return Content.styled(team.name, "bold")
+            return Content.assemble((shown(team.name), "bold"), "\n", shown(team.risk))
+        return Content.styled(shown(team.name), "bold")
 
     def _entry(self, persona: Persona) -> Content:
-        name = persona.name if persona.age is None else f"{persona.name}, {persona.age}"
+        name = shown(persona.name)
+        if persona.age is not None:
+            name = f"{name}, {persona.age}"
         parts: list[str | tuple[str, str]] = ["  ", (name, "bold")]
         if persona.id == self.app.persona:
             parts.append(f"  {ON_MAP}")
@@ -173,35 +179,40 @@ class PeopleScreen(Screen[None]):
             widget.display = True
         team = self._state.teams.get(persona.team) if persona.team else None
         age = f", {persona.age}" if persona.age is not None else ""
-        name.update(Content.styled(f"{persona.name}{age}", "bold"))
+        name.update(Content.styled(f"{shown(persona.name)}{age}", "bold"))
         team_line.update(self._team_line(team))
         facts.update(self._facts(persona))
         self._show_vignette(persona, vignette)
         purpose.display = bool(team and team.purpose)
-        purpose.update(f"{team.name} discusses: {team.purpose}" if team and team.purpose else "")
+        purpose.update(
+            Content(f"{shown(team.name)} discusses: {shown(team.purpose, lines=True)}")
+            if team and team.purpose
+            else ""
+        )
         self.refresh_bindings()
 
-    def _team_line(self, team: Team | None) -> str:
+    def _team_line(self, team: Team | None) -> Content:
         if team is None:
-            return NO_TEAM
-        return f"{team.name} · {team.risk}" if team.risk else team.name
+            return Content(NO_TEAM)
+        name = shown(team.name)
+        return Content(f"{name} · {shown(team.risk)}" if team.risk else name)
 
     def _facts(self, persona: Persona) -> Content:
         state = self._state
         lines: list[str] = []
         if persona.entry:
             stage = state.pathway.stages_by_id.get(persona.entry)
-            label = stage.label if stage else f"{persona.entry} (not in this pathway)"
+            label = shown(stage.label) if stage else f"{persona.entry} (not in this pathway)"
             lines.append(f"Suggested start: {label}")
         journey = state.journeys.get(persona.id)
         if journey is None or not journey.steps:
             lines.append("Journey: not started")
         else:
             here = state.pathway.stages_by_id.get(journey.steps[-1].stage)
-            where = here.label if here else journey.steps[-1].stage
+            where = shown(here.label) if here else journey.steps[-1].stage
             counted = steps_counted(journey)
             if journey.outcome is not None:
-                lines.append(f"Journey: ended at {where} ({counted}): {journey.outcome}")
+                lines.append(f"Journey: ended at {where} ({counted}): {shown(journey.outcome)}")
             else:
                 lines.append(f"Journey: under way, now at {where} ({counted})")
         if persona.id == self.app.persona:
@@ -218,13 +229,14 @@ class PeopleScreen(Screen[None]):
         vignette.set_class(notice, "-notice")
         if notice:
             vignette.border_title = "Content note"
-            vignette.update(content_notice(persona))
+            vignette.update(Content(content_notice(persona)))
             return
         vignette.border_title = "Vignette"
-        text = persona.summary.strip() or "No vignette text was given for this persona."
+        text = shown(persona.summary.strip(), lines=True)
+        text = text or "No vignette text was given for this persona."
         if persona.content_notes:
             text += "\n\nPress h to hide it again."
-        vignette.update(text)
+        vignette.update(Content(text))
 
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

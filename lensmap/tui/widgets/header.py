@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.events import Click
 from textual.widgets import Header
 
+from ...screen_text import shown
+
 
 class RoomHeader(Header):
+    def format_title(self) -> Content:
+        # The title comes from the pathway or event, the subtitle names the session file:
+        # either could hold a terminal code, which must not reach the room's screen.
+        return self.app.format_title(shown(self.screen_title), shown(self.screen_sub_title))
+
     def _on_click(self, event: Click) -> None:
         # Textual's header grows to three lines when clicked; clicking to focus a browser
         # page would then push the map down for the whole room. It stays as it is.

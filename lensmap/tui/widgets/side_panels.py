@@ -1,4 +1,7 @@
-"""Beside the map: the persona's journey so far, and the selected stage in full."""
+"""Beside the map: the persona's journey so far, and the selected stage in full.
+
+Every text from the session goes through `shown` (or describe's names, which do): no control
+character from a file reaches the terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from textual.widgets import RichLog, Static
 
 from ...describe import persona_name, stage_label
 from ...model import Tag
+from ...screen_text import shown
 from ...session.state import SessionState
 from ...vocabulary import (
     KIND_SYMBOL,
@@ -26,9 +30,10 @@ def journey_text(state: SessionState, persona: str | None) -> Text:
         return text
     who = state.personas[persona]
     team = state.teams.get(who.team or "")
-    text.append(f"Walking: {who.name}", style="bold")
+    name = persona_name(state, persona)
+    text.append(f"Walking: {name}", style="bold")
     if team:
-        text.append(f"  ({team.name})")
+        text.append(f"  ({shown(team.name)})")
     journey = state.journeys.get(persona)
     if journey is None or not journey.steps:
         entry = (
@@ -36,11 +41,11 @@ def journey_text(state: SessionState, persona: str | None) -> Text:
             if who.entry and who.entry in state.pathway.stages_by_id
             else ""
         )
-        text.append(f"\nNot started.{entry}\nPress n to choose where {who.name} starts.")
+        text.append(f"\nNot started.{entry}\nPress n to choose where {name} starts.")
         return text
     last = journey.steps[-1]
     if journey.outcome:
-        text.append(f"\nEnded: {journey.outcome}", style="bold")
+        text.append(f"\nEnded: {shown(journey.outcome)}", style="bold")
         text.append("\n(o takes the journey up again)", style="dim")
     else:
         text.append(f"\n◆ Now: step {len(journey.steps)}, {stage_label(state, last.stage)}")
@@ -68,7 +73,7 @@ def tag_line(tag: Tag, state: SessionState, colours: dict[str, str]) -> Text:
     )
     text.append(f"  severity {tag.severity}  {persona_name(state, tag.persona)}")
     if tag.note:
-        text.append(f"\n  {tag.note}")
+        text.append(f"\n  {shown(tag.note, lines=True)}")
     extra = []
     if tag.principles:
         extra.append(", ".join(tag.principles))
@@ -86,16 +91,16 @@ def stage_text(state: SessionState, stage_id: str | None, colours: dict[str, str
     if stage_id is None or stage_id not in state.pathway.stages_by_id:
         return Text("Choose a stage on the map with the arrow keys.")
     stage = state.pathway.stage(stage_id)
-    text.append(stage.label, style="bold")
+    text.append(shown(stage.label), style="bold")
     text.append(f"  ({STAGE_KIND_WORD[stage.kind]})")
     if stage.service:
-        text.append(f"\n{stage.service}", style="italic")
+        text.append(f"\n{shown(stage.service)}", style="italic")
     if stage.description:
-        text.append(f"\n{stage.description}")
+        text.append(f"\n{shown(stage.description, lines=True)}")
     if stage.prompts:
         text.append("\nLens questions:", style="bold")
         for prompt in stage.prompts:
-            text.append(f"\n • {prompt}")
+            text.append(f"\n • {shown(prompt)}")
     tags = [t for t in state.tags.values() if t.stage == stage_id]
     text.append(f"\nTags here: {len(tags)}", style="bold")
     if not tags:

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ...model import Stage
+from ...screen_text import shown
 from ...vocabulary import KIND_SYMBOL, STAGE_KIND_WORD
 
 
@@ -62,7 +63,7 @@ class StageCard(Static, can_focus=True):
         stage, view = self.stage, self.view
         text = Text()
         text.append(f"{self.number} ", style="bold")
-        text.append(stage.label, style="bold")
+        text.append(shown(stage.label), style="bold")
         kind = STAGE_KIND_WORD[stage.kind]
         if stage.kind not in ("step", "entry"):  # ways in have their own row on the map
             text.append(f"  ({kind})", style="italic")
@@ -72,9 +73,9 @@ class StageCard(Static, can_focus=True):
             style = f"bold {colours.get(kind_name, '')}" if count else "dim"
             text.append(f"{KIND_SYMBOL[kind_name]}{count} ", style=style)
         if self.following:
-            shown = ", ".join(str(n) for n in self.following[:6])
+            leads_to = ", ".join(str(n) for n in self.following[:6])
             more = "…" if len(self.following) > 6 else ""
-            text.append(f"  → {shown}{more}", style="dim")
+            text.append(f"  → {leads_to}{more}", style="dim")
         if view.here:
             text.append(f"\n◆ {view.persona} is here", style="bold reverse")
         elif view.next_option:
