@@ -102,12 +102,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     check_port(args.host, args.port)
     argv = app_argv([str(pathway), "--vignettes", *map(str, vignettes), "--session", str(session)])
-    print(f"Session: {session}")
+    print(f"Session: {shown(str(session))}")
     key = new_key()  # this run's key to the page: in the address printed and opened
     if not args.no_browser:
         open_browser_soon(page_url(args.host, args.port, key))
-    make_server(argv, args.host, args.port, f"lensmap: {title}", key=key).serve()
-    print(f"Stopped. Session saved in {session}")
+    make_server(argv, args.host, args.port, f"lensmap: {shown(title)}", key=key).serve()
+    print(f"Stopped. Session saved in {shown(str(session))}")
     return EXIT_OK
 
 

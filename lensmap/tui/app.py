@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from ..screen_text import shown
 from ..session.actions import OutcomeSet, SteppedBack, StepTaken, WindowSet
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
@@ -130,6 +131,25 @@ class LensmapApp(App[None]):
         if done:
             self.notify(done, timeout=3)
         return True
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice is plain text (a stage called "Tri[/]age" is not markup) with no
+        control character from a file or a keyboard."""
+        super().notify(
+            shown(message, lines=True),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def _show_store_notices(self) -> None:
         """What the store had to do to keep the session (the file was deleted or replaced

@@ -117,16 +117,14 @@ async def test_no_screen_or_dialog_draws_a_terminal_code(hostile_app):
         await look(pilot, "export finished", "Export finished", "Saved to")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the tag dialog (tag.py) draws its note field as stored: NoteArea.get_line should "
-    "return the line through screen_text.shown_in_place(line, tabs=True)",
-)
 async def test_a_tag_being_edited_is_drawn_without_terminal_codes(hostile_app):
     app = hostile_app
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("x", "enter")
         await look(pilot, "tag dialog, editing", "Edit:", "Front door")
+        before = {t.id: t.note for t in app.store.state.tags.values()}
+        await pilot.press("enter")  # saved unchanged: the note keeps exactly what it held
+        assert {t.id: t.note for t in app.store.state.tags.values()} == before
 
 
 # -- a real terminal ------------------------------------------------------------------------
@@ -186,3 +184,13 @@ def test_in_a_real_terminal_the_title_and_the_screen_stay_as_they_were(tmp_path)
     for code in (b"\x1b]0;", b"\x1b]2;", b"\x1b[2J", b"PWNED\x07", "\x9b".encode(),
                  "\u202e".encode(), "\u2066".encode()):  # fmt: skip
         assert code not in written, code
+
+
+async def test_notices_are_plain_text_never_markup_or_terminal_codes(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.notify("Ollie moved to Tri[/]age [b]now\x1b]0;PWNED\x07", title="At [red]x\x9b2J")
+        await pilot.pause()
+        assert app.is_running  # "[/]" used to stop the app with a markup error
+        (notice,) = list(app._notifications)
+        assert notice.message == "Ollie moved to Tri[/]age [b]now ]0;PWNED "
+        assert notice.title == "At [red]x 2J"

@@ -18,6 +18,7 @@ from textual.widgets import Button, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from ...model import PRINCIPLES, Tag
+from ...screen_text import shown_in_place
 from ...session.actions import new_id
 from ...vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
 from .choose import Confirm
@@ -34,6 +35,13 @@ class NoteArea(TextArea):
 
     class Submitted(Message):
         """Enter was pressed: save the note."""
+
+    def get_line(self, line_index: int):
+        """What is drawn of a line: control and invisible characters one for one as marks
+        (the note itself keeps what was typed or pasted)."""
+        line = super().get_line(line_index)
+        line.plain = shown_in_place(line.plain, tabs=True)
+        return line
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
@@ -110,6 +118,7 @@ class TagDialog(ModalScreen[Tag | None]):
                 f"{verb}: {symbol} {KIND_WORD[self.kind]} at {self.stage_label}",
                 classes="dialog-title",
                 id="tag-title",
+                markup=False,
             )
             yield Label("Note: what the room noticed (never a participant's name)")
             yield NoteArea(
