@@ -129,20 +129,21 @@ def measure(fn: Callable[[], object], repeat: int) -> dict[str, float]:
     }
 
 
-def session_figures(quick: bool) -> dict[str, dict[str, float]]:
+def session_figures(quick: bool, actions: int = 10_000) -> dict[str, dict[str, float]]:
     pathway = big_pathway(200)
     figures = {}
+    said = f"{actions:,}"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.lens"
-        store = build_session(path, 10_000, pathway)
-        assert len(store.entries) == 10_000
+        store = build_session(path, actions, pathway)
+        assert len(store.entries) == actions
         tags = len(store.state.tags)
         store.close()
 
         def open_session() -> None:
             SessionStore.open(path).close()
 
-        figures["open 10,000 actions"] = measure(open_session, 5 if quick else 15)
+        figures[f"open {said} actions"] = measure(open_session, 3 if quick else 9)
         store = SessionStore.open(path)
         stage_ids = list(pathway.stages_by_id)
 
@@ -153,6 +154,7 @@ def session_figures(quick: bool) -> dict[str, dict[str, float]]:
 
         figures["append one action"] = measure(append_one, 30 if quick else 200)
         figures["undo one action"] = measure(store.undo, 10 if quick else 30)
+        figures["redo one action"] = measure(store.redo, 10 if quick else 30)
         store.close()
         figures["_context"] = {"stages": len(pathway.stages), "tags": tags}
     return figures
@@ -163,7 +165,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    figures = {"session": session_figures(args.quick)}
+    figures = {
+        "session of 10,000 actions": session_figures(args.quick),
+        "session of 100,000 actions": session_figures(args.quick, 100_000),
+    }
     figures["machine"] = {
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.machine()}",

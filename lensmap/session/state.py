@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import Event, IssueNotes, Journey, Pathway, Persona, Step, Tag, Team
@@ -112,10 +111,27 @@ class SessionState:
         self._persona(tag.persona)
 
 
-def apply(state: SessionState, action: object) -> None:
-    """Apply one action, or raise ActionRefused having changed nothing."""
+MISSING = object()
+"""What a change replaced where there was nothing before (a first step, a new tag)."""
+
+Changes = list[tuple[str, object, object]]
+"""What one action replaced, as (part of the state, key, the value before), so that undo
+takes it back without replaying the log: quick however long the session."""
+
+
+def apply(state: SessionState, action: object) -> Changes:
+    """Apply one action, or raise ActionRefused having changed nothing. Returns what it
+    replaced, for `revert`."""
+    changes: Changes = []
+
+    def put(part: str, key: object, value: object) -> None:
+        held = getattr(state, part)
+        changes.append((part, key, held.get(key, MISSING)))
+        held[key] = value
+
     match action:
         case EventEdited(event=event):
+            changes.append(("event", None, state.event))
             state.event = event
         case StepTaken(persona=persona, stage=stage, window=window):
             state._persona(persona)
@@ -124,41 +140,53 @@ def apply(state: SessionState, action: object) -> None:
             if journey.outcome is not None:
                 raise ActionRefused(f"{state._name(persona)}'s journey has ended")
             step = Step(stage=stage, window=window)
-            state.journeys[persona] = journey.model_copy(update={"steps": [*journey.steps, step]})
+            put("journeys", persona, journey.model_copy(update={"steps": [*journey.steps, step]}))
         case SteppedBack(persona=persona):
             journey = state._journey(persona)
-            state.journeys[persona] = journey.model_copy(update={"steps": journey.steps[:-1]})
+            put("journeys", persona, journey.model_copy(update={"steps": journey.steps[:-1]}))
         case WindowSet(persona=persona, step=number, window=window):
             journey = state._journey(persona, open_=False)
             if number > len(journey.steps):
                 raise ActionRefused(f"{state._name(persona)}'s journey has no step {number}")
             steps = list(journey.steps)
             steps[number - 1] = steps[number - 1].model_copy(update={"window": window})
-            state.journeys[persona] = journey.model_copy(update={"steps": steps})
+            put("journeys", persona, journey.model_copy(update={"steps": steps}))
         case OutcomeSet(persona=persona, outcome=outcome):
             journey = state._journey(persona, open_=False)
-            state.journeys[persona] = journey.model_copy(update={"outcome": outcome})
+            put("journeys", persona, journey.model_copy(update={"outcome": outcome}))
         case TagAdded(tag=tag):
             if tag.id in state.tags:
                 raise ActionRefused(f'there is already a tag "{tag.id}"')
             state._tag(tag)
-            state.tags[tag.id] = tag
+            put("tags", tag.id, tag)
         case TagEdited(tag=tag):
             if tag.id not in state.tags:
                 raise ActionRefused(f'there is no tag "{tag.id}"')
             state._tag(tag)
-            state.tags[tag.id] = tag
+            put("tags", tag.id, tag)
         case TagDeleted(id=tag_id):
             if tag_id not in state.tags:
                 raise ActionRefused(f'there is no tag "{tag_id}"')
-            del state.tags[tag_id]
+            changes.append(("tags", tag_id, state.tags.pop(tag_id)))
         case IssueEdited(issue=notes):
             state._stage(notes.stage)
-            state.issues[notes.key] = notes
+            put("issues", notes.key, notes)
         case Started():
             raise ActionRefused("a session can only start once")
         case _:
             raise ActionRefused(f"{type(action).__name__} cannot be applied directly")
+    return changes
+
+
+def revert(state: SessionState, changes: Changes) -> None:
+    """Take back what `apply` did, latest change first."""
+    for part, key, before in reversed(changes):
+        if part == "event":
+            state.event = before
+        elif before is MISSING:
+            del getattr(state, part)[key]
+        else:
+            getattr(state, part)[key] = before
 
 
 @dataclass
@@ -167,6 +195,8 @@ class History:
 
     done: list[Entry] = field(default_factory=list)
     undone: list[Entry] = field(default_factory=list)
+    changes: list[Changes] = field(default_factory=list)
+    """What each action in `done` replaced, in the same order (filled in as they apply)."""
 
     def after(self, entry: Entry) -> None:
         """Move the history on by one logged entry, which is known to be valid."""
@@ -182,13 +212,6 @@ class History:
             case _:
                 self.done.append(entry)
                 self.undone.clear()
-
-
-def rebuild(start: Started, done: Iterable[Entry]) -> SessionState:
-    state = SessionState.from_content(start)
-    for entry in done:
-        apply(state, entry.action)
-    return state
 
 
 def replay(entries: list[Entry]) -> tuple[Started, SessionState, History]:
@@ -207,7 +230,7 @@ def replay(entries: list[Entry]) -> tuple[Started, SessionState, History]:
             history.after(current)
         state = SessionState.from_content(start)
         for current in history.done:
-            apply(state, current.action)
+            history.changes.append(apply(state, current.action))
     except ActionRefused as exc:
         raise ActionRefused(f"action {current.seq} ({current.action.type}): {exc}") from None
     return start, state, history

@@ -39,7 +39,7 @@ from ..safe_write import (
 )
 from .actions import ACTION, Entry, Redone, Started, Undone, new_id
 from .content import SessionContent
-from .state import ActionRefused, SessionState, apply, rebuild, replay
+from .state import ActionRefused, SessionState, apply, replay, revert
 
 APPLICATION_ID = 0x4C454E53  # "LENS", in the SQLite header so other tools can tell our files
 FORMAT = 1
@@ -777,11 +777,14 @@ class SessionStore:
         """
         if isinstance(action, Undone | Redone | Started):
             raise ActionRefused("use undo() and redo() for those")
-        state = self.state.copy()
-        apply(state, action)
-        entry = self._write(action)
-        self.state = state
+        changes = apply(self.state, action)
+        try:
+            entry = self._write(action)
+        except BaseException:
+            revert(self.state, changes)  # not on disk, so it has not happened
+            raise
         self.history.after(entry)
+        self.history.changes.append(changes)
         return entry
 
     @property
@@ -799,16 +802,19 @@ class SessionStore:
         target = self.history.done[-1]
         entry = self._write(Undone(target=target.id))
         self.history.after(entry)
-        self.state = rebuild(self.start, self.history.done)
+        revert(self.state, self.history.changes.pop())
         return target
 
     def redo(self) -> Entry | None:
         if not self.history.undone:
             return None
         target = self.history.undone[-1]
-        state = self.state.copy()
-        apply(state, target.action)
-        entry = self._write(Redone(target=target.id))
+        changes = apply(self.state, target.action)
+        try:
+            entry = self._write(Redone(target=target.id))
+        except BaseException:
+            revert(self.state, changes)
+            raise
         self.history.after(entry)
-        self.state = state
+        self.history.changes.append(changes)
         return target
