@@ -48,19 +48,28 @@ class KeysInOrder:
         return bool(self.waiting or self.handed_on) or bool(self.task and not self.task.done())
 
     async def _hand_on(self) -> None:
-        while self.waiting:
-            await self._settled()
-            if not self.app.is_running:
-                return
-            typed = self.waiting.popleft()
-            again = (
-                events.Key(typed.key, typed.character)
-                if isinstance(typed, events.Key)
-                else events.Paste(typed.text)
-            )
-            self.handed_on[id(again)] = again
-            self.app.post_message(again)
-        await self._settled()
+        try:
+            while True:
+                await self._settled()
+                # Checked with no wait between the check and the end of this task, so a key
+                # that arrives at any moment is either handed on here or starts a new task.
+                if not self.waiting or not self.app.is_running:
+                    return
+                self._hand_on_next()
+        except Exception:
+            while self.waiting:  # never leave keys stuck: hand on the rest as they are
+                self._hand_on_next()
+            raise
+
+    def _hand_on_next(self) -> None:
+        typed = self.waiting.popleft()
+        again = (
+            events.Key(typed.key, typed.character)
+            if isinstance(typed, events.Key)
+            else events.Paste(typed.text)
+        )
+        self.handed_on[id(again)] = again
+        self.app.post_message(again)
 
     def _focus_chain(self) -> list[DOMNode]:
         focused = self.app.focused

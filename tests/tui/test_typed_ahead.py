@@ -8,6 +8,7 @@ import unicodedata
 from textual import events
 
 from lensmap.session.store import SessionStore
+from lensmap.tui.dialogs.tag import TagDialog
 
 
 def key_event(key: str) -> events.Key:
@@ -80,3 +81,23 @@ async def test_keys_after_a_dialog_closes_go_to_the_map(app):
         assert stages(app.store, "ollie") == ["gp_referral", "triage"]
         assert stages(app.store, "jay")[:1] == ["self_referral"]
         assert tags(app.store) == []
+
+
+async def test_keys_that_arrive_while_the_last_one_settles_are_not_left_waiting(app):
+    """A key arriving just as the keys before it had been handled was once left in line
+    until the next key came: the note was saved but the dialog stayed on screen."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        app.post_message(key_event("b"))
+        await pilot.pause(0.3)  # the dialog is open; the key before is settling
+        for char in "abc":
+            app.post_message(key_event(char))
+        await pilot.pause(0.2)
+        app.post_message(key_event("enter"))
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not app.keys_waiting():
+                break
+        assert not app.keys_waiting()
+        assert not isinstance(app.screen, TagDialog)
+        assert tags(app.store) == [("barrier", "gp_referral", "abc")]
