@@ -3,12 +3,13 @@ the keys before it have been handled, as a fast typist in a room expects."""
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 
 from textual import events
 
 from lensmap.session.store import SessionStore
-from lensmap.tui.dialogs.tag import TagDialog
+from lensmap.tui.keys_in_order import KeysInOrder
 
 
 def key_event(key: str) -> events.Key:
@@ -83,21 +84,45 @@ async def test_keys_after_a_dialog_closes_go_to_the_map(app):
         assert tags(app.store) == []
 
 
-async def test_keys_that_arrive_while_the_last_one_settles_are_not_left_waiting(app):
-    """A key arriving just as the keys before it had been handled was once left in line
-    until the next key came: the note was saved but the dialog stayed on screen."""
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.5)
-        app.post_message(key_event("b"))
-        await pilot.pause(0.3)  # the dialog is open; the key before is settling
-        for char in "abc":
-            app.post_message(key_event(char))
-        await pilot.pause(0.2)
-        app.post_message(key_event("enter"))
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if not app.keys_waiting():
-                break
-        assert not app.keys_waiting()
-        assert not isinstance(app.screen, TagDialog)
-        assert tags(app.store) == [("barrier", "gp_referral", "abc")]
+class QuietApp:
+    """Just enough of an app for the keys' line: it records what is handed on."""
+
+    is_running = True
+    screen_stack: list = []
+    focused = None
+
+    def __init__(self) -> None:
+        self.handed_on: list[str] = []
+        self.line: KeysInOrder | None = None
+
+    def post_message(self, message) -> None:
+        assert self.line is not None and not self.line.hold(message)  # its turn: goes on
+        self.handed_on.append(message.key)
+
+
+async def test_a_key_that_arrives_as_the_last_one_settles_is_not_left_waiting():
+    """A key arriving while the key before was settling was once left in line until the
+    next key came: the note was saved but its dialog stayed on screen."""
+    app = QuietApp()
+    line = app.line = KeysInOrder(app)
+    go = asyncio.Event()
+
+    async def settled() -> None:  # each wait for the screen ends when the test says so
+        await go.wait()
+        go.clear()
+
+    line._settled = settled
+
+    async def let_it_settle() -> None:
+        go.set()
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+    assert line.hold(key_event("a"))
+    await let_it_settle()
+    assert app.handed_on == ["a"]  # and now the line waits for "a" to settle
+    assert line.hold(key_event("b"))
+    await let_it_settle()
+    await let_it_settle()
+    assert app.handed_on == ["a", "b"]
+    assert not line.busy()
