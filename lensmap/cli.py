@@ -71,8 +71,13 @@ def cmd_open(args: argparse.Namespace) -> int:
             watch_server(lambda: _quit_when_running(app))
         app.run()
     finally:
-        store.close()
+        store.close()  # first makes sure the session is at its path (or where it went)
     with contextlib.suppress(OSError):  # no one to tell: a page whose server has gone
+        for notice in store.notices:
+            print(shown(notice))
+        if store.rescued:
+            print(shown(store.rescued), file=sys.stderr)
+            return EXIT_FAILED
         print(f"Session saved in {shown(store.path)}")
     return EXIT_OK
 

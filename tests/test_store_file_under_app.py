@@ -267,3 +267,45 @@ def test_leftovers_go_when_the_folder_is_next_written_to_or_opened(tmp_path, con
     with SessionStore.open(tmp_path / "event.lens"):
         pass
     assert not any(p.exists() for p in left)
+
+
+def test_quitting_after_the_file_was_deleted_writes_it_again(opened):
+    """Nothing is recorded after the deletion: closing itself must write the session back."""
+    opened.record(tag("t9"))
+    path = opened.path
+    path.unlink()
+    opened.close()
+    assert opened.rescued is None
+    assert "written again" in opened.notices[-1]
+    with SessionStore.open(path, readonly=True) as again:
+        assert list(again.state.tags) == ["t1", "t9"]
+
+
+def test_quitting_after_the_file_was_replaced_continues_beside_it(opened):
+    opened.record(tag("t9"))
+    path = opened.path
+    path.with_name("other").write_bytes(b"somebody else's file")
+    path.with_name("other").replace(path)
+    opened.close()
+    assert path.read_bytes() == b"somebody else's file"
+    assert opened.path != path and "lensmap copy" in opened.path.name
+    with SessionStore.open(opened.path, readonly=True) as again:
+        assert list(again.state.tags) == ["t1", "t9"]
+
+
+def test_quitting_with_the_folder_gone_rescues_the_session(opened, tmp_path_factory, monkeypatch):
+    data = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("LENSMAP_DATA_DIR", str(data))
+    opened.record(tag("t9"))
+    folder = opened.path.parent
+    opened.path.unlink()
+    moved_away = tmp_path_factory.mktemp("away") / "folder"
+    folder.rename(moved_away)
+    try:
+        opened.close()
+    finally:
+        moved_away.rename(folder)
+    assert opened.rescued and "every action was written to" in opened.rescued
+    (rescued,) = (data / "rescued").iterdir()
+    with SessionStore.open(rescued, readonly=True) as again:
+        assert list(again.state.tags) == ["t1", "t9"]

@@ -447,6 +447,8 @@ class SessionStore:
         self.entries = loaded.entries
         self._loaded = loaded
         self.notices: list[str] = []
+        self.rescued: str | None = None
+        """Set by close() if the session could not be kept at its path (where it went)."""
         self._watch = None if readonly else _Watch.take(path, self.exclusive)
         self.start, self.state, self.history = replay(loaded.entries)
 
@@ -585,9 +587,45 @@ class SessionStore:
             return _Loaded(entries, rows, about, application_id, user_version, schema_version)
 
     def close(self) -> None:
-        self._conn.close()
-        if self._watch is not None:
-            self._watch.close()  # after SQLite has let go of the file
+        """Let go of the file, having made sure first that the session is at its path: a
+        file deleted or replaced since the last action is dealt with as before an action, so
+        quitting never leaves the room's work only in a file that no longer has a name. If
+        even that fails, everything goes to lensmap's own folder (see `rescued`)."""
+        try:
+            if self._watch is not None and not self.readonly:
+                try:
+                    self._make_sure_of_the_file()
+                except SaveFailed as exc:
+                    self.rescued = self._rescue(str(exc))
+        finally:
+            self._conn.close()
+            if self._watch is not None:
+                self._watch.close()  # after SQLite has let go of the file
+
+    def _rescue(self, why: str) -> str:
+        """Write every action to a new file in lensmap's data folder; say where, or why not."""
+        from ..locations import data_dir
+
+        beside = data_dir() / "rescued" / self.path.name
+        loaded = self._loaded
+        try:
+            beside.parent.mkdir(parents=True, exist_ok=True)
+            tmp = new_temporary(beside)
+            try:
+                _fill(tmp, loaded.about, loaded.rows, loaded.application_id, loaded.user_version)
+                for placed in copy_names(beside, self._clock().astimezone()):
+                    if place_new(tmp, placed):
+                        break
+                else:
+                    raise FileExistsError(f"no free name in {beside.parent}")
+            finally:
+                remove_temporary(tmp)
+        except (sqlite3.Error, OSError) as exc:
+            return f"{why}. It could not be written elsewhere either ({exc}); nothing was kept"
+        return (
+            f"{why}. So that nothing is lost, every action was written to {placed}; open that "
+            "file, or copy it back once the drive or folder is there again"
+        )
 
     def __enter__(self) -> SessionStore:
         return self
