@@ -126,3 +126,17 @@ async def test_a_key_that_arrives_as_the_last_one_settles_is_not_left_waiting():
     await let_it_settle()
     assert app.handed_on == ["a", "b"]
     assert not line.busy()
+
+
+async def test_after_undoing_a_move_a_tag_is_for_where_the_persona_is_again(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_ahead(pilot, [*"n1n1", "ctrl+z", "b", *"here", "enter"])
+        assert stages(app.store, "ollie") == ["gp_referral"]
+        assert tags(app.store) == [("barrier", "gp_referral", "here")]
+
+
+async def test_switching_persona_moves_the_cursor_to_their_stage(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_ahead(pilot, [*"n1n1", "s", *"n1", *"sssss", "p", *"ok", "enter"])
+        assert stages(app.store, "jay") == ["self_referral"]
+        assert tags(app.store) == [("positive", "triage", "ok")]  # Ollie's stage again

@@ -62,6 +62,8 @@ class MapScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.selected: str | None = None
+        self.followed: tuple[str | None, str | None] = (None, None)
+        """The persona and their stage when the cursor last followed them."""
 
     @property
     def state(self):
@@ -83,6 +85,7 @@ class MapScreen(Screen):
         # after the stylesheet has the new theme's colours (a plain watcher runs too early)
         self.app.theme_changed_signal.subscribe(self, lambda _: self.refresh_session(force=True))
         self.selected = self._current_stage() or self.state.pathway.entries[0]
+        self.followed = (self.app.persona, self._current_stage())  # the cursor is there now
         self.refresh_session()
         card = self.query_one(PathwayMap).card(self.selected)
         card.focus(scroll_visible=False)
@@ -120,7 +123,14 @@ class MapScreen(Screen):
         return views
 
     def refresh_session(self, force: bool = False) -> None:
-        """Redraw what changed: cards whose counts or path marks moved, and the side panels."""
+        """Redraw what changed: cards whose counts or path marks moved, and the side panels.
+        When the persona's stage changed (a step, an undo, another persona), the cursor
+        follows it, so a tag typed next is for where the persona is."""
+        where = (self.app.persona, self._current_stage())
+        if where != self.followed:
+            self.followed = where
+            if where[1] is not None:
+                self.select(where[1])
         self.query_one(PathwayMap).show(self.card_views(), force=force)
         colours = self.app.theme_variables
         self.query_one(JourneyPanel).show(journey_text(self.state, self.app.persona))
