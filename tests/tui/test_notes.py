@@ -60,3 +60,29 @@ async def test_a_long_note_is_quoted_only_in_part(app):
         await pilot.press("b", *("word " * 20), "enter")
         said = shown_notifications(app)
         assert "“word word word" in said and "…”" in said
+
+
+async def test_a_note_too_long_to_keep_stays_in_the_dialog_with_a_reason(app):
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.press("b")
+        app.screen.query_one("#note").insert("x" * 20_001)
+        await pilot.press("enter")
+        assert app.is_running and isinstance(app.screen, TagDialog)
+        assert "a note can hold 20,000" in shown_notifications(app)
+        assert notes(app.store) == []
+        await pilot.press("backspace", "enter")  # one character shorter: saved
+        assert notes(app.store) == ["x" * 20_000]
+
+
+async def test_an_outcome_too_long_to_keep_stays_in_its_dialog_with_a_reason(app):
+    from lensmap.tui.dialogs.outcome import OutcomeDialog
+
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.press("n", "1", "o")
+        app.post_message(events.Paste("y" * 501))
+        await type_ahead(pilot, ["enter"])
+        assert app.is_running and isinstance(app.screen, OutcomeDialog)
+        assert "an outcome can hold 500" in shown_notifications(app)
+        await type_ahead(pilot, ["backspace", "enter"])
+        reopened = SessionStore.open(app.store.path, readonly=True)
+        assert reopened.state.journeys["ollie"].outcome == "y" * 500

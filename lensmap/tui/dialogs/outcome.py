@@ -13,6 +13,9 @@ from textual.widgets.option_list import Option
 from ...screen_text import shown
 from ..widgets.text_box import SHOWN_IN_PLACE
 
+MAX_OUTCOME = 500
+"""The longest outcome a journey holds (model.Text)."""
+
 
 class OutcomeDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="outcome-cancel")]
@@ -50,8 +53,16 @@ class OutcomeDialog(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _typed(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        typed = event.value.strip()
+        if len(typed) > MAX_OUTCOME:
+            self.app.notify(
+                f"This outcome is {len(typed):,} characters long; an outcome can hold "
+                f"{MAX_OUTCOME}. Shorten it; what you typed is still here.",
+                title="Not saved yet",
+                severity="warning",
+            )
+        elif typed:
+            self.dismiss(typed)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -24,6 +24,8 @@ from ...vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
 from .choose import Confirm
 
 SEVERITY_WORD = {1: "1 low", 2: "2 medium", 3: "3 high"}
+MAX_NOTE = 20_000
+"""The longest note a tag holds (model.LongText)."""
 NEW_LINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 """Keys that start a new line in a note (ctrl+j works in every terminal and browser)."""
 
@@ -194,6 +196,16 @@ class TagDialog(ModalScreen[Tag | None]):
     @on(NoteArea.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        length = len(note_text(self.query_one("#note", NoteArea)))
+        if length > MAX_NOTE:
+            self.app.notify(
+                f"This note is {length:,} characters long; a note can hold {MAX_NOTE:,}. "
+                "Shorten it, or split it into two tags. Nothing was lost: it is still here.",
+                title="Not saved yet",
+                severity="warning",
+                timeout=15,
+            )
+            return
         tag = self.result()
         if self.save is None or self.save(tag):
             self.dismiss(tag)
