@@ -206,7 +206,8 @@ def cmd_session_show(args: argparse.Namespace) -> int:
     print("Tags: " + tag_counts(counts))
     for tag in content.tags:  # in the order the room added them
         about = names.get(tag.persona or "", "general")
-        note = " ".join(shown(tag.note).split()) or "(no note)"
+        lines = [line.strip() for line in shown(tag.note, lines=True).split("\n")]
+        note = "\n      ".join(line for line in lines if line) or "(no note)"  # under the tag
         severity = "" if tag.kind == "positive" else f", severity {tag.severity}"
         kind = f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]}"
         stage = shown(content.pathway.stage(tag.stage).label)
@@ -380,6 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped. Everything already saved is kept.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `lensmap session show … | head`: the reader has all it wanted
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug, not bad input: say so plainly, keep the details on request
         if os.environ.get("LENSMAP_DEBUG"):
             raise

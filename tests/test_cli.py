@@ -147,6 +147,25 @@ def test_session_show_lists_every_tag_with_its_note_and_no_terminal_codes(store,
     store.close()
     assert main(["session", "show", str(store.path)]) == 0
     out = capsys.readouterr().out
-    assert "  ✗ barrier at Triage (Ollie, severity 3): Phone line busy [2Jall day" in out
+    # each line of a note on its own line, under its tag
+    assert "  ✗ barrier at Triage (Ollie, severity 3): Phone line\n      busy  [2Jall day\n" in out
     assert "\x1b" not in out
     assert "  ✓ positive practice at Triage (general): (no note)" in out
+
+
+def test_session_show_into_a_reader_that_stops_early_ends_quietly(store, tmp_path):
+    import subprocess
+    import sys
+
+    from lensmap.model import Tag
+    from lensmap.session.actions import TagAdded
+
+    for n in range(2000):
+        store.record(TagAdded(tag=Tag(id=f"t{n}", stage="triage", kind="barrier", note="x")))
+    store.close()
+    shown = subprocess.run(
+        f'"{sys.executable}" -m lensmap session show "{store.path}" | head -2',
+        shell=True, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert len(shown.stdout.splitlines()) == 2
+    assert shown.stderr == ""
