@@ -377,3 +377,19 @@ async def test_whatever_fails_while_stopping_an_app_it_is_ended_with_its_process
             break
         await asyncio.sleep(0.05)
     assert not _running(child)  # what the app started went with it
+
+
+def test_an_apps_crash_report_is_one_line_in_the_serve_terminal():
+    from lensmap.serve.server import app_problem
+
+    report = "\n".join(
+        ["╭───── Traceback (most recent call last) ─────╮", "│ note = 'Lauren told us…'  │"] * 30
+        + ["ValidationError: 1 validation error for Tag", "note", "  String should have…"]
+    )
+    said = app_problem(report)
+    assert "\n" not in said and "Lauren" not in said
+    assert "ValidationError: 1 validation error for Tag" in said
+    assert "Every action it saved is kept" in said
+    plain = "ev.lens: is open in another lensmap window; carry on there"
+    assert app_problem(plain + "\n") == plain
+    assert app_problem("\x1b]0;x\x07 gone") == "]0;x  gone"

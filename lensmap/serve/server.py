@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..screen_text import shown
 from .addresses import host_refusal, is_local, network_urls, page_url
 from .key import key_matches, new_key
 from .watch import SERVER_PID
@@ -127,6 +128,24 @@ def _plainly(error: BaseException) -> str:
     return message if isinstance(message, str) and message else str(error) or type(error).__name__
 
 
+def app_problem(said: str) -> str:
+    """What a page's app said when it stopped, fit for a terminal that may be on the wall:
+    its own plain message as it is, but a programming error's report (many lines, with
+    the session's text in them) as one line saying what happened."""
+    lines = [shown(line).strip() for line in said.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) <= 3 and not any("Traceback" in line or "╭" in line for line in lines):
+        return "\n".join(lines)
+    last = next((line for line in reversed(lines) if "Error" in line), lines[-1])
+    last = last if len(last) <= 200 else last[:199] + "…"
+    return (
+        f"lensmap serve: a page's app stopped with an unexpected problem ({last}). Every "
+        "action it saved is kept; open the page again to carry on. To see the details for a "
+        "bug report, run `lensmap open` on the session with LENSMAP_DEBUG=1."
+    )
+
+
 def page_app(argv: list[str], say=print) -> type:
     """The class that runs one page's app: `argv` (lensmap open …) as its own process."""
     from textual_serve.app_service import AppService
@@ -202,7 +221,7 @@ def page_app(argv: list[str], say=print) -> type:
             finally:  # the rest of what it said, without waiting on an app that hangs
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                     await asyncio.wait_for(errors, timeout=1)
-            self.problem = said.decode("utf-8", "replace").strip()
+            self.problem = app_problem(said.decode("utf-8", "replace"))
             if self.problem:
                 say(self.problem, file=sys.stderr)
 
