@@ -309,3 +309,57 @@ def test_quitting_with_the_folder_gone_rescues_the_session(opened, tmp_path_fact
     (rescued,) = (data / "rescued").iterdir()
     with SessionStore.open(rescued, readonly=True) as again:
         assert list(again.state.tags) == ["t1", "t9"]
+
+
+class NoInode:
+    """A stat result as a drive with no inode numbers gives (st_ino 0)."""
+
+    def __init__(self, result: os.stat_result) -> None:
+        self.result = result
+
+    st_ino = 0
+
+    def __getattr__(self, name):
+        return getattr(self.result, name)
+
+
+class WithoutInodes:
+    """os as on a drive with no inode numbers, as some Windows drives are."""
+
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+    @staticmethod
+    def stat(path, *args, **kwargs):
+        return NoInode(os.stat(path, *args, **kwargs))
+
+    @staticmethod
+    def fstat(fd):
+        return NoInode(os.fstat(fd))
+
+
+@pytest.mark.parametrize("exclusive", [True, False], ids=["exclusive", "shared"])
+def test_without_inode_numbers_a_same_size_copy_put_in_its_place_is_noticed(
+    tmp_path, content, clock, monkeypatch, exclusive
+):
+    import lensmap.session.store as store_module
+
+    monkeypatch.setattr(store_module, "os", WithoutInodes())
+    store = SessionStore.create(tmp_path / "event.lens", content, exclusive=exclusive, clock=clock)
+    store.record(tag("t1"))
+    backup = tmp_path / "backup.lens"
+    source = store._conn if exclusive else sqlite3.connect(store.path)
+    copy = sqlite3.connect(backup)
+    source.backup(copy)  # an older copy of the same session, the same size (a sync tool)
+    copy.close()
+    if not exclusive:
+        source.close()
+    time.sleep(0.01)
+    os.replace(backup, store.path)
+    before = fingerprint(tmp_path / "event.lens")
+    store.record(tag("t2"))
+    store.close()
+    assert fingerprint(tmp_path / "event.lens") == before  # the copy put there is untouched
+    assert store.path != tmp_path / "event.lens"
+    with SessionStore.open(store.path, readonly=True) as again:
+        assert sorted(again.state.tags) == ["t1", "t2"]

@@ -299,6 +299,7 @@ class _Watch:
     size: int = -1
     header: bytes = b""
     journal: tuple[int, int] | None = None  # SQLite keeps it between writes when exclusive
+    stamp: tuple[int, int] | None = None  # (mtime, ctime) where there is no identity
 
     @classmethod
     def take(cls, path: Path, exclusive: bool) -> _Watch | None:
@@ -307,6 +308,8 @@ class _Watch:
         except OSError:
             return None
         watch = cls((now.st_dev, now.st_ino) if now.st_ino else None, path)
+        if watch.identity is None:
+            watch.stamp = _stamp(now)
         if exclusive:
             with contextlib.suppress(OSError):
                 watch.fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -315,6 +318,9 @@ class _Watch:
 
     def settle(self) -> None:
         """Note the file's size and header as lensmap left them (after each commit)."""
+        if self.identity is None:
+            with contextlib.suppress(OSError):
+                self.stamp = _stamp(os.stat(self.path))
         if self.fd is not None:
             self.size = os.fstat(self.fd).st_size
             self.header = _read_header(self.fd)
@@ -343,6 +349,8 @@ class _Watch:
             return "other"
         if self.identity is not None and now.st_ino and (now.st_dev, now.st_ino) != self.identity:
             return "other"
+        if self.identity is None and self.stamp is not None and _stamp(now) != self.stamp:
+            return "other"  # no inode numbers: a file written or put there since, not by us
         if self.fd is not None and (
             now.st_size != self.size or _read_header(self.fd) != self.header
         ):
@@ -354,6 +362,12 @@ class _Watch:
             with contextlib.suppress(OSError):
                 os.close(self.fd)
             self.fd = None
+
+
+def _stamp(now: os.stat_result) -> tuple[int, int]:
+    """When a file was last written and (Windows: created; POSIX: changed) — what tells one
+    file from another where the file system has no inode numbers."""
+    return (now.st_mtime_ns, now.st_ctime_ns)
 
 
 def _retire(conn: sqlite3.Connection) -> None:
