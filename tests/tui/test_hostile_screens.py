@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from tests.hostile import (
     hostile_session,
     write_files,
 )
+from tests.terminal import need_tmux, tmux, wait_for
 
 SIZE = (120, 36)
 
@@ -130,28 +130,10 @@ async def test_a_tag_being_edited_is_drawn_without_terminal_codes(hostile_app):
 # -- a real terminal ------------------------------------------------------------------------
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=10).stdout
-
-
-def wait_for(name: str, text: str, seconds: float = 30) -> str:
-    deadline = time.monotonic() + seconds
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", name)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} never appeared; the screen:\n{screen}")
-
-
 def test_in_a_real_terminal_the_title_and_the_screen_stay_as_they_were(tmp_path):
     """lensmap open on the hostile files in tmux: the pane's title is not PWNED, the map is
     drawn whole, and the bytes lensmap wrote hold none of the data's terminal codes."""
-    if shutil.which("tmux") is None:
-        if os.environ.get("LENSMAP_REQUIRE_TMUX"):
-            pytest.fail("tmux is not installed, and LENSMAP_REQUIRE_TMUX is set", pytrace=False)
-        pytest.skip("tmux is not installed")
+    need_tmux()
     pathway, vignettes = write_files(tmp_path)
     name, go, raw = f"lensmap-hostile-{os.getpid()}", tmp_path / "go", tmp_path / "raw"
     opening = [sys.executable, "-m", "lensmap", "open", str(pathway), "--vignettes",

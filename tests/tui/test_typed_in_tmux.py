@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -17,21 +16,14 @@ import pytest
 
 from lensmap.examples import example_pathway
 from lensmap.session.store import SessionStore
+from tests.terminal import need_tmux, wait_for
 
 ROOM = [*"n1n1b", "ABCDEFGH", "C-s", *"n1r", "QWERTY", "C-s"]
 
 
-def tmux(*args: str) -> str:
-    done = subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=10)
-    return done.stdout
-
-
 @pytest.fixture
 def terminal(tmp_path: Path):
-    if shutil.which("tmux") is None:
-        if os.environ.get("LENSMAP_REQUIRE_TMUX"):
-            pytest.fail("tmux is not installed, and LENSMAP_REQUIRE_TMUX is set", pytrace=False)
-        pytest.skip("tmux is not installed")
+    need_tmux()
     name = f"lensmap-test-{os.getpid()}-{tmp_path.name}"
     session = tmp_path / "event.lens"
     subprocess.run(
@@ -51,16 +43,6 @@ def terminal(tmp_path: Path):
         yield name, session
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
-
-
-def wait_for(name: str, text: str, seconds: float = 30) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", name)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} never appeared; the screen:\n{screen}")
 
 
 def type_keys(name: str, keys: list[str], gap: float) -> None:
