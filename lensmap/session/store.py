@@ -462,6 +462,7 @@ class SessionStore:
         self._loaded = loaded
         self.notices: list[str] = []
         self.rescued: str | None = None
+        self.closed = False
         """Set by close() if the session could not be kept at its path (where it went)."""
         self._watch = None if readonly else _Watch.take(path, self.exclusive)
         self.start, self.state, self.history = replay(loaded.entries)
@@ -604,7 +605,11 @@ class SessionStore:
         """Let go of the file, having made sure first that the session is at its path: a
         file deleted or replaced since the last action is dealt with as before an action, so
         quitting never leaves the room's work only in a file that no longer has a name. If
-        even that fails, everything goes to lensmap's own folder (see `rescued`)."""
+        even that fails, everything goes to lensmap's own folder (see `rescued`). Closing
+        again does nothing."""
+        if self.closed:
+            return
+        self.closed = True
         try:
             if self._watch is not None and not self.readonly:
                 try:

@@ -5,7 +5,20 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from lensmap.session.store import SessionStore
+from lensmap.tui.app import make_app
+
+
+@pytest.fixture(params=["as the command line holds it", "held as lensmap open holds it"])
+def app(request, tmp_path, content, clock):
+    """The app on a session held shared, and held exclusively as `lensmap open` holds it
+    (where the file is watched through a descriptor kept open)."""
+    exclusive = request.param.startswith("held")
+    store = SessionStore.create(tmp_path / "event.lens", content, exclusive=exclusive, clock=clock)
+    yield make_app(store)
+    store.close()
 
 
 def notified(app) -> str:
@@ -21,6 +34,7 @@ async def test_a_deleted_session_file_is_written_again(app):
         assert "written again" in notified(app)
         assert "Saved: barrier at GP referral" in notified(app)
         assert path.exists()
+    app.store.close()
     stored = SessionStore.open(path, readonly=True).state
     assert [t.note for t in stored.tags.values()] == ["Waited weeks"]
     assert [s.stage for s in stored.journeys["ollie"].steps] == ["gp_referral"]
@@ -42,6 +56,7 @@ async def test_a_replaced_session_file_is_left_alone_and_the_work_goes_beside_it
         assert moved.name in notified(app)
         assert moved.name in app.sub_title
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    app.store.close()
     stored = SessionStore.open(moved, readonly=True).state
     assert [t.note for t in stored.tags.values()] == ["Kind reception"]
 
@@ -64,5 +79,6 @@ async def test_a_full_disk_keeps_the_note_in_the_dialog_until_there_is_room(app)
         conn.execute("PRAGMA max_page_count = 1073741823")  # room again
         await pilot.press("ctrl+s")
         assert not isinstance(app.screen, TagDialog)
+    app.store.close()
     stored = SessionStore.open(app.store.path, readonly=True).state
     assert [t.note for t in stored.tags.values()] == [long_note.strip()]
