@@ -117,9 +117,18 @@ class Pathway(Record):
         targets = {t.to for t in self.transitions}
         return [s.id for s in self.stages if s.id not in targets]
 
+    @cached_property
+    def following(self) -> dict[str, list[str]]:
+        """The pathway's one index of where transitions lead: each stage's next stages, in
+        file order, without repeats. Built once, so a walk over the map is linear."""
+        index: dict[str, dict[str, None]] = {s.id: {} for s in self.stages}
+        for t in self.transitions:
+            index.setdefault(t.from_, {})[t.to] = None
+        return {stage: list(targets) for stage, targets in index.items()}
+
     def next_stages(self, stage_id: str) -> list[str]:
         """Where a transition leads from this stage, in file order."""
-        return list(dict.fromkeys(t.to for t in self.transitions if t.from_ == stage_id))
+        return list(self.following.get(stage_id, ()))
 
     @cached_property
     def order(self) -> dict[str, int]:
