@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from lensmap.layout import layers, unreached
 from lensmap.model import Pathway
 
@@ -55,7 +57,7 @@ def _chain(stages: int) -> Pathway:
                 {"id": s, "label": s, "kind": "entry" if i == 0 else "step"}
                 for i, s in enumerate(ids)
             ],
-            "transitions": [{"from": a, "to": b} for a, b in zip(ids, ids[1:])]
+            "transitions": [{"from": a, "to": b} for a, b in itertools.pairwise(ids)]
             + [{"from": b, "to": ids[0]} for b in ids[1::7]],
         }
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from lensmap.session.store import SessionStore
@@ -211,15 +213,34 @@ async def test_the_persona_stays_in_view_when_the_window_changes_size(store):
                 assert view.contains_region(card.region), (first, size, card.region, view)
 
 
-async def test_a_cramped_footer_leaves_out_the_palette_key_rather_than_overlap(app):
+@pytest.mark.parametrize("size", [(64, 24), (80, 24), (120, 36)])
+async def test_the_footer_shows_every_key_of_the_screen_and_a_click_presses_one(app, size):
+    """Keys wrap onto more rows rather than being cut off or drawn over each other."""
+    from lensmap.tui.screens.map import MapScreen
     from lensmap.tui.widgets.footer import RoomFooter
 
-    async with app.run_test(size=(64, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        assert not app.screen.query_one(RoomFooter).show_command_palette
-        await pilot.resize_terminal(120, 36)
+        footer = app.screen.query_one(RoomFooter)
+        strips = app.screen._compositor.render_strips()
+        region = footer.region
+        on_screen = "\n".join(s.text for s in strips[region.y : region.bottom])
+        assert region.bottom == size[1]
+        for binding in [*MapScreen.BINDINGS, *type(app).BINDINGS]:
+            if binding.show:  # a key of several names shows the first
+                first = dataclasses.replace(binding, key=binding.key.split(",")[0])
+                shown = f"{app.get_key_display(first)} {binding.description}"
+                assert shown in on_screen, (shown, on_screen)
+        assert "^p palette" in on_screen
+        for row in on_screen.splitlines():
+            assert len(row.rstrip()) <= size[0]
+        item = next(i for i in footer.items if i.description == "Personas")
+        row = next(r for r, line in enumerate(footer.rows(footer.size.width))
+                   if any(it is item for _, it in line))  # fmt: skip
+        column = next(c for c, it in footer.rows(footer.size.width)[row] if it is item)
+        await pilot.click(RoomFooter, offset=(column + 1, row))
         await pilot.pause()
-        assert app.screen.query_one(RoomFooter).show_command_palette
+        assert app.current_mode == "people"
 
 
 async def test_clicking_the_header_does_not_push_the_map_down(app):

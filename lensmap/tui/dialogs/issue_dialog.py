@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ...model import IssueNotes
 from ...screen_text import shown
+from ..widgets.footer import RoomFooter
 from ..widgets.text_box import SHOWN_IN_PLACE
 
 # Select shows the chosen effort as words, so the choice never rests on a radio dot's colour.
@@ -81,7 +82,7 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
             with Horizontal(id="issue-dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="issue-save")
                 yield Button("Cancel (esc)", id="issue-cancel")
-        yield Footer()
+        yield RoomFooter()
 
     def on_mount(self) -> None:
         self.query_one("#issue-title", Input).focus()

@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, ProgressBar, Static
+from textual.widgets import Button, ProgressBar, Static
 
 from ...screen_text import shown
+from ..widgets.footer import RoomFooter
 
 
 class ExportScreen(ModalScreen[None]):
@@ -37,7 +38,7 @@ class ExportScreen(ModalScreen[None]):
             yield ProgressBar(total=1, show_eta=False, id="export-progress")
             yield Static("", id="export-step")
             yield Button("Close", id="export-close-button", disabled=True)
-        yield Footer(show_command_palette=False)
+        yield RoomFooter(show_command_palette=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Enter closes only a finished export, so a stray Enter cannot hide one under way;

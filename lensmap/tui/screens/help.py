@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
+
+from ..widgets.footer import RoomFooter
 
 HELP_FILE = Path(__file__).resolve().parent.parent / "help.md"
 
@@ -30,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-text") as scroll:
             scroll.border_title = "Help"
             yield Markdown(help_text(), open_links=False)
-        yield Footer(show_command_palette=False)
+        yield RoomFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         # Focus the text, so arrows, Page Up/Down, Home and End scroll it straight away.

@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import CenterMiddle
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from ..widgets.footer import RoomFooter
 
 PAUSE_TITLE = "Taking a pause"
 PAUSE_TEXT = "Press space when the room is ready to continue."
@@ -33,7 +35,7 @@ class PauseScreen(ModalScreen[None]):
         with CenterMiddle(id="pause-middle"):
             yield Static(PAUSE_TITLE, id="pause-title")
             yield Static(PAUSE_TEXT, id="pause-text")
-        yield Footer(id="pause-footer", show_command_palette=False)
+        yield RoomFooter(id="pause-footer", show_command_palette=False)
 
     def on_mount(self) -> None:
         # The command palette lists personas and stages; keep it closed during a pause.

@@ -1,21 +1,156 @@
-"""The footer of keys, made compact on narrow screens so more of the keys fit."""
+"""The footer of keys: every key of the screen, on as many rows as the width needs.
+
+Textual's own footer builds a widget per key and rebuilds them all on every focus change
+(twice per arrow key on the map, most of a key's time); it also cuts keys off on one row.
+This one is a single widget that draws its keys as text, and is drawn again only when the
+keys it shows change."""
 
 from __future__ import annotations
 
-from textual.events import Resize
-from textual.widgets import Footer
+from dataclasses import dataclass
 
-NARROW = 100  # compact key labels below this width
-CRAMPED = 80  # and below this, no "^p palette" on the right: it drew over the keys
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widget import Widget
+
+SPACING = 2  # columns between one key and the next
 
 
-class RoomFooter(Footer):
+@dataclass(frozen=True)
+class FooterItem:
+    key: str
+    key_display: str
+    description: str
+    enabled: bool
+
+    @property
+    def width(self) -> int:
+        return len(self.key_display) + 1 + len(self.description)
+
+
+def rows_of(items: tuple[FooterItem, ...], width: int) -> list[list[tuple[int, FooterItem]]]:
+    """Items placed on rows no wider than `width`, each with the column it starts at."""
+    rows: list[list[tuple[int, FooterItem]]] = [[]]
+    column = 1
+    for item in items:
+        if rows[-1] and column + item.width > width:
+            rows.append([])
+            column = 1
+        rows[-1].append((column, item))
+        column += item.width + SPACING
+    return rows if rows[0] else []
+
+
+class RoomFooter(Widget, can_focus=False):
+    """The screen's keys; a click on one presses it."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"room-footer--key", "room-footer--description"}
+    DEFAULT_CSS = """
+    RoomFooter {
+        dock: bottom;
+        height: auto;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        & > .room-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .room-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    def __init__(self, *, show_command_palette: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.show_command_palette = show_command_palette
+        self.items: tuple[FooterItem, ...] = ()
+        self._rows: list[list[tuple[int, FooterItem]]] = []
+        self._rows_width = 0
+
     def on_mount(self) -> None:
-        self._fit(self.app.size.width)
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
 
-    def on_resize(self, event: Resize) -> None:
-        self._fit(self.app.size.width)
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _fit(self, width: int) -> None:
-        self.compact = width < NARROW
-        self.show_command_palette = width >= CRAMPED
+    def _bindings_changed(self, screen: Screen) -> None:
+        if not self.is_attached or screen is not self.screen:
+            return
+        items = self._current_items()
+        if items == self.items:
+            return  # the usual case on an arrow key: nothing to draw
+        height = len(self.rows(self.size.width or self.app.size.width))
+        self.items = items
+        self._rows_width = 0
+        self.refresh(layout=len(self.rows(self.size.width or self.app.size.width)) != height)
+
+    def _current_items(self) -> tuple[FooterItem, ...]:
+        app = self.app
+        palette = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
+        items: dict[str, FooterItem] = {}
+        last: FooterItem | None = None
+        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            item = FooterItem(key, app.get_key_display(binding), binding.description, enabled)
+            if key == palette:
+                last = item if self.show_command_palette else None
+            elif binding.show and binding.action not in items:
+                items[binding.action] = item
+        return (*items.values(), *([last] if last else []))
+
+    def rows(self, width: int) -> list[list[tuple[int, FooterItem]]]:
+        if width != self._rows_width:
+            self._rows = rows_of(self.items, max(width, 1))
+            self._rows_width = width
+        return self._rows
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self.rows(width)))
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("room-footer--key")
+        description_style = self.get_component_rich_style("room-footer--description")
+        text = Text(no_wrap=True, end="")
+        for number, row in enumerate(self.rows(self.size.width)):
+            if number:
+                text.append("\n")
+            column = 0
+            for start, item in row:
+                text.append(" " * (start - column))
+                dim = Style() if item.enabled else Style(dim=True)
+                text.append(item.key_display, style=key_style + dim)
+                text.append(" ")
+                text.append(item.description, style=description_style + dim)
+                column = start + item.width
+        return text
+
+    def item_at(self, x: int, y: int) -> FooterItem | None:
+        rows = self.rows(self.size.width)
+        if not 0 <= y < len(rows):
+            return None
+        return next((item for start, item in rows[y] if start <= x < start + item.width), None)
+
+    def on_click(self, event: events.Click) -> None:
+        item = self.item_at(event.x, event.y)
+        if item is None:
+            return
+        if item.enabled:
+            self.app.simulate_key(item.key)
+        else:
+            self.app.bell()
+
+    @property
+    def plain(self) -> str:
+        """The footer as it reads on screen."""
+        return "\n".join(
+            "  ".join(f"{item.key_display} {item.description}" for _, item in row)
+            for row in self.rows(self.size.width)
+        )
