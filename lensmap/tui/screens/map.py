@@ -32,7 +32,7 @@ from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
 from ..widgets.pathway_map import PathwayMap
 from ..widgets.side_panels import JourneyPanel, StageDetail, journey_text, stage_text
-from ..widgets.stage_card import CardView, StageCard
+from ..widgets.stage_card import CardView
 
 LEGEND = (
     f"{KIND_SYMBOL['positive']} positive practice  {KIND_SYMBOL['barrier']} barrier  "
@@ -87,9 +87,10 @@ class MapScreen(Screen):
         self.selected = self._current_stage() or self.state.pathway.entries[0]
         self.followed = (self.app.persona, self._current_stage())  # the cursor is there now
         self.refresh_session()
-        card = self.query_one(PathwayMap).card(self.selected)
-        card.focus(scroll_visible=False)
-        self.call_after_refresh(card.scroll_visible, animate=False, top=False)
+        pathway_map = self.query_one(PathwayMap)
+        pathway_map.select(self.selected)
+        pathway_map.focus()
+        self.call_after_refresh(pathway_map.keep_selected_in_view)
 
     # -- what the screen shows ---------------------------------------------------------------
     def _current_stage(self) -> str | None:
@@ -138,16 +139,16 @@ class MapScreen(Screen):
             self.selected, stage_text(self.state, self.selected, colours)
         )
 
-    @on(StageCard.Selected)
-    def _selected(self, event: StageCard.Selected) -> None:
+    @on(PathwayMap.Selected)
+    def _selected(self, event: PathwayMap.Selected) -> None:
         self.selected = event.stage_id
         detail = stage_text(self.state, self.selected, self.app.theme_variables)
         self.query_one(StageDetail).show(self.selected, detail)
 
     def select(self, stage_id: str) -> None:
         """Move the cursor to a stage (it follows the persona when they move)."""
-        self.selected = stage_id  # now, not when the card's focus message arrives
-        self.query_one(PathwayMap).card(stage_id).focus()
+        self.selected = stage_id  # now, not when the map's message arrives
+        self.query_one(PathwayMap).select(stage_id)
 
     # -- walking a persona ------------------------------------------------------------------
     def _persona_or_say(self) -> str | None:

@@ -17,6 +17,28 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 SPACING = 2  # columns between one key and the next
+NARROW = 100  # below this width the footer is compact: short words, less space between keys
+COMPACT_SPACING = 1
+
+# Shorter words for keys on a narrow screen, by binding id: the legend above the map says
+# what ✓ ✗ ▲ mean, and the help screen (?) lists every key in full.
+SHORT = {
+    "move-here": "Move",
+    "next-stage": "Next",
+    "step-back": "Back",
+    "outcome": "End",
+    "switch-persona": "Persona",
+    "tag-positive": "✓",
+    "tag-barrier": "✗",
+    "tag-risk": "▲",
+    "tags-here": "Tags",
+    "people-show-vignette": "Show",
+    "people-hide-vignette": "Hide",
+    "people-walk": "Walk",
+    "edit-issue": "Edit",
+    "add-vote": "Vote",
+    "remove-vote": "Unvote",
+}
 
 
 @dataclass(frozen=True)
@@ -25,22 +47,28 @@ class FooterItem:
     key_display: str
     description: str
     enabled: bool
+    short: str = ""
 
-    @property
-    def width(self) -> int:
-        return len(self.key_display) + 1 + len(self.description)
+    def label(self, compact: bool) -> str:
+        return (self.short or self.description) if compact else self.description
+
+    def width(self, compact: bool) -> int:
+        return len(self.key_display) + 1 + len(self.label(compact))
 
 
-def rows_of(items: tuple[FooterItem, ...], width: int) -> list[list[tuple[int, FooterItem]]]:
+def rows_of(
+    items: tuple[FooterItem, ...], width: int, compact: bool = False
+) -> list[list[tuple[int, FooterItem]]]:
     """Items placed on rows no wider than `width`, each with the column it starts at."""
+    spacing = COMPACT_SPACING if compact else SPACING
     rows: list[list[tuple[int, FooterItem]]] = [[]]
     column = 1
     for item in items:
-        if rows[-1] and column + item.width > width:
+        if rows[-1] and column + item.width(compact) > width:
             rows.append([])
             column = 1
         rows[-1].append((column, item))
-        column += item.width + SPACING
+        column += item.width(compact) + spacing
     return rows if rows[0] else []
 
 
@@ -99,18 +127,34 @@ class RoomFooter(Widget, can_focus=False):
         items: dict[str, FooterItem] = {}
         last: FooterItem | None = None
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
-            item = FooterItem(key, app.get_key_display(binding), binding.description, enabled)
+            short = SHORT.get(binding.id or "", "")
+            display = "␣" if key == "space" and self.compact else app.get_key_display(binding)
+            item = FooterItem(key, display, binding.description, enabled, short)
             if key == palette:
-                last = item if self.show_command_palette else None
+                last = item if self.show_command_palette and not self.compact else None
             elif binding.show and binding.action not in items:
                 items[binding.action] = item
         return (*items.values(), *([last] if last else []))
 
+    @property
+    def compact(self) -> bool:
+        return self.app.size.width < NARROW
+
     def rows(self, width: int) -> list[list[tuple[int, FooterItem]]]:
         if width != self._rows_width:
-            self._rows = rows_of(self.items, max(width, 1))
+            rows = rows_of(self.items, max(width, 1), width < NARROW)
+            palette = self.app.COMMAND_PALETTE_BINDING
+            if len(rows) > 1 and [item.key for _, item in rows[-1]] == [palette]:
+                rows.pop()  # not a row of its own: ctrl+p still opens it, and help lists it
+            self._rows = rows
             self._rows_width = width
         return self._rows
+
+    def on_resize(self) -> None:
+        was, self.items = self.items, ()
+        self._bindings_changed(self.screen)  # the palette key comes and goes with the width
+        if self.items == was:
+            self.refresh()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(1, len(self.rows(width)))
@@ -126,17 +170,21 @@ class RoomFooter(Widget, can_focus=False):
             for start, item in row:
                 text.append(" " * (start - column))
                 dim = Style() if item.enabled else Style(dim=True)
+                label = item.label(self._rows_width < NARROW)
                 text.append(item.key_display, style=key_style + dim)
                 text.append(" ")
-                text.append(item.description, style=description_style + dim)
-                column = start + item.width
+                text.append(label, style=description_style + dim)
+                column = start + item.width(self._rows_width < NARROW)
         return text
 
     def item_at(self, x: int, y: int) -> FooterItem | None:
         rows = self.rows(self.size.width)
         if not 0 <= y < len(rows):
             return None
-        return next((item for start, item in rows[y] if start <= x < start + item.width), None)
+        compact = self._rows_width < NARROW
+        return next(
+            (item for start, item in rows[y] if start <= x < start + item.width(compact)), None
+        )
 
     def on_click(self, event: events.Click) -> None:
         item = self.item_at(event.x, event.y)
@@ -151,6 +199,8 @@ class RoomFooter(Widget, can_focus=False):
     def plain(self) -> str:
         """The footer as it reads on screen."""
         return "\n".join(
-            "  ".join(f"{item.key_display} {item.description}" for _, item in row)
+            "  ".join(
+                f"{item.key_display} {item.label(self._rows_width < NARROW)}" for _, item in row
+            )
             for row in self.rows(self.size.width)
         )

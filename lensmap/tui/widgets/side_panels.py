@@ -6,7 +6,11 @@ character from a file reaches the terminal."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import RichLog, Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
 
 from ...describe import persona_name, stage_label
 from ...model import Tag
@@ -122,34 +126,58 @@ class JourneyPanel(Static):
             self.update(text)
 
 
-class StageDetail(RichLog):
+class StageDetail(ScrollView):
     """The selected stage: service, description, lens questions and every tag.
 
-    A log widget keeps its own size whatever it holds, so a new tag here redraws only this
-    panel, not the whole map (which can have hundreds of stages)."""
+    It draws its own lines and keeps its own size whatever it holds, so moving the cursor or
+    adding a tag redraws only this panel, never lays out the whole screen (with the map,
+    which can have hundreds of stages) again."""
+
+    DEFAULT_CSS = """
+    StageDetail {
+        overflow-y: scroll;
+    }
+    """
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(
-            wrap=True, markup=False, highlight=False, auto_scroll=False, min_width=20, **kwargs
-        )
+        super().__init__(**kwargs)
         self.shown: tuple[str | None, Text] | None = None
+        self._lines: list[Strip] = []
+        self._wrapped_at = 0
 
     def show(self, stage_id: str | None, text: Text) -> None:
         if (stage_id, text) == self.shown:
             return
         same_stage = self.shown is not None and self.shown[0] == stage_id
         self.shown = (stage_id, text)
-        position = self.scroll_y if same_stage else 0
-        self.clear()
-        self.write(text, scroll_end=False)
-        self.scroll_to(y=position, animate=False)
+        self._wrap()
+        if not same_stage:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if self.shown is None or width <= 0:
+            return
+        self._wrapped_at = width
+        console = self.app.console
+        lines = self.shown[1].wrap(console, width, overflow="fold")
+        self._lines = [Strip(list(line.render(console))) for line in lines]
+        size = Size(width, len(self._lines))
+        # The scroll bar is always there (overflow-y: scroll), so a new length changes only
+        # the bar's thumb: no layout of the screen, which setting `virtual_size` would ask for.
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def on_resize(self) -> None:
-        # a log keeps lines wrapped at the width they were written; wrap them again
-        if self.shown is not None:
-            stage_id, text = self.shown
-            self.shown = None
-            self.show(stage_id, text)
+        if self.scrollable_content_region.width != self._wrapped_at:
+            self._wrap()
+
+    def render_line(self, y: int) -> Strip:
+        line = y + int(self.scroll_y)
+        width = self.scrollable_content_region.width
+        strip = self._lines[line] if line < len(self._lines) else Strip.blank(width)
+        return strip.extend_cell_length(width).crop(0, width).apply_style(self.rich_style)
 
     @property
     def plain(self) -> str:
