@@ -57,7 +57,7 @@ def test_hostile_map_renders_and_shows_text_as_text(tmp_path):
     dot = combined_dot(hostile_content())
     assert "evil" in dot and "digraph evil" not in dot.split("\n", 1)[0]
     svg = tmp_path / "map.svg"
-    render(dot, "svg", svg)
+    render(dot, ("svg",), (svg,))
     shown = " ".join(texts(svg))
     assert 'Tri"age {x} \\N \\G <b>&amp; ]; digraph evil { a -> b }' in shown
     assert "worst: ▲ re-traumatisation risk" in shown
@@ -83,7 +83,7 @@ def test_graphviz_pure_is_used_without_a_system_dot(tmp_path, monkeypatch):
     )
     assert maps.engine()[0].endswith("graphviz-pure")
     target = tmp_path / "map.png"
-    render(combined_dot(hostile_content()), "png", target)
+    render(combined_dot(hostile_content()), ("png",), (target,))
     assert target.read_bytes().startswith(b"\x89PNG")
 
 
@@ -166,9 +166,10 @@ def test_pdf_without_a_pdf_engine_is_said_not_skipped(store, tmp_path, monkeypat
 
     drawn = []
 
-    def fake_render(dot, fmt, target):  # graphviz-pure can draw SVG and PNG, not PDF
-        drawn.append(fmt)
-        target.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    def fake_render(dot, formats, targets):  # graphviz-pure can draw SVG and PNG, not PDF
+        for fmt, target in zip(formats, targets, strict=True):
+            drawn.append(fmt)
+            target.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
 
     monkeypatch.setattr(maps, "engine", lambda: ["/somewhere/graphviz-pure"])
     monkeypatch.setattr(maps, "render", fake_render)
@@ -300,3 +301,21 @@ def test_untagged_stages_say_so_quietly(store):
     dot = combined_dot(store.state.content())
     assert dot.count("no tags yet") == len(store.state.pathway.stages) - 1 + 1  # + the key
     assert "✓ 1 positive  ✗ 0 barriers  ▲ 0 risks" in dot
+
+
+def test_maps_are_drawn_once_for_svg_and_pdf_and_the_png_is_a_usable_size(tmp_path):
+    """A large pathway's PNG is shrunk to at most 4,000 pixels a side (the SVG keeps every
+    detail); Graphviz lays a map out once for both SVG and PDF."""
+    import struct
+
+    if maps.is_graphviz_pure(maps.engine()):
+        pytest.skip("needs Graphviz itself for PDF")
+    dot = "digraph { rankdir=TB; node [shape=box, fontsize=30]; "
+    dot += " ".join(f"s{i} -> s{i + 1};" for i in range(119)) + " }"
+    targets = tuple(tmp_path / f"m.{f}" for f in ("svg", "pdf", "png"))
+    render(dot, ("svg", "pdf", "png"), targets)
+    svg, pdf, png = (t.read_bytes() for t in targets)
+    assert svg.lstrip().startswith(b"<?xml") or b"<svg" in svg[:400]
+    assert pdf.startswith(b"%PDF")
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's header
+    assert max(width, height) <= 4000 and min(width, height) > 0, (width, height)

@@ -139,18 +139,45 @@ def engine_input(dot: str, fmt: str, command: list[str]) -> str:
     return dot
 
 
-def render(dot: str, fmt: str, target: Path) -> None:
-    """Render DOT to a file, quietly: the engine's warnings never reach the room's screen."""
+# A PNG at most 4,000 pixels on its longer side (Graphviz's 96 dpi): whole on a 4K screen,
+# about A3 at 250 dpi on paper. Larger pathways are shrunk to fit; their SVG keeps full
+# detail for zooming. Drawing 100-megapixel PNGs took most of an export's time.
+PNG_SIZE = "-Gsize=41.6,41.6"
+
+
+def render(dot: str, formats: tuple[str, ...], targets: tuple[Path, ...]) -> None:
+    """Render DOT to files, one format each, quietly: the engine's warnings never reach the
+    room's screen. Graphviz itself lays the map out once for all of them; graphviz-pure (and
+    a PNG, drawn smaller) gets one run per format."""
     program = engine()
-    dot = engine_input(dot, fmt, program)
-    command = [*program, f"-T{fmt}", "-q"]
-    done = subprocess.run(command, input=dot.encode("utf-8"), capture_output=True, timeout=120)
-    if done.returncode != 0 or not done.stdout:
-        problem = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        raise LoadError.single(target, f"could not be drawn by Graphviz ({problem[0]})")
+    together = [f for f in formats if f != "png"] if not is_graphviz_pure(program) else []
+    runs = [tuple(together)] if together else []
+    runs += [(f,) for f in formats if f not in together]
+    where = dict(zip(formats, targets, strict=True))
+    for run in runs:
+        _draw(program, dot, run, tuple(where[f] for f in run))
+
+
+def _draw(program: list[str], dot: str, formats: tuple[str, ...], targets: tuple[Path, ...]):
+    import tempfile
+
     from ..safe_write import write_atomic
 
-    write_atomic(target, done.stdout, replace=True)
+    dot = engine_input(dot, formats[0], program)
+    with tempfile.TemporaryDirectory(prefix="lensmap-drawing-") as folder:
+        drawn = [Path(folder) / f"map.{fmt}" for fmt in formats]
+        command = [*program, "-q", *([PNG_SIZE] if formats == ("png",) else [])]
+        for fmt, path in zip(formats, drawn, strict=True):
+            command += [f"-T{fmt}", f"-o{path}"]
+        done = subprocess.run(command, input=dot.encode("utf-8"), capture_output=True, timeout=300)
+        for target, path in zip(targets, drawn, strict=True):
+            data = path.read_bytes() if path.exists() else b""
+            if done.returncode != 0 or not data:
+                problem = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+                raise LoadError.single(
+                    target, f"could not be drawn by Graphviz ({(problem or ['no output'])[0]})"
+                )
+            write_atomic(target, data, replace=True)
 
 
 JOURNEY_STYLES = [  # colour, line style: each persona on a team map differs in both

@@ -115,7 +115,9 @@ def export_session(
             "PDF maps need Graphviz itself (graphviz.org); SVG and PNG maps were written, and "
             "index.html prints well from a browser"
         )
-    jobs = [(name, fmt) for name in maps for fmt in wanted]
+    # Graphviz lays each map out once for SVG and PDF; a PNG is drawn on its own, smaller.
+    runs = [tuple(f for f in wanted if f != "png")] + ([("png",)] if "png" in wanted else [])
+    jobs = [(name, run) for name in maps for run in runs]
     steps = len(files) + len(jobs) + 1
     done = 0
     written = []
@@ -136,15 +138,17 @@ def export_session(
     workers = max(1, min(len(jobs), os.cpu_count() or 2))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {
-            pool.submit(render, maps[name], fmt, folder / "maps" / f"{name}.{fmt}"): (name, fmt)
-            for name, fmt in jobs
+            pool.submit(
+                render, maps[name], run, tuple(folder / "maps" / f"{name}.{f}" for f in run)
+            ): (name, run)
+            for name, run in jobs
         }
         for future in as_completed(futures):
             future.result()  # a drawing that failed stops the export with its message
-            name, fmt = futures[future]
-            written.append(folder / "maps" / f"{name}.{fmt}")
+            name, run = futures[future]
+            written += [folder / "maps" / f"{name}.{f}" for f in run]
             done += 1
-            step(f"maps/{name}.{fmt}")
+            step(f"maps/{name}.{run[-1]}")
     step("index.html")
     svgs = {name: (folder / "maps" / f"{name}.svg").read_bytes() for name in maps}
     target = folder / "index.html"
