@@ -64,6 +64,7 @@ def main(argv: list[str]) -> int:
         return (
             _run(PYTHON, "benchmarks/run.py", *rest)
             or _run(PYTHON, "benchmarks/app_figures.py", *rest)
+            or _run(PYTHON, "benchmarks/terminal_figures.py", *rest)
             or _run(PYTHON, "benchmarks/export_figures.py")
             or _run(PYTHON, "benchmarks/serve_figures.py")
         )
