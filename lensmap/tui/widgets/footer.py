@@ -138,7 +138,13 @@ class RoomFooter(Widget, can_focus=False):
 
     @property
     def compact(self) -> bool:
+        """Whether the screen is narrow enough for short words (the footer spans it)."""
         return self.app.size.width < NARROW
+
+    @property
+    def _narrow(self) -> bool:
+        """Whether the rows drawn now were laid out with short words."""
+        return self._rows_width < NARROW
 
     def rows(self, width: int) -> list[list[tuple[int, FooterItem]]]:
         if width != self._rows_width:
@@ -170,18 +176,18 @@ class RoomFooter(Widget, can_focus=False):
             for start, item in row:
                 text.append(" " * (start - column))
                 dim = Style() if item.enabled else Style(dim=True)
-                label = item.label(self._rows_width < NARROW)
+                label = item.label(self._narrow)
                 text.append(item.key_display, style=key_style + dim)
                 text.append(" ")
                 text.append(label, style=description_style + dim)
-                column = start + item.width(self._rows_width < NARROW)
+                column = start + item.width(self._narrow)
         return text
 
     def item_at(self, x: int, y: int) -> FooterItem | None:
         rows = self.rows(self.size.width)
         if not 0 <= y < len(rows):
             return None
-        compact = self._rows_width < NARROW
+        compact = self._narrow
         return next(
             (item for start, item in rows[y] if start <= x < start + item.width(compact)), None
         )
@@ -199,8 +205,6 @@ class RoomFooter(Widget, can_focus=False):
     def plain(self) -> str:
         """The footer as it reads on screen."""
         return "\n".join(
-            "  ".join(
-                f"{item.key_display} {item.label(self._rows_width < NARROW)}" for _, item in row
-            )
+            "  ".join(f"{item.key_display} {item.label(self._narrow)}" for _, item in row)
             for row in self.rows(self.size.width)
         )
