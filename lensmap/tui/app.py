@@ -34,6 +34,7 @@ class LensmapApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {LensmapCommands}
+    DEFAULT_MODE = "map"
 
     BINDINGS = [
         Binding("m", "show('map')", "Map", id="show-map"),
@@ -60,6 +61,7 @@ class LensmapApp(App[None]):
             self.register_theme(theme)
         # Set without the watcher: the stylesheet is parsed once, already with these colours.
         self.set_reactive(LensmapApp.theme, "lensmap-dark")
+        self.stylesheet.set_variables(self.get_css_variables())
         self.persona = self._persona_to_continue()
 
     # -- keys -------------------------------------------------------------------------------
@@ -81,11 +83,11 @@ class LensmapApp(App[None]):
     def on_mount(self) -> None:
         self.title = self.store.state.event.title or self.store.state.pathway.title
         self.sub_title = f"session: {self.store.path}"
-        # Screens are built when first shown, so the map appears as soon as possible.
+        # The map is the first screen (`get_default_screen`), so the stylesheet is parsed
+        # once at start-up; the other screens are built when first shown.
         self.add_mode("map", _map_screen)
         self.add_mode("people", _people_screen)
         self.add_mode("issues", _issues_screen)
-        self.switch_mode("map")
         if len(self.store.entries) > 1:
             last = self.store.entries[-1].at[:16].replace("T", " ")
             self.notify(
@@ -95,6 +97,9 @@ class LensmapApp(App[None]):
             )
         for warning in self.startup_warnings:
             self.notify(warning, title="Worth a look", severity="warning", timeout=10)
+
+    def get_default_screen(self) -> Screen:
+        return _map_screen()
 
     def action_show(self, mode: str) -> None:
         if self.current_mode != mode:
