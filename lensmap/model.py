@@ -182,10 +182,18 @@ class Journey(Record):
     outcome: Text | None = None
 
 
+_RANK = {p: i for i, p in enumerate(PRINCIPLES)}
+_CANONICAL = frozenset(  # every list of principles already as it is kept (32 of them)
+    tuple(p for i, p in enumerate(PRINCIPLES) if n >> i & 1) for n in range(1 << len(PRINCIPLES))
+)
+
+
 def _canonical_principles(value: list[str]) -> list[str]:
+    if tuple(value) in _CANONICAL:
+        return value  # called for every tag read: a long session has tens of thousands
     if len(set(value)) != len(value):
         raise ValueError("lists a principle more than once")
-    return sorted(value, key=PRINCIPLES.index)
+    return sorted(value, key=_RANK.__getitem__)
 
 
 class Tag(Record):

@@ -28,6 +28,8 @@ class SessionContent(BaseModel):
 
 
 def _dup(ids: list[str], what: str, label: str, file: str, prefix: str) -> list[Problem]:
+    if len(set(ids)) == len(ids):
+        return []
     seen: dict[str, int] = {}
     problems = []
     for i, item_id in enumerate(ids):
@@ -90,13 +92,19 @@ def content_problems(content: SessionContent, file: str, prefix: str = "") -> li
     problems += _dup(
         [j.persona for j in content.journeys], "journeys", "this persona", file, prefix
     )
+    # Places are worded only for what is wrong: a long session has tens of thousands of tags.
+    stages = pathway.stages_by_id
+    known_personas = set(persona_ids)
     for i, journey in enumerate(content.journeys):
         place = f'{prefix}journeys[{i + 1}] (persona "{journey.persona}")'
         persona_ref(journey.persona, place)
         for n, step in enumerate(journey.steps):
-            stage_ref(step.stage, f"{place}.steps[{n + 1}]")
+            if step.stage not in stages:
+                stage_ref(step.stage, f"{place}.steps[{n + 1}]")
     problems += _dup([t.id for t in content.tags], "tags", "this id", file, prefix)
     for i, tag in enumerate(content.tags):
+        if tag.stage in stages and (tag.persona is None or tag.persona in known_personas):
+            continue
         place = f"{prefix}tags[{i + 1}]{item_label({'id': tag.id})}"
         stage_ref(tag.stage, place)
         persona_ref(tag.persona, place)
