@@ -24,10 +24,6 @@ from ...session.actions import (
     WindowSet,
 )
 from ...vocabulary import KIND_SYMBOL, KIND_WORD, WINDOW_SYMBOL, WINDOW_WORD
-from ..dialogs.choose import Choose, Confirm
-from ..dialogs.outcome import OutcomeDialog
-from ..dialogs.tag import TagDialog
-from ..dialogs.tags_at_stage import TagsAtStage
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
 from ..widgets.pathway_map import PathwayMap
@@ -188,6 +184,8 @@ class MapScreen(Screen):
         self._step(self.selected, jumped=not along)
 
     def action_next_stage(self) -> None:
+        from ..dialogs.choose import Choose
+
         persona = self._walking_or_say()
         if persona is None:
             return
@@ -219,6 +217,8 @@ class MapScreen(Screen):
         self.app.push_screen(Choose(title, options, hint="Number keys choose"), chosen)
 
     def action_jump(self) -> None:
+        from ..dialogs.choose import Choose
+
         if self._walking_or_say() is None:
             return
         state = self.state
@@ -245,6 +245,8 @@ class MapScreen(Screen):
                 self.select(current)
 
     def action_window(self) -> None:
+        from ..dialogs.choose import Choose
+
         persona = self._persona_or_say()
         journey = self.state.journeys.get(persona or "")
         if not persona or not journey or not journey.steps:
@@ -270,6 +272,9 @@ class MapScreen(Screen):
         )
 
     def action_outcome(self) -> None:
+        from ..dialogs.choose import Confirm
+        from ..dialogs.outcome import OutcomeDialog
+
         persona = self._persona_or_say()
         journey = self.state.journeys.get(persona or "")
         if not persona or not journey or not journey.steps:
@@ -310,6 +315,8 @@ class MapScreen(Screen):
     # -- tagging ----------------------------------------------------------------------------
     def tag_stage(self, stage_id: str, kind: str) -> None:
         """Open the tag dialog for a stage (also used by the command palette)."""
+        from ..dialogs.tag import TagDialog
+
         persona = self.app.persona
         who = (persona, persona_name(self.state, persona)) if persona else None
         label = stage_label(self.state, stage_id)
@@ -325,6 +332,10 @@ class MapScreen(Screen):
             self.tag_stage(self.selected, kind)
 
     def action_tags_here(self) -> None:
+        from ..dialogs.choose import Confirm
+        from ..dialogs.tag import TagDialog
+        from ..dialogs.tags_at_stage import TagsAtStage
+
         if not self.selected:
             return
         stage_id = self.selected
