@@ -21,6 +21,7 @@ Linux only (CPU times come from /proc).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import random
 import select
@@ -255,6 +256,9 @@ def main() -> int:
         print("terminal figures: Linux only (CPU times come from /proc)")
         return 0
     sys.path.insert(0, str(HERE))
+    # An installed lensmap has its bytecode, as Textual and pydantic have theirs: an editable
+    # install run with PYTHONDONTWRITEBYTECODE would compile lensmap on every start.
+    compileall.compile_dir(HERE.parent / "lensmap", quiet=1)
     repeat = 3 if args.quick else 7
     with tempfile.TemporaryDirectory() as folder:
         print("start-up in a 120x36 terminal (medians):")
