@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from pydantic import BaseModel, ConfigDict
 
 from ..explain import item_label
@@ -101,13 +103,16 @@ def content_problems(content: SessionContent, file: str, prefix: str = "") -> li
         for n, step in enumerate(journey.steps):
             if step.stage not in stages:
                 stage_ref(step.stage, f"{place}.steps[{n + 1}]")
-    problems += _dup([t.id for t in content.tags], "tags", "this id", file, prefix)
-    for i, tag in enumerate(content.tags):
-        if tag.stage in stages and (tag.persona is None or tag.persona in known_personas):
-            continue
-        place = f"{prefix}tags[{i + 1}]{item_label({'id': tag.id})}"
-        stage_ref(tag.stage, place)
-        persona_ref(tag.persona, place)
+    tags = content.tags
+    problems += _dup(list(map(attrgetter("id"), tags)), "tags", "this id", file, prefix)
+    if not (
+        set(map(attrgetter("stage"), tags)) <= stages.keys()
+        and set(map(attrgetter("persona"), tags)) - {None} <= known_personas
+    ):
+        for i, tag in enumerate(tags):
+            place = f"{prefix}tags[{i + 1}]{item_label({'id': tag.id})}"
+            stage_ref(tag.stage, place)
+            persona_ref(tag.persona, place)
     problems += _dup(
         [f"{n.stage}/{n.kind}" for n in content.issues],
         "issues",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..model import Event, IssueNotes, Journey, Pathway, Persona, Step, Tag, Team
 from ..problems import errors
@@ -56,7 +57,7 @@ class SessionState:
             teams={t.id: t for t in content.teams},
             personas={p.id: p for p in content.personas},
             journeys={j.persona: j for j in content.journeys},
-            tags={t.id: t for t in content.tags},
+            tags=dict(zip(map(attrgetter("id"), content.tags), content.tags, strict=True)),
             issues={n.key: n for n in content.issues},
         )
 
@@ -197,6 +198,9 @@ class History:
     undone: list[Entry] = field(default_factory=list)
     changes: list[Changes] = field(default_factory=list)
     """What each action in `done` replaced, in the same order (filled in as they apply)."""
+    deeper: bool = False
+    """Opened from a checkpoint: more actions in force lie below `done`, folded into the state
+    the checkpoint held (undo reads the whole log before going past them)."""
 
     def after(self, entry: Entry) -> None:
         """Move the history on by one logged entry, which is known to be valid."""

@@ -11,7 +11,7 @@ import re
 import sqlite3
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from ..safe_write import (
     remove_temporary,
     temporary_beside,
 )
+from . import checkpoint
 from .actions import ACTION, Action, Entry, Redone, Started, Undone, new_id
 from .content import SessionContent
 from .state import ActionRefused, SessionState, apply, replay, revert
@@ -399,7 +400,6 @@ def copy_names(path: Path, when: dt.datetime) -> Iterator[Path]:
 # -- reading --------------------------------------------------------------------------------
 @dataclass
 class _Loaded:
-    entries: list[Entry]
     rows: list[Row]
     about: list[Row]
     application_id: int
@@ -441,6 +441,27 @@ def _fill(
 
 ACTIONS = TypeAdapter(list[Action])
 LONG_SESSION = 5_000  # actions
+
+
+def _entry(path: Path, row: Row, action: object = None) -> Entry:
+    """One row as an entry (its action read from it unless already read), or LoadError."""
+    seq, action_id, at, _type, data = row
+    try:
+        if not (isinstance(action_id, str) and isinstance(at, str)):
+            raise TypeError
+        if action is None:
+            action = ACTION.validate_json(data)
+    except (ValidationError, TypeError):
+        raise LoadError.single(
+            path, f"is damaged: action {seq} cannot be read; it was left as it is"
+        ) from None
+    return Entry(seq, action_id, at, action)
+
+
+def _entries(path: Path, rows: list[Row]) -> list[Entry]:
+    """Every row as an entry, or LoadError naming the first that cannot be read."""
+    actions = _all_actions(rows) or [None] * len(rows)
+    return [_entry(path, row, action) for row, action in zip(rows, actions, strict=True)]
 
 
 def _all_actions(rows: list[tuple]) -> list | None:
@@ -488,14 +509,26 @@ class SessionStore:
         self._clock = clock
         self.readonly = readonly
         self.exclusive = exclusive and not readonly
-        self.entries = loaded.entries
         self._loaded = loaded
         self.notices: list[str] = []
         self.rescued: str | None = None
         self.closed = False
         """Set by close() if the session could not be kept at its path (where it went)."""
         self._watch = None if readonly else _Watch.take(path, self.exclusive)
-        self.start, self.state, self.history = replay(loaded.entries)
+        # A long session is opened from its checkpoint where there is one that stands for
+        # this very log; otherwise (and always for anything else) the whole log is replayed.
+        resumed = checkpoint.resume(loaded.rows, loaded.about, functools.partial(_entry, path))
+        self.entries: Sequence[Entry]
+        self.checkpoint: int | None = None  # the last action the checkpoint used covers
+        self.replayed: int  # how many actions opening read and applied
+        if resumed is None:
+            self.entries = _entries(path, loaded.rows)
+            self.start, self.state, self.history = replay(self.entries)
+            self.replayed = len(self.entries)
+        else:
+            self.entries = resumed.entries
+            self.start, self.state, self.history = resumed.start, resumed.state, resumed.history
+            self.checkpoint, self.replayed = resumed.seq, resumed.replayed
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -624,19 +657,7 @@ class SessionStore:
             rows = conn.execute(
                 "SELECT seq, id, at, type, data FROM actions ORDER BY seq"
             ).fetchall()
-            actions = _all_actions(rows)
-            entries = []
-            for number, (seq, action_id, at, _type, data) in enumerate(rows):
-                try:
-                    if not (isinstance(action_id, str) and isinstance(at, str)):
-                        raise TypeError
-                    action = actions[number] if actions else ACTION.validate_json(data)
-                except (ValidationError, TypeError):
-                    raise LoadError.single(
-                        path, f"is damaged: action {seq} cannot be read; it was left as it is"
-                    ) from None
-                entries.append(Entry(seq, action_id, at, action))
-            return _Loaded(entries, rows, about, application_id, user_version, schema_version)
+            return _Loaded(rows, about, application_id, user_version, schema_version)
 
     def close(self) -> None:
         """Let go of the file, having made sure first that the session is at its path: a
@@ -653,10 +674,28 @@ class SessionStore:
                     self._make_sure_of_the_file()
                 except SaveFailed as exc:
                     self.rescued = self._rescue(str(exc))
+                else:
+                    self._write_checkpoint()
         finally:
             self._conn.close()
             if self._watch is not None:
                 self._watch.close()  # after SQLite has let go of the file
+
+    def _write_checkpoint(self) -> None:
+        """On closing a long session: keep the state it reached beside the log, so that the
+        next opening need not replay it all. Only ever a help: if it cannot be written, the
+        log (already saved) is all there is, as before."""
+        rows = self._loaded.rows
+        if not checkpoint.due(rows, self.checkpoint):
+            return
+        with _no_collection():
+            about = checkpoint.make(rows, self.state, self.history)
+        if about is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            checkpoint.write(self._conn, rows[-1][0], about)
 
     def _rescue(self, why: str) -> str:
         """Write every action to a new file in lensmap's data folder; say where, or why not."""
@@ -775,8 +814,7 @@ class SessionStore:
         except BaseException:
             conn.close()
             raise
-        again.entries = self.entries  # the same actions (checked row by row), already replayed
-        return conn, again
+        return conn, again  # the same rows: the entries and state held stay as they are
 
     def _could_not_rewrite(self, state: str, fault: Fault) -> str:
         happened = {
@@ -883,7 +921,32 @@ class SessionStore:
 
     @property
     def can_undo(self) -> bool:
-        return bool(self.history.done)
+        return bool(self.history.done) or self.history.deeper
+
+    def _read_the_whole_history(self) -> None:
+        """Undo is about to go below what a checkpoint left out of its state: replay the whole
+        log (as opening without one does). Its state is the same as the one held (the
+        checkpoint stood for this log); if ever it is not, the log wins."""
+        try:
+            with _no_collection():
+                entries = _entries(self.path, self._loaded.rows)
+                start, state, history = replay(entries)
+        except (LoadError, ActionRefused) as exc:
+            if isinstance(exc, LoadError):
+                problem = exc.problems[0].message.removesuffix("; it was left as it is")
+            else:
+                problem = f"is damaged: {exc}"
+            raise SaveFailed(
+                f"{self.path} {problem}, so undo cannot go further back; every action so far "
+                "is kept"
+            ) from None
+        self.entries, self.start = entries, start
+        for name in vars(state):
+            setattr(self.state, name, getattr(state, name))  # the same object the app holds
+        self.history.done, self.history.undone = history.done, history.undone
+        self.history.changes, self.history.deeper = history.changes, False
+        if len(entries) >= LONG_SESSION:
+            gc.freeze()
 
     @property
     def can_redo(self) -> bool:
@@ -891,6 +954,8 @@ class SessionStore:
 
     def undo(self) -> Entry | None:
         """Take back the latest action still in force (the log keeps both)."""
+        if not self.history.done and self.history.deeper:
+            self._read_the_whole_history()
         if not self.history.done:
             return None
         target = self.history.done[-1]
