@@ -22,10 +22,15 @@ def card_text(app, stage_id: str) -> str:
     return " ".join(app.screen.query_one(PathwayMap).card_text(stage_id).splitlines())  # unwrapped
 
 
-async def choose(pilot, select: str, keys: list[str]) -> None:
-    """Open a drop-down with the keyboard, move to a choice and take it."""
-    pilot.app.screen.query_one(select).focus()
-    await pilot.press("enter", *keys, "enter")
+async def choose(pilot, choice: str, keys: list[str]) -> None:
+    """Go to a choice in the dialog and change it with the keys."""
+    pilot.app.screen.query_one(choice).focus()
+    await pilot.press(*keys)
+
+
+def dialog_lines(app) -> str:
+    """Every line the dialog shows, as the room reads it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def reopened(app) -> SessionStore:
@@ -89,10 +94,12 @@ async def test_tag_a_barrier_with_the_dialog(app):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n", "1", "b")
         assert isinstance(app.screen, TagDialog)
-        await pilot.press(*"Letter did not say what happens next")
-        await choose(pilot, "#severity", ["down"])  # from 2 medium to 3 high
-        await choose(pilot, "#raised_by", ["up", "up", "up"])  # to lived experience
-        app.screen.query_one("#principles").focus()
+        await pilot.press(*"Letter did not say what happens next", "tab")  # to the kind
+        await pilot.press("down", "right")  # severity: from 2 medium to 3 high
+        await pilot.press("down", "down", "left", "left", "left")  # raised by lived experience
+        shown = dialog_lines(app)
+        assert "Severity    ◂ 3 high ▸" in shown and "▶ Raised by   ◂ lived experience ▸" in shown
+        await pilot.press("down", "down")  # past the theme to the principles
         await pilot.press("enter", "down", "down", "space")  # safety and choice
         checklist = app.screen.query_one("#principles")
         shown = " ".join(s.text for s in checklist.render_lines(checklist.region.reset_offset))
@@ -116,7 +123,7 @@ async def test_general_tag_and_cancel_stores_nothing(app):
         assert not isinstance(app.screen, TagDialog)
         assert len(app.store.entries) == 1
         await pilot.press("p", *"Reception were kind")
-        await choose(pilot, "#about", ["down"])  # General (no persona)
+        await choose(pilot, "#about", ["right"])  # General (no persona)
         await pilot.press("ctrl+s")
         (tag,) = app.store.state.tags.values()
         assert tag.persona is None and tag.kind == "positive"
@@ -287,3 +294,16 @@ async def test_quitting_with_nothing_typed_asks_nothing(app):
         await pilot.press("p", "ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_click_on_a_choice_steps_it_on_and_on_its_back_arrow_steps_it_back(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "1", "b", *"No leaflet")
+        await pilot.click("#severity", offset=(30, 0))  # the words: on, to 3 high
+        assert "Severity    ◂ 3 high ▸" in dialog_lines(app)
+        await pilot.click("#severity", offset=(2 + 11 + 1, 0))  # ◂: back to 2 medium
+        await pilot.click("#severity", offset=(2 + 11 + 1, 0))  # and to 1 low
+        assert "Severity    ◂ 1 low ▸" in dialog_lines(app)
+        await pilot.press("ctrl+s")
+        (tag,) = app.store.state.tags.values()
+        assert tag.severity == 1 and tag.note == "No leaflet"

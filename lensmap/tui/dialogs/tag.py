@@ -14,13 +14,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Select, TextArea
+from textual.widgets import Button, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from ...model import PRINCIPLES, Tag
 from ...screen_text import shown_in_place
 from ...session.actions import new_id
 from ...vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
+from ..widgets.choice import Choice
 from .choose import Confirm
 
 SEVERITY_WORD = {1: "1 low", 2: "2 medium", 3: "3 high"}
@@ -85,6 +86,8 @@ class Checklist(OptionList):
 class TagDialog(ModalScreen[Tag | None]):
     """Returns the tag to store (new, or the edited one), or None when cancelled."""
 
+    AUTO_FOCUS = "#note"  # straight to the note: focus moving on from elsewhere is a restyle
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="tag-cancel"),
         Binding("ctrl+s", "save", "Save", id="tag-save"),
@@ -130,36 +133,33 @@ class TagDialog(ModalScreen[Tag | None]):
                 highlight_cursor_line=False,
             )
             yield Label(
-                "Enter saves · ctrl+j new line · Tab the other choices · Esc cancels",
+                "Enter saves · ctrl+j new line · ↓ choices, ← → change · Esc cancels",
                 classes="dialog-hint",
             )
-            with Horizontal(classes="tag-row"):
-                kinds = ("positive", "barrier", "risk")
-                yield Select(
-                    [(f"{KIND_SYMBOL[k]} {KIND_WORD[k]}", k) for k in kinds],
-                    value=self.kind,
-                    allow_blank=False,
-                    id="kind",
-                )
-                yield Select(
-                    [(f"severity {w}", str(n)) for n, w in SEVERITY_WORD.items()],
-                    value=str(tag.severity if tag else 2),
-                    allow_blank=False,
-                    id="severity",
-                )
-            with Horizontal(classes="tag-row"):
-                yield Select(about, value=chosen_about, allow_blank=False, id="about")
-                yield Select(
-                    [(f"raised by {w}", k) for k, w in RAISED_BY_WORD.items()]
-                    + [("raised by: not recorded", "none")],
-                    value=(tag.raised_by or "none") if tag else "none",
-                    allow_blank=False,
-                    id="raised_by",
-                )
-            yield Select(
-                [(f"theme: {word}", key) for key, word in THEME_WORD.items()],
-                value=tag.theme if tag and tag.theme else Select.NULL,
-                prompt="theme: (none)",
+            kinds = ("positive", "barrier", "risk")
+            yield Choice(
+                "Kind",
+                [(k, f"{KIND_SYMBOL[k]} {KIND_WORD[k]}") for k in kinds],
+                self.kind,
+                id="kind",
+            )
+            yield Choice(
+                "Severity",
+                [(str(n), w) for n, w in SEVERITY_WORD.items()],
+                str(tag.severity if tag else 2),
+                id="severity",
+            )
+            yield Choice("About", [(key, words) for words, key in about], chosen_about, id="about")
+            yield Choice(
+                "Raised by",
+                [*RAISED_BY_WORD.items(), ("none", "not recorded")],
+                (tag.raised_by or "none") if tag else "none",
+                id="raised_by",
+            )
+            yield Choice(
+                "Theme",
+                [("none", "(none)"), *THEME_WORD.items()],
+                tag.theme if tag and tag.theme else "none",
                 id="theme",
             )
             yield Label("Trauma-informed principles (Enter or space ticks)")
@@ -171,11 +171,9 @@ class TagDialog(ModalScreen[Tag | None]):
     def on_mount(self) -> None:
         note = self.query_one("#note", NoteArea)
         note.move_cursor(note.document.end)
-        note.focus()
 
     def _value(self, name: str) -> str:
-        value = self.query_one(f"#{name}", Select).value
-        return "" if value is Select.NULL else str(value)
+        return self.query_one(f"#{name}", Choice).value
 
     def result(self) -> Tag:
         about = self._value("about")
@@ -189,7 +187,7 @@ class TagDialog(ModalScreen[Tag | None]):
             note=note_text(self.query_one("#note", NoteArea)),
             severity=int(self._value("severity") or 2),
             principles=[p for p in PRINCIPLES if p in self.query_one(Checklist).ticked],
-            theme=theme or None,
+            theme=None if theme == "none" else theme,
             raised_by=None if raised in ("none", "") else raised,
         )
 
