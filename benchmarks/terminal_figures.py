@@ -105,11 +105,9 @@ class Terminal:
         return self.chunks[-1][0] if self.chunks else time.perf_counter()
 
     def first_with(self, text: bytes, after: float) -> float | None:
-        """When the screen first held this text, written after `after`."""
-        start = next((end for when, end in self.chunks if when >= after), None)
-        if start is None:
-            return None
-        start = max(0, start - 65536)
+        """When the screen first held this text, written after `after` (only what was
+        written since counts: the same text drawn before, say by an earlier dialog, not)."""
+        start = max((end for when, end in self.chunks if when < after), default=0)
         for when, end in self.chunks:
             if when >= after and text in self.output[start:end]:
                 return when
