@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from ...layout import layers, unreached
 from ...model import Pathway
-from .stage_card import CardView, card_look, card_text
+from .stage_card import CardView, card_height, card_look, card_text
 
 CARD_WIDTH = 23  # at least this wide: most stage names fit on two lines
 MIN_CARD_HEIGHT = 4
@@ -98,7 +98,10 @@ class PathwayMap(ScrollView, can_focus=True):
         """The stages on each row of cards, top to bottom."""
         self.places: dict[str, Place] = {}
         self._width = 0
-        self._words: dict[str, list[Text]] = {}  # each card's lines, wrapped to its width
+        self._card_width = CARD_WIDTH
+        self._texts: dict[str, Text] = {}  # each card's words, unwrapped
+        self._heights: dict[str, int] = {}  # how many lines each card's words take
+        self._words: dict[str, list[Text]] = {}  # the words of cards drawn, wrapped
         self._lines: list[tuple[str, int, int]] = []  # what each line of the map holds
         self._strips: dict[int, Strip] = {}  # lines drawn, until something on them changes
         self._styles: dict[str, Style] | None = None
@@ -125,7 +128,9 @@ class PathwayMap(ScrollView, can_focus=True):
         card_width = max(8, (space - GUTTER * (self.columns - 1)) // self.columns)
         if width != self._width:
             self._width = width
+            self._heights = {}
             self._words = {}
+        self._card_width = card_width
         self.rows = []
         self.places = {}
         lines: list[tuple[str, int, int]] = []
@@ -134,7 +139,7 @@ class PathwayMap(ScrollView, can_focus=True):
             lines.append(("title", index, 0))
             for start in range(0, len(layer), self.columns):
                 row = layer[start : start + self.columns]
-                heights = [len(self._card_words(stage, card_width)) + 2 for stage in row]
+                heights = [self._card_height(stage) + 2 for stage in row]
                 height = max(MIN_CARD_HEIGHT, *heights)
                 y = len(lines)
                 for column, stage in enumerate(row):
@@ -147,9 +152,9 @@ class PathwayMap(ScrollView, can_focus=True):
         self.virtual_size = Size(width, len(lines))
         self.refresh()
 
-    def _card_words(self, stage_id: str, card_width: int) -> list[Text]:
-        words = self._words.get(stage_id)
-        if words is None:
+    def _card_text(self, stage_id: str) -> Text:
+        text = self._texts.get(stage_id)
+        if text is None:
             text = card_text(
                 self.pathway.stage(stage_id),
                 self.numbers[stage_id],
@@ -157,9 +162,28 @@ class PathwayMap(ScrollView, can_focus=True):
                 self.views[stage_id],
                 self.app.theme_variables,
             )
-            words = list(text.wrap(self.app.console, max(1, card_width - 4), overflow="fold"))
+            self._texts[stage_id] = text
+        return text
+
+    def _card_height(self, stage_id: str) -> int:
+        height = self._heights.get(stage_id)
+        if height is None:
+            height = card_height(self._card_text(stage_id), self._words_width)
+            self._heights[stage_id] = height
+        return height
+
+    def _card_words(self, stage_id: str) -> list[Text]:
+        """A card's lines, wrapped when the card is first drawn or read."""
+        words = self._words.get(stage_id)
+        if words is None:
+            text = self._card_text(stage_id)
+            words = list(text.wrap(self.app.console, self._words_width, overflow="fold"))
             self._words[stage_id] = words
         return words
+
+    @property
+    def _words_width(self) -> int:
+        return max(1, self._card_width - 4)
 
     # -- what the cards show ------------------------------------------------------------------
     def show(self, views: dict[str, CardView], *, force: bool = False) -> None:
@@ -170,14 +194,14 @@ class PathwayMap(ScrollView, can_focus=True):
         changed = [s for s in self.views if force or views.get(s, CardView()) != self.views[s]]
         if not changed:
             return
-        heights = {s: len(self._words[s]) for s in changed if s in self._words}
+        heights = {s: self._heights[s] for s in changed if s in self._heights}
         for stage in changed:
             self.views[stage] = views.get(stage, CardView())
-            self._words.pop(stage, None)
+            for cache in (self._texts, self._heights, self._words):
+                cache.pop(stage, None)
         if not self.places:
             return  # not laid out yet: mounting will
-        width = next(iter(self.places.values())).width
-        if force or any(len(self._card_words(s, width)) != h for s, h in heights.items()):
+        if force or any(self._card_height(s) != h for s, h in heights.items()):
             self._arrange()
             self.keep_selected_in_view()
         else:
@@ -221,7 +245,7 @@ class PathwayMap(ScrollView, can_focus=True):
 
     def card_text(self, stage_id: str) -> str:
         """A card's words as the room reads them."""
-        return "\n".join(line.plain.rstrip() for line in self._words.get(stage_id, ()))
+        return "\n".join(line.plain.rstrip() for line in self._card_words(stage_id))
 
     # -- drawing ------------------------------------------------------------------------------
     def _style(self, name: str) -> Style:
@@ -293,7 +317,7 @@ class PathwayMap(ScrollView, can_focus=True):
         if offset == place.height - 1:
             bottom = border.bottom_left + border.bottom * inside + border.bottom_right
             return [Segment(bottom, edge)]
-        words = self._words.get(stage_id, [])
+        words = self._card_words(stage_id)
         text = words[offset - 1] if offset - 1 < len(words) else Text()
         content = Strip(list(text.render(self.app.console))).apply_style(fill)
         content = content.extend_cell_length(inside - 2, fill).crop(0, inside - 2)
