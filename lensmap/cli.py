@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .problems import LoadError, Problem
+from .problems import LoadError, Problem, in_brief
 from .screen_text import shown
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -62,7 +62,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     store, problems = open_session(pathway, vignettes, args.session)
     from .tui.app import make_app
 
-    warnings = [str(p) for p in problems]
+    warnings = in_brief(problems)
     try:
         app = make_app(store, warnings=warnings)
         if os.environ.get("LENSMAP_SERVED"):  # a page of `lensmap serve`

@@ -67,3 +67,25 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 def quoted_list(items: Iterable[str]) -> str:
     return ", ".join(f'"{i}"' for i in items)
+
+
+def in_brief(problems: Sequence[Problem], most: int = 3) -> list[str]:
+    """At most `most` notices for a screen: the first problems as they are, then one line
+    counting the rest and saying how to see every one (a room needs one calm notice, not a
+    wall of 180)."""
+    if len(problems) <= most:
+        return [str(p) for p in problems]
+    first, rest = problems[: most - 1], problems[most - 1 :]
+    files = list(dict.fromkeys(p.file for p in rest))
+    kinds = "warnings" if all(p.level == "warning" for p in rest) else "problems"
+    return [
+        *(str(p) for p in first),
+        one_line(
+            f"{len(rest)} more {kinds} like these in {', '.join(files)}. "
+            f"To see every one: lensmap validate {' '.join(_quoted(f) for f in files)}"
+        ),
+    ]
+
+
+def _quoted(file: str) -> str:
+    return f'"{file}"' if any(c.isspace() for c in file) else file

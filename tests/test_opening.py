@@ -11,7 +11,7 @@ import pytest
 
 from lensmap.examples import example_pathway, example_vignettes, pathways_folder
 from lensmap.opening import open_session
-from lensmap.problems import LoadError
+from lensmap.problems import LoadError, Problem, in_brief
 from lensmap.session.actions import StepTaken
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,3 +123,16 @@ def test_changed_content_notes_are_pointed_out(tmp_path):
     assert "Ollie's content notes differ from the copy kept in the session" in str(warning)
     assert again.state.personas["ollie"].content_notes == ["low mood"]
     again.close()
+
+
+def test_many_warnings_reach_the_screen_in_brief():
+    problems = [
+        Problem("big pathway.toml", "no transition reaches this stage", f"stages[{i}]", "warning")
+        for i in range(181)
+    ]
+    brief = in_brief(problems)
+    assert len(brief) == 3
+    assert brief[:2] == [str(p) for p in problems[:2]]
+    assert "179 more warnings like these in big pathway.toml" in brief[2]
+    assert brief[2].endswith('lensmap validate "big pathway.toml"')
+    assert in_brief(problems[:3]) == [str(p) for p in problems[:3]]  # a few: each as it is
