@@ -3,16 +3,21 @@
     python3 dev.py bench            all figures
     python benchmarks/run.py --quick    fewer repetitions
 
-Session figures: opening a session of 10,000 actions on a 200-stage pathway, and appending
-one action to it (each append is a committed, fsynced SQLite transaction).
+Session figures: opening a session of 10,000 and of 100,000 actions on a 200-stage pathway,
+from the checkpoint that closing it wrote and (as a file from an older lensmap, or one whose
+checkpoint does not match its log) by replaying the whole log; closing when that writes a
+checkpoint; the first undo that goes below what the checkpoint kept (it replays the log); and
+appending one action (each append is a committed, fsynced SQLite transaction).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -22,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lensmap.model import Pathway, Persona, Tag
+from lensmap.session import checkpoint
 from lensmap.session.actions import (
     ACTION,
     IssueEdited,
@@ -114,18 +120,30 @@ def build_session(path: Path, actions: int, pathway: Pathway) -> SessionStore:
     return SessionStore.open(path)
 
 
+def without_checkpoint(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        keys = (checkpoint.KEY, checkpoint.STATE_KEY)
+        conn.execute("DELETE FROM about WHERE key IN (?, ?)", keys)
+    conn.close()
+
+
 def measure(fn: Callable[[], object], repeat: int) -> dict[str, float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
+    return summary(times)
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
     return {
         "median_ms": round(statistics.median(times), 2),
         "p90_ms": round(times[int(len(times) * 0.9) - 1 if len(times) > 1 else 0], 2),
         "min_ms": round(times[0], 2),
-        "runs": repeat,
+        "runs": len(times),
     }
 
 
@@ -141,9 +159,42 @@ def session_figures(quick: bool, actions: int = 10_000) -> dict[str, dict[str, f
         store.close()
 
         def open_session() -> None:
-            SessionStore.open(path).close()
+            opened = SessionStore.open(path)
+            assert opened.checkpoint == actions  # closing wrote one; closing again need not
+            opened.close()
 
         figures[f"open {said} actions"] = measure(open_session, 3 if quick else 9)
+
+        # The same session as an older lensmap left it, or with a checkpoint that does not
+        # match its log: opening replays every action, and closing then writes a checkpoint.
+        whole = Path(folder) / "whole.lens"
+        shutil.copyfile(path, whole)
+        opening, closing = [], []
+        for _ in range(2 if quick else 5):
+            without_checkpoint(whole)
+            gc.collect()
+            started = time.perf_counter()
+            opened = SessionStore.open(whole)
+            opening.append((time.perf_counter() - started) * 1000)
+            assert opened.checkpoint is None and opened.replayed == actions
+            started = time.perf_counter()
+            opened.close()
+            closing.append((time.perf_counter() - started) * 1000)
+            del opened
+        figures["open, no checkpoint"] = summary(opening)
+        figures["close, writing one"] = summary(closing)
+
+        # Undo just after opening takes back what the checkpoint kept out of its state; the
+        # first undo below that replays the whole log, once.
+        with SessionStore.open(whole) as opened:
+            assert opened.checkpoint == actions
+            figures["undo after opening"] = measure(opened.undo, 1)
+            for _ in range(checkpoint.KEEP - 1):
+                opened.undo()
+            assert opened.history.deeper and not opened.history.done
+            figures["undo below checkpoint"] = measure(opened.undo, 1)
+            assert not opened.history.deeper
+
         store = SessionStore.open(path)
         stage_ids = list(pathway.stages_by_id)
 
