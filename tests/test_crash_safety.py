@@ -25,6 +25,7 @@ from lensmap.pathway import load_pathway
 from lensmap.problems import LoadError
 from lensmap.session.actions import TagAdded
 from lensmap.session.content import SessionContent
+from lensmap.session.state import replay
 from lensmap.session.store import SessionStore
 from lensmap.vignettes import load_vignettes
 
@@ -40,6 +41,7 @@ CHILD_TAGS = r"""
 import sys
 from lensmap.model import Tag
 from lensmap.session.actions import TagAdded
+from lensmap.session.state import replay
 from lensmap.session.store import SessionStore
 
 store = SessionStore.open(sys.argv[1])
@@ -57,6 +59,7 @@ CHILD_UNDO = r"""
 import sys
 from lensmap.model import Tag
 from lensmap.session.actions import TagAdded
+from lensmap.session.state import replay
 from lensmap.session.store import SessionStore
 
 PATTERN = PATTERN_HERE
@@ -88,6 +91,7 @@ CHILD_HALF_WRITE = r"""
 import sqlite3, sys, time
 from lensmap.model import Tag
 from lensmap.session.actions import TagAdded
+from lensmap.session.state import replay
 from lensmap.session.store import SessionStore
 
 store = SessionStore.open(sys.argv[1])
@@ -314,3 +318,50 @@ def test_sigkill_in_the_middle_of_a_transaction_is_rolled_back(tmp_path: Path) -
     with SessionStore.open(path, readonly=True) as store:
         assert list(store.state.tags) == ["t0", "t1", "t2", "t3", "t4"]
         assert store.can_redo
+
+
+# Records tags in bursts, closing the session after each burst (which writes a checkpoint of
+# its state: from 5 actions here, again 3 later) and opening it again (from that checkpoint).
+CHILD_CHECKPOINTS = r"""
+import sys
+from lensmap.model import Tag
+from lensmap.session import checkpoint
+from lensmap.session.actions import TagAdded
+from lensmap.session.state import replay
+from lensmap.session.store import SessionStore
+
+checkpoint.FROM, checkpoint.EVERY, checkpoint.KEEP = 5, 3, 2
+note = "Nobody said which door to use, and the sign pointed the other way. " * 5
+made = 0
+for burst in range(100_000):
+    with SessionStore.open(sys.argv[1]) as store:
+        for _ in range(4):
+            tag = Tag(id=f"t{made}", stage=sys.argv[2], kind="risk", note=note)
+            store.record(TagAdded(tag=tag))
+            sys.stdout.write(f"confirmed t{made}\n")
+            sys.stdout.flush()
+            made += 1
+        assert store.undo() is not None
+        assert store.redo() is not None
+"""
+
+
+@pytest.mark.parametrize(("count", "seed"), [(30, 7), (45, 8), (70, 9)])
+def test_sigkill_while_checkpoints_are_written_keeps_every_confirmed_action(
+    tmp_path: Path, count: int, seed: int
+) -> None:
+    path = make_session(tmp_path)
+    delay = random.Random(seed).uniform(0, 0.05)
+    confirmed = run_and_kill(CHILD_CHECKPOINTS, path, tmp_path, count, delay)
+    with SessionStore.open(path, readonly=True) as store:
+        assert store.checkpoint is not None  # the last one written in full, if one was cut
+        tags = list(store.state.tags)
+        entries = list(store.entries)
+    assert set(confirmed) <= set(tags), f"lost: {sorted(set(confirmed) - set(tags))}"
+    assert tags == [f"t{i}" for i in range(len(tags))]
+    # Whatever the checkpoint said, the state is the replay of the log.
+    assert replay(entries)[1].tags == store.state.tags
+    with SessionStore.open(path) as store:
+        store.record(TagAdded(tag=Tag(id="after", stage=STAGE, kind="positive")))
+    with SessionStore.open(path, readonly=True) as store:
+        assert list(store.state.tags) == [*tags, "after"]
