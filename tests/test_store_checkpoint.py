@@ -82,18 +82,27 @@ def long_session(tmp_path, content, clock) -> Path:
     return store.path
 
 
+@pytest.mark.parametrize("exclusive", [True, False], ids=["as-the-app-holds-it", "shared"])
 def test_a_long_session_opens_from_its_checkpoint_reading_only_the_top_of_the_log(
-    long_session,
+    long_session, exclusive
 ):
     assert checkpoint.KEY in about(long_session)
-    with SessionStore.open(long_session) as store:
+    log = the_log(long_session)  # read first: the app's hold keeps other readers out
+    with SessionStore.open(long_session, exclusive=exclusive) as store:
         assert store.checkpoint == 25  # every action, 1 to 25
         # the start, the 3 kept at the top of the undo stack, the one to redo, the last row
         assert store.replayed == 6
         assert len(store.entries) == 25
-        assert same(store.state, the_log(long_session))
+        assert same(store.state, log)
         assert [e.action.tag.id for e in store.history.done] == ["t16", "t17", "t18"]
         assert [e.action.tag.id for e in store.history.undone] == ["t19"]
+        for n in range(40, 45):  # enough for closing to write the checkpoint again
+            store.record(tag(n))
+    assert json.loads(about(long_session)[checkpoint.KEY])["seq"] == 30
+    log = the_log(long_session)
+    with SessionStore.open(long_session, exclusive=exclusive) as store:
+        assert store.checkpoint == 30
+        assert same(store.state, log)
 
 
 def test_opening_without_a_checkpoint_replays_every_action(long_session):
