@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -84,6 +83,7 @@ class MapScreen(Screen):
         self.followed = (self.app.persona, self._current_stage())  # the cursor is there now
         self.refresh_session()
         pathway_map = self.query_one(PathwayMap)
+        pathway_map.selection_signal.subscribe(self, self._selected, immediate=True)
         pathway_map.select(self.selected)
         pathway_map.focus()
         self.call_after_refresh(pathway_map.keep_selected_in_view)
@@ -135,9 +135,8 @@ class MapScreen(Screen):
             self.selected, stage_text(self.state, self.selected, colours)
         )
 
-    @on(PathwayMap.Selected)
-    def _selected(self, event: PathwayMap.Selected) -> None:
-        self.selected = event.stage_id
+    def _selected(self, stage_id: str) -> None:
+        self.selected = stage_id
         detail = stage_text(self.state, self.selected, self.app.theme_variables)
         self.query_one(StageDetail).show(self.selected, detail)
 

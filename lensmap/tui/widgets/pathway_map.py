@@ -15,8 +15,8 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.signal import Signal
 from textual.strip import Strip
 
 from ...layout import layers, unreached
@@ -54,13 +54,6 @@ class Place:
 class PathwayMap(ScrollView, can_focus=True):
     """Stage cards in layers; arrows move the cursor between them like a grid."""
 
-    class Selected(Message):
-        """The cursor is on another stage."""
-
-        def __init__(self, stage_id: str) -> None:
-            super().__init__()
-            self.stage_id = stage_id
-
     BINDINGS = [
         Binding("up", "move(-1, 0)", "Up", show=False, id="map-up"),
         Binding("down", "move(1, 0)", "Down", show=False, id="map-down"),
@@ -93,6 +86,9 @@ class PathwayMap(ScrollView, can_focus=True):
             stage: [self.numbers[n] for n in pathway.next_stages(stage)] for stage in order
         }
         self.views: dict[str, CardView] = dict.fromkeys(order, CardView())
+        self.selection_signal: Signal[str] = Signal(self, "selection")
+        """Published with the stage the cursor moved to (by a key, a click or `select`), to
+        subscribers at once, so what they show changes in the same frame as the map."""
         self.columns = 1
         self.rows: list[list[str]] = []
         """The stages on each row of cards, top to bottom."""
@@ -225,7 +221,7 @@ class PathwayMap(ScrollView, can_focus=True):
             if before is not None:
                 self._redraw(before)
             self._redraw(stage_id)
-            self.post_message(self.Selected(stage_id))
+            self.selection_signal.publish(stage_id)
         self.keep_selected_in_view()
 
     def keep_selected_in_view(self) -> None:

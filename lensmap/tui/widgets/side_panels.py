@@ -5,6 +5,7 @@ character from a file reaches the terminal."""
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -144,6 +145,7 @@ class StageDetail(ScrollView):
         self.shown: tuple[str | None, Text] | None = None
         self._lines: list[Strip] = []
         self._wrapped_at = 0
+        self._look: Style | None = None  # the panel's style, looked up once per change of it
 
     def show(self, stage_id: str | None, text: Text) -> None:
         if (stage_id, text) == self.shown:
@@ -177,7 +179,13 @@ class StageDetail(ScrollView):
         line = y + int(self.scroll_y)
         width = self.scrollable_content_region.width
         strip = self._lines[line] if line < len(self._lines) else Strip.blank(width)
-        return strip.extend_cell_length(width).crop(0, width).apply_style(self.rich_style)
+        if self._look is None:
+            self._look = self.rich_style
+        return strip.extend_cell_length(width).crop(0, width).apply_style(self._look)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._look = None
 
     @property
     def plain(self) -> str:
