@@ -307,3 +307,26 @@ async def test_a_click_on_a_choice_steps_it_on_and_on_its_back_arrow_steps_it_ba
         await pilot.press("ctrl+s")
         (tag,) = app.store.state.tags.values()
         assert tag.severity == 1 and tag.note == "No leaflet"
+
+
+async def test_an_arrow_key_is_drawn_in_one_frame_map_and_stage_panel_together(app):
+    """The stage panel follows the cursor in the map's own frame, not one frame later."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.3)
+        frames = []
+        display = app._display
+
+        def counted(screen, renderable):
+            frames.append(renderable)
+            return display(screen, renderable)
+
+        app._display = counted
+        for key in ("right", "down", "left"):
+            frames.clear()
+            before = app.screen.selected
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert app.screen.selected != before
+            label = app.store.state.pathway.stage(app.screen.selected).label
+            assert app.screen.query_one(StageDetail).plain.startswith(label)
+            assert len(frames) == 1, f"{key}: {len(frames)} frames"
