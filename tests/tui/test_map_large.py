@@ -81,3 +81,21 @@ async def test_a_map_of_1000_stages_wraps_only_the_cards_it_draws(tmp_path):
         assert last in pathway_map._words
         assert pathway_map.card_text(last).startswith(str(pathway_map.numbers[last]))
     store.close()
+
+
+async def test_the_stage_panel_wraps_only_what_it_draws_and_draws_the_whole_text(app):
+    """Each stage's text, paragraph by paragraph as drawn, is what wrapping it whole gives."""
+    from lensmap.tui.widgets.side_panels import StageDetail
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(StageDetail)
+        for stage in app.store.state.pathway.stages:
+            app.screen.select(stage.id)
+            await pilot.pause()
+            whole = panel.shown[1].wrap(app.console, panel._wrapped_at, overflow="fold")
+            assert panel.virtual_size.height == len(whole)
+            assert len(panel._wrapped) < len(panel._paragraphs) or len(whole) <= panel.size.height
+            drawn = [panel._line(y).text for y in range(len(whole))]
+            assert [line.rstrip() for line in drawn] == [line.plain.rstrip() for line in whole]
+            assert {len(line) for line in drawn} == {panel._wrapped_at}  # each fills the panel

@@ -277,29 +277,31 @@ class PathwayMap(ScrollView, can_focus=True):
         line = y + int(self.scroll_y)
         strip = self._strips.get(line)
         if strip is None:
-            strip = self._draw_line(line).apply_style(self.rich_style)
+            # One Strip a line, its segments padded and styled as they are made: a line is
+            # drawn once and kept until a card on it changes.
+            width = self._width
+            segments = Segment.adjust_line_length(self._draw_line(line), width)
+            strip = Strip(list(Segment.apply_style(segments, self.rich_style)), width)
             self._strips[line] = strip
         return strip
 
-    def _draw_line(self, line: int) -> Strip:
-        width = self._width
+    def _draw_line(self, line: int) -> list[Segment]:
         if line >= len(self._lines):
-            return Strip.blank(width)
+            return []
         what, index, offset = self._lines[line]
         if what == "blank":
-            return Strip.blank(width)
+            return []
         if what == "title":
             last = index == len(self.stage_layers) - 1
             title = layer_title(index, last and self.has_unreached_layer)
             title_style = self.get_component_rich_style("pathway-map--layer-title")
-            segments = [Segment(" " * MARGIN), Segment(title, title_style)]
-            return Strip(segments).extend_cell_length(width).crop(0, width)
+            return [Segment(" " * MARGIN), Segment(title, title_style)]
         segments = [Segment(" " * MARGIN)]
         for column, stage in enumerate(self.rows[index]):
             if column:
                 segments.append(Segment(" " * GUTTER))
             segments.extend(self._card_line(stage, offset))
-        return Strip(segments).extend_cell_length(width).crop(0, width)
+        return segments
 
     def _card_line(self, stage_id: str, offset: int) -> list[Segment]:
         place = self.places[stage_id]
@@ -315,8 +317,8 @@ class PathwayMap(ScrollView, can_focus=True):
             return [Segment(bottom, edge)]
         words = self._card_words(stage_id)
         text = words[offset - 1] if offset - 1 < len(words) else Text()
-        content = Strip(list(text.render(self.app.console))).apply_style(fill)
-        content = content.extend_cell_length(inside - 2, fill).crop(0, inside - 2)
+        content = Segment.apply_style(text.render(self.app.console), fill)
+        content = Segment.adjust_line_length(list(content), inside - 2, style=fill)
         return [
             Segment(border.side, edge),
             Segment(" ", fill),

@@ -5,6 +5,10 @@ character from a file reaches the terminal."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
+from rich._wrap import divide_line
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
@@ -143,7 +147,9 @@ class StageDetail(ScrollView):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.shown: tuple[str | None, Text] | None = None
-        self._lines: list[Strip] = []
+        self._paragraphs: list[Text] = []  # the text's lines before wrapping
+        self._starts: list[int] = [0]  # the panel line each paragraph starts on
+        self._wrapped: dict[int, list[Strip]] = {}  # paragraphs drawn, wrapped
         self._wrapped_at = 0
         self._look: Style | None = None  # the panel's style, looked up once per change of it
 
@@ -152,40 +158,64 @@ class StageDetail(ScrollView):
             return
         same_stage = self.shown is not None and self.shown[0] == stage_id
         self.shown = (stage_id, text)
+        self._paragraphs = list(text.split("\n", allow_blank=True))
         self._wrap()
         if not same_stage:
             self.scroll_to(y=0, animate=False, immediate=True)
 
     def _wrap(self) -> None:
+        """Count the lines each paragraph takes at this width; a paragraph is wrapped only
+        when one of its lines is drawn (a long stage is mostly scrolled out of view)."""
         width = self.scrollable_content_region.width
+        self._wrapped = {}
+        self._starts = [0]  # nothing to draw until the panel has a width
+        self._wrapped_at = max(0, width)
         if self.shown is None or width <= 0:
             return
-        self._wrapped_at = width
-        console = self.app.console
-        lines = self.shown[1].wrap(console, width, overflow="fold")
-        self._lines = [Strip(list(line.render(console))) for line in lines]
-        size = Size(width, len(self._lines))
-        # The scroll bar is always there (overflow-y: scroll), so a new length changes only
-        # the bar's thumb: no layout of the screen, which setting `virtual_size` would ask for.
-        self.set_reactive(Widget.virtual_size, size)
-        self._scroll_update(size)
+        starts = [0]
+        for paragraph in self._paragraphs:
+            starts.append(starts[-1] + len(divide_line(paragraph.plain, width, fold=True)) + 1)
+        self._starts = starts
+        size = Size(width, starts[-1])
+        if size != self.virtual_size:
+            # The scroll bar is always there (overflow-y: scroll), so a new length changes
+            # only its thumb: no layout of the screen, as setting `virtual_size` would ask.
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
         self.refresh()
 
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._wrapped_at:
             self._wrap()
 
-    def render_line(self, y: int) -> Strip:
-        line = y + int(self.scroll_y)
-        width = self.scrollable_content_region.width
-        strip = self._lines[line] if line < len(self._lines) else Strip.blank(width)
+    def _line(self, line: int) -> Strip | None:
+        index = bisect_right(self._starts, line) - 1
+        if self._wrapped_at <= 0 or not 0 <= index < len(self._paragraphs):
+            return None
+        strips = self._wrapped.get(index)
+        if strips is None:
+            console, width = self.app.console, self._wrapped_at
+            lines = self._paragraphs[index].wrap(console, width, overflow="fold")
+            strips = [self._drawn(list(wrapped.render(console))) for wrapped in lines]
+            self._wrapped[index] = strips
+        offset = line - self._starts[index]
+        return strips[offset] if offset < len(strips) else None
+
+    def _drawn(self, segments: list[Segment]) -> Strip:
+        """A line as it goes on screen: the panel's width, in the panel's style."""
         if self._look is None:
             self._look = self.rich_style
-        return strip.extend_cell_length(width).crop(0, width).apply_style(self._look)
+        width = self._wrapped_at
+        segments = Segment.adjust_line_length(segments, width)
+        return Strip(list(Segment.apply_style(segments, self._look)), width)
+
+    def render_line(self, y: int) -> Strip:
+        return self._line(y + int(self.scroll_y)) or self._drawn([])
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._look = None
+        self._wrapped = {}
 
     @property
     def plain(self) -> str:
