@@ -100,6 +100,7 @@ class PathwayMap(ScrollView, can_focus=True):
         self._words: dict[str, list[Text]] = {}  # the words of cards drawn, wrapped
         self._lines: list[tuple[str, int, int]] = []  # what each line of the map holds
         self._strips: dict[int, Strip] = {}  # lines drawn, until something on them changes
+        self._card_lines: dict[tuple[str, int], list[Segment]] = {}  # (card, line): drawn
         self._styles: dict[str, Style] | None = None
 
     # -- laying out ---------------------------------------------------------------------------
@@ -145,6 +146,7 @@ class PathwayMap(ScrollView, can_focus=True):
                 self.rows.append(row)
         self._lines = lines
         self._strips = {}
+        self._card_lines = {}
         self.virtual_size = Size(width, len(lines))
         self.refresh()
 
@@ -210,6 +212,7 @@ class PathwayMap(ScrollView, can_focus=True):
             return
         for y in range(place.y, place.y + place.height):
             self._strips.pop(y, None)
+            self._card_lines.pop((stage_id, y - place.y), None)
         self.refresh_lines(place.y, place.height)
 
     def select(self, stage_id: str) -> None:
@@ -248,7 +251,8 @@ class PathwayMap(ScrollView, can_focus=True):
         """A card style from the stylesheet, its colours blended as the theme means them
         (the cursor's background is the theme's primary colour at 25% over the card)."""
         if self._styles is None:
-            self._styles = {}
+            self._styles = {"base": self.rich_style}
+            self._card_lines = {}
         style = self._styles.get(name)
         if style is None:
             style = self._blend(name)
@@ -277,30 +281,36 @@ class PathwayMap(ScrollView, can_focus=True):
         line = y + int(self.scroll_y)
         strip = self._strips.get(line)
         if strip is None:
-            # One Strip a line, its segments padded and styled as they are made: a line is
-            # drawn once and kept until a card on it changes.
-            width = self._width
-            segments = Segment.adjust_line_length(self._draw_line(line), width)
-            strip = Strip(list(Segment.apply_style(segments, self.rich_style)), width)
+            # One Strip a line, made of the cards' lines as each was last drawn: a line is
+            # drawn once and kept until a card on it changes, and then only that card is.
+            base, width = self._style("base"), self._width
+            segments = Segment.adjust_line_length(self._draw_line(line, base), width, base)
+            strip = Strip(segments, width)
             self._strips[line] = strip
         return strip
 
-    def _draw_line(self, line: int) -> list[Segment]:
+    def _draw_line(self, line: int, base: Style) -> list[Segment]:
         if line >= len(self._lines):
             return []
         what, index, offset = self._lines[line]
         if what == "blank":
             return []
+        margin = Segment(" " * MARGIN, base)
         if what == "title":
             last = index == len(self.stage_layers) - 1
             title = layer_title(index, last and self.has_unreached_layer)
             title_style = self.get_component_rich_style("pathway-map--layer-title")
-            return [Segment(" " * MARGIN), Segment(title, title_style)]
-        segments = [Segment(" " * MARGIN)]
+            return [margin, Segment(title, base + title_style)]
+        segments = [margin]
+        gutter = Segment(" " * GUTTER, base)
         for column, stage in enumerate(self.rows[index]):
             if column:
-                segments.append(Segment(" " * GUTTER))
-            segments.extend(self._card_line(stage, offset))
+                segments.append(gutter)
+            drawn = self._card_lines.get((stage, offset))
+            if drawn is None:
+                drawn = self._card_line(stage, offset)
+                self._card_lines[stage, offset] = drawn
+            segments.extend(drawn)
         return segments
 
     def _card_line(self, stage_id: str, offset: int) -> list[Segment]:
