@@ -65,11 +65,11 @@ class MapScreen(Screen):
         return self.app.store.state
 
     def compose(self) -> ComposeResult:
+        # Few containers: each one is drawn again, under the map, whenever a card changes.
         yield RoomHeader()
+        yield Static(LEGEND, id="legend")
         with Horizontal(id="map-body"):
-            with Vertical(id="map-column"):
-                yield Static(LEGEND, id="legend")
-                yield PathwayMap(self.state.pathway)
+            yield PathwayMap(self.state.pathway)
             with Vertical(id="side"):
                 yield JourneyPanel(id="journey")
                 yield StageDetail(id="stage-detail")
