@@ -394,3 +394,21 @@ def test_a_session_opened_from_its_checkpoint_is_always_the_replay_of_its_log(
             play(store, moves)
     with SessionStore.open(path, readonly=True) as store:
         assert same(store.state, the_log(path))
+
+
+def test_the_app_continues_with_the_persona_walked_before_the_checkpoint(tmp_path, content):
+    """Opened from a checkpoint whose kept actions are all tags, the app still continues
+    with the persona last walked, found further back in the log."""
+    from lensmap.tui.app import make_app
+
+    path = tmp_path / "walked.lens"
+    with SessionStore.create(path, content) as store:
+        second = store.state.content().personas[1].id
+        entry = store.state.pathway.entries[0]
+        store.record(StepTaken(persona=second, stage=entry))
+        for n in range(20):
+            store.record(tag(n))
+    with SessionStore.open(path) as store:
+        assert store.history.deeper  # opened from the checkpoint
+        assert not any(isinstance(e.action, StepTaken) for e in store.history.done)
+        assert make_app(store).persona == second

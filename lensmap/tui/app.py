@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from ..problems import LoadError
 from ..screen_text import shown
 from ..session.actions import OutcomeSet, SteppedBack, StepTaken, WindowSet
 from ..session.state import ActionRefused
@@ -106,11 +107,17 @@ class LensmapApp(App[None]):
             self.switch_mode(mode)
 
     def _persona_to_continue(self) -> str | None:
-        """Reopening continues with whoever was being walked when the session was left."""
-        for entry in reversed(self.store.history.done):
-            if isinstance(entry.action, JOURNEY_ACTIONS):
-                return entry.action.persona
+        """Reopening continues with whoever was being walked when the session was left
+        (looking back through the whole log when it was opened from a checkpoint)."""
         personas = list(self.store.state.personas)
+        log = self.store.entries if self.store.history.deeper else self.store.history.done
+        try:
+            for entry in reversed(log):
+                action = entry.action
+                if isinstance(action, JOURNEY_ACTIONS) and action.persona in personas:
+                    return action.persona
+        except LoadError:  # an unreadable old action: it is named when undo reaches it
+            pass
         return personas[0] if personas else None
 
     # -- recording --------------------------------------------------------------------------
