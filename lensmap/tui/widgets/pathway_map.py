@@ -108,8 +108,16 @@ class PathwayMap(ScrollView, can_focus=True):
         self._arrange()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._arrange()
+        if self._inner_width != self._width:
+            self._arrange()
         self.call_after_refresh(self.keep_selected_in_view)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Laid out at a new width but not told yet (the resize event comes after the first
+        # frame): place the cards now, so the first frame already shows them.
+        if self._inner_width != self._width:
+            self._arrange()
+        return super().render_lines(crop)
 
     @property
     def _inner_width(self) -> int:

@@ -11,7 +11,7 @@ from rich._wrap import divide_line
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -208,6 +208,13 @@ class StageDetail(ScrollView):
         width = self._wrapped_at
         segments = Segment.adjust_line_length(segments, width)
         return Strip(list(Segment.apply_style(segments, self._look)), width)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Laid out at a new width but not told yet (the resize event comes after the first
+        # frame): wrap now, so the first frame already shows the stage.
+        if self.scrollable_content_region.width != self._wrapped_at:
+            self._wrap()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         return self._line(y + int(self.scroll_y)) or self._drawn([])
