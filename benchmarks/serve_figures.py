@@ -4,6 +4,7 @@
 
 - ready: from starting `lensmap serve` to it saying the page is ready;
 - first screen: from asking the browser for the page to the map's first frame arriving;
+- arrow key: from an arrow key typed in the page to the first frame arriving back;
 - key to screen: from a key typed in the page (p, which opens the tag dialog) to the
   dialog's first frame arriving back, then Escape to close it; repeated.
 """
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ARROWS = ["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"]
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]  # fmt: skip
 
@@ -40,6 +42,15 @@ def wait_for(page, frames: list[tuple[float, str]], text: str, after: int) -> fl
                 return at
         page.wait_for_timeout(20)
     raise SystemExit(f"never saw {text!r}")
+
+
+def first_frame(page, frames: list[tuple[float, str]], after: int) -> float:
+    """When the first frame after index `after` arrived (an arrow key draws one)."""
+    for _ in range(600):
+        if len(frames) > after:
+            return frames[after][0]
+        page.wait_for_timeout(5)
+    raise SystemExit("no frame came back")
 
 
 def main() -> int:
@@ -83,6 +94,13 @@ def main() -> int:
                 page.wait_for_timeout(1500)
                 page.locator("#terminal").click()
                 page.wait_for_timeout(500)
+                arrows = []
+                for number in range(args.rounds * 2):
+                    after = len(frames)
+                    pressed = time.perf_counter()
+                    page.keyboard.press(ARROWS[number % 4])
+                    arrows.append(first_frame(page, frames, after) - pressed)
+                    page.wait_for_timeout(300)
                 trips = []
                 for _ in range(args.rounds):
                     after = len(frames)
@@ -96,9 +114,14 @@ def main() -> int:
         finally:
             os.killpg(server.pid, signal.SIGINT)
             server.wait(timeout=30)
+    arrows.sort()
     trips.sort()
     print(f"ready to serve: {ready:.2f} s")
     print(f"page asked for -> map's first frame: {first:.2f} s")
+    print(
+        f"arrow key in the page -> its frame: median {statistics.median(arrows) * 1000:.0f} ms,"
+        f" p90 {arrows[int(len(arrows) * 0.9) - 1] * 1000:.0f} ms over {len(arrows)} keys"
+    )
     print(
         f"key in the page -> its dialog's first frame: median {statistics.median(trips) * 1000:.0f}"
         f" ms, p90 {trips[int(len(trips) * 0.9) - 1] * 1000:.0f} ms over {len(trips)} rounds"
