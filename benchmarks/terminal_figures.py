@@ -14,7 +14,9 @@ everything is measured from outside the process: wall-clock times from the frame
 - Map arrow key: on the built-in example (32 stages) and on pathways of 200 and 1,000
   stages with 1,000 tags, the time from the key to the last frame it causes, and the CPU
   used for it.
-- Tag dialog: from pressing b to the first frame showing the dialog whole, and its CPU.
+- Tag dialog: from pressing b to the first frame showing the dialog whole, and its CPU;
+  and from Enter (which saves the tag typed) to the first frame after it, the map with the
+  dialog gone and the card's count changed (the tag is on disk before that frame).
 
 Linux only (CPU times come from /proc).
 """
@@ -238,6 +240,16 @@ def keys(pathway: str, session: str, folder: str, repeat: int) -> dict[str, obje
             dialog_cpu.append(terminal.cpu_ms() - cpu_before)
             terminal.send(b"\x1b")
             terminal.until_quiet(KEY_QUIET)
+        saved = []
+        for number in range(max(3, repeat // 4)):
+            terminal.send(b"b")
+            terminal.until_quiet(KEY_QUIET)
+            terminal.send(f"Noticed {number}".encode())
+            terminal.until_quiet(KEY_QUIET)
+            sent = terminal.send(b"\r")  # Enter saves
+            terminal.until_quiet(KEY_QUIET)
+            drawn = next((when for when, _ in terminal.frames if when >= sent), sent)
+            saved.append((drawn - sent) * 1000)
     finally:
         terminal.close()
     return {
@@ -246,6 +258,7 @@ def keys(pathway: str, session: str, folder: str, repeat: int) -> dict[str, obje
         "arrow_cpu_ms": round(statistics.mean(cpu), 1),  # a mean: the OS counts in 10 ms ticks
         "tag_dialog_first_full_frame_ms": round(statistics.median(dialog), 1),
         "tag_dialog_cpu_ms": round(statistics.mean(dialog_cpu), 1),
+        "tag_saved_first_frame_ms": round(statistics.median(saved), 1),
         "keys": repeat,
     }
 
