@@ -319,3 +319,28 @@ def test_maps_are_drawn_once_for_svg_and_pdf_and_the_png_is_a_usable_size(tmp_pa
     assert pdf.startswith(b"%PDF")
     width, height = struct.unpack(">II", png[16:24])  # the PNG's header
     assert max(width, height) <= 4000 and min(width, height) > 0, (width, height)
+
+
+def test_a_journey_map_draws_the_journey_and_its_neighbours_and_says_what_it_left_out(store):
+    from lensmap.export.maps import journey_dot
+    from lensmap.session.actions import StepTaken, TagAdded
+
+    for stage in ("gp_referral", "triage"):
+        store.record(StepTaken(persona="ollie", stage=stage))
+    content = store.state.content()
+    pathway = content.pathway
+    dot = journey_dot(content, ["ollie"], "Ollie's journey")
+    drawn = {s.id for s in pathway.stages if f"{dot_string(s.id)} [" in dot}
+    near = {"gp_referral", "triage"}
+    near |= {t.to for t in pathway.transitions if t.from_ in ("gp_referral", "triage")}
+    near |= {t.from_ for t in pathway.transitions if t.to in ("gp_referral", "triage")}
+    assert drawn == near and len(drawn) < len(pathway.stages)
+    left_out = len(pathway.stages) - len(near)
+    assert f"{left_out} other stages left out (the combined map shows the whole pathway)" in dot
+    lines = set(dot.splitlines())
+    for t in pathway.transitions:  # a transition is drawn when both its stages are
+        drawn_line = f"  {dot_string(t.from_)} -> {dot_string(t.to)};" in lines
+        assert drawn_line == (t.from_ in near and t.to in near)
+    store.record(TagAdded(tag=Tag(id="t9", stage="custody", persona="ollie", kind="risk")))
+    dot = journey_dot(store.state.content(), ["ollie"], "Ollie's journey")
+    assert f"{dot_string('custody')} [" in dot  # tagged for her: drawn, though not on her way

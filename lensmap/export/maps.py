@@ -187,6 +187,20 @@ JOURNEY_STYLES = [  # colour, line style: each persona on a team map differs in 
 ]
 
 
+def journey_stages(pathway, visited: set[str]) -> set[str]:
+    """What a journey map draws: the stages visited and those one transition from them (the
+    ways in, before any step), so a journey through a large pathway stays readable."""
+    if not visited:
+        return set(pathway.entries)
+    near = set(visited)
+    for t in pathway.transitions:
+        if t.from_ in visited:
+            near.add(t.to)
+        if t.to in visited:
+            near.add(t.from_)
+    return near
+
+
 def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> str:
     """Personas' journeys drawn over the pathway: numbered steps along the transitions used
     (jumps dashed and marked), the window of tolerance at each step, their tags on the stages,
@@ -210,6 +224,16 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
                 f" {WINDOW_SYMBOL[step.window]} {WINDOW_SHORT[step.window]}" if step.window else ""
             )
             visited.setdefault(step.stage, []).append(f"{names.get(pid, pid)} {n}{window}")
+    pathway = content.pathway
+    tagged = {tag.stage for tag in content.tags if tag.persona in persona_ids}
+    near = journey_stages(pathway, set(visited)) | (tagged & set(pathway.stages_by_id))
+    left_out = len(pathway.stages) - len(near)
+    if left_out:
+        title += (
+            f"\nThe stages of this journey, those one transition from it and those tagged for"
+            f" it; {left_out} other stage{'s' * (left_out != 1)} left out (the combined map"
+            " shows the whole pathway)"
+        )
     lines = [
         "digraph journey {",
         f"  graph [{_attrs(label=title, labelloc='t', fontsize=18, rankdir='TB')}];",
@@ -220,7 +244,9 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
     for tag in content.tags:
         if tag.persona in persona_ids:
             counted.setdefault(tag.stage, Counter())[tag.kind] += 1
-    for stage in content.pathway.stages:
+    for stage in pathway.stages:
+        if stage.id not in near:
+            continue
         counts = counted.get(stage.id, Counter())
         if stage.id in visited:
             label = "\n".join([stage.label, *visited[stage.id], tag_counts(dict(counts))])
@@ -235,15 +261,20 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
                 style="filled",
                 fillcolor="#FFF7D6",
             )
+        elif stage.id in tagged:  # tagged for them, though not on their way
+            label = "\n".join([stage.label, tag_counts(dict(counts))])
+            if stage.id in stage_notes:
+                label += "\nnotes " + " ".join(stage_notes[stage.id])
+            attrs = _attrs(label=label, shape=SHAPES[stage.kind], color="#000000")
         else:
             attrs = _attrs(label=stage.label, shape=SHAPES[stage.kind])
         lines.append(f"  {dot_string(stage.id)} [{attrs}];")
     drawn = set()
-    for t in content.pathway.transitions:
-        if (t.from_, t.to) not in drawn:
+    for t in pathway.transitions:
+        if (t.from_, t.to) not in drawn and t.from_ in near and t.to in near:
             drawn.add((t.from_, t.to))
             lines.append(f"  {dot_string(t.from_)} -> {dot_string(t.to)};")
-    edges = set(drawn)
+    edges = {(t.from_, t.to) for t in pathway.transitions}  # a step along none is a jump
     for index, pid in enumerate(persona_ids):
         colour, style = JOURNEY_STYLES[index % len(JOURNEY_STYLES)]
         journey = journeys.get(pid)
