@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Static
 
 from lensmap.model import IssueNotes, Tag
 from lensmap.priorities import rank_issues
@@ -15,6 +15,7 @@ from lensmap.session.store import SessionStore
 from lensmap.tui.app import LensmapApp, make_app
 from lensmap.tui.dialogs.issue_dialog import IssueDialog
 from lensmap.tui.screens.issues import IssuesScreen
+from lensmap.tui.widgets.choice import Choice
 
 RISK_AT_ASSESSMENT = ("comprehensive_assessment", "risk")
 BARRIER_AT_PSYCHOLOGY = ("psychology_referral", "barrier")
@@ -219,18 +220,16 @@ async def test_ctrl_z_undoes_a_vote_and_ctrl_y_redoes_it(app: LensmapApp) -> Non
 
 
 async def choose_effort(pilot, dialog: IssueDialog, value: str) -> None:
-    """Pick an effort with the keys, as a facilitator would."""
-    select = dialog.query_one("#issue-effort", Select)
-    select.focus()
-    await pilot.press("enter")
-    await pilot.pause()
+    """Pick an effort with the keys, as a facilitator would, then Enter goes on."""
+    effort = dialog.query_one("#issue-effort", Choice)
+    effort.focus()
     order = ["S", "M", "L", "none"]
-    steps = order.index(value) - order.index(select.value)
+    steps = order.index(value) - order.index(effort.value)
     for _ in range(abs(steps)):
-        await pilot.press("down" if steps > 0 else "up")
+        await pilot.press("right" if steps > 0 else "left")
+    assert effort.value == value
     await pilot.press("enter")
-    await pilot.pause()
-    assert select.value == value
+    assert dialog.focused is dialog.query_one("#issue-owner", Input)
 
 
 async def test_an_issue_is_edited_through_the_dialog(app: LensmapApp) -> None:
@@ -250,9 +249,8 @@ async def test_an_issue_is_edited_through_the_dialog(app: LensmapApp) -> None:
         assert dialog.query_one("#issue-owner", Input).placeholder == "a role, e.g. Service lead"
         await pilot.press(*"Abstinence asked before psychology")
         await pilot.press("enter")
-        assert dialog.focused is dialog.query_one("#issue-effort", Select)
+        assert dialog.focused is dialog.query_one("#issue-effort", Choice)
         await choose_effort(pilot, dialog, "S")
-        dialog.query_one("#issue-owner", Input).focus()
         await pilot.press(*"Psychology lead", "enter")
         assert dialog.focused is dialog.query_one("#issue-timeframe", Input)
         await pilot.press(*"3 months", "enter")  # Enter in the last field saves

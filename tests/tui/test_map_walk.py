@@ -330,3 +330,11 @@ async def test_an_arrow_key_is_drawn_in_one_frame_map_and_stage_panel_together(a
             label = app.store.state.pathway.stage(app.screen.selected).label
             assert app.screen.query_one(StageDetail).plain.startswith(label)
             assert len(frames) == 1, f"{key}: {len(frames)} frames"
+
+
+async def test_enter_on_a_choice_saves_the_tag_as_enter_in_the_note_does(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p", *"Warm welcome", "tab", "down", "right", "enter")
+        (tag,) = app.store.state.tags.values()
+        assert (tag.note, tag.kind, tag.severity) == ("Warm welcome", "positive", 3)
+        assert not isinstance(app.screen, TagDialog)

@@ -10,15 +10,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ...model import IssueNotes
 from ...screen_text import shown
+from ..widgets.choice import Choice
 from ..widgets.footer import RoomFooter
 from ..widgets.text_box import SHOWN_IN_PLACE
 
-# Select shows the chosen effort as words, so the choice never rests on a radio dot's colour.
-EFFORTS = (("S · small", "S"), ("M · medium", "M"), ("L · large", "L"), ("not set", "none"))
+# The chosen effort is shown in words, so the choice never rests on a radio dot's colour.
+EFFORTS = (("S", "S · small"), ("M", "M · medium"), ("L", "L · large"), ("none", "not set"))
 MAX_TEXT = 500  # as long as the session accepts (model.Text)
 
 
@@ -56,13 +57,8 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
                 id="issue-title",
                 highlighter=SHOWN_IN_PLACE,
             )
-            yield Label("Effort", classes="issue-dialog-label")
-            yield Select(
-                EFFORTS,
-                value=notes.effort or "none",
-                allow_blank=False,
-                id="issue-effort",
-            )
+            yield Label("Effort (← → change it)", classes="issue-dialog-label")
+            yield Choice("Effort", EFFORTS, notes.effort or "none", id="issue-effort")
             yield Label("Owner (optional)", classes="issue-dialog-label")
             yield Input(
                 notes.owner or "",
@@ -90,7 +86,11 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
     # Enter moves on to the next field; in the last field it saves.
     @on(Input.Submitted, "#issue-title")
     def _title_done(self) -> None:
-        self.query_one("#issue-effort", Select).focus()
+        self.query_one("#issue-effort", Choice).focus()
+
+    @on(Choice.Submitted, "#issue-effort")
+    def _effort_done(self) -> None:
+        self.query_one("#issue-owner", Input).focus()
 
     @on(Input.Submitted, "#issue-owner")
     def _owner_done(self) -> None:
@@ -109,8 +109,8 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
         self.action_cancel()
 
     def _effort(self) -> str | None:
-        value = self.query_one("#issue-effort", Select).value
-        return None if value in ("none", Select.BLANK) else str(value)
+        value = self.query_one("#issue-effort", Choice).value
+        return None if value == "none" else value
 
     def _text(self, field: str) -> str | None:
         return self.query_one(f"#issue-{field}", Input).value.strip() or None

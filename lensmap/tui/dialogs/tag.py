@@ -192,6 +192,7 @@ class TagDialog(ModalScreen[Tag | None]):
         )
 
     @on(NoteArea.Submitted)
+    @on(Choice.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         length = len(note_text(self.query_one("#note", NoteArea)))

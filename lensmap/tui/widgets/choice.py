@@ -3,7 +3,7 @@
 A dialog with several of these opens in one frame (a drop-down is five widgets and a list;
 this is one line), and the value is read the same by everyone in the room: it is written
 out, never only a colour or a dot. ← and → (or space) change it, ↑ and ↓ move to the field
-above or below, a click on either half steps back or on."""
+above or below, Enter is done with it, a click on either half steps back or on."""
 
 from __future__ import annotations
 
@@ -38,9 +38,21 @@ class Choice(Widget, can_focus=True):
         Binding("right,space", "step(1)", "Next", show=False, id="choice-next"),
         Binding("up", "app.focus_previous", "Field above", show=False, id="choice-up"),
         Binding("down", "app.focus_next", "Field below", show=False, id="choice-down"),
+        Binding("enter", "submit", "Done", show=False, id="choice-done"),
     ]
 
     value: reactive[str] = reactive("", init=False)
+
+    class Submitted(Message):
+        """Enter was pressed on the choice: the dialog goes on (or saves)."""
+
+        def __init__(self, choice: Choice) -> None:
+            super().__init__()
+            self.choice = choice
+
+        @property
+        def control(self) -> Choice:
+            return self.choice
 
     class Changed(Message):
         """The value changed (by a key or a click)."""
@@ -84,6 +96,9 @@ class Choice(Widget, can_focus=True):
     def action_step(self, by: int) -> None:
         keys = [key for key, _ in self.options]
         self.value = keys[(keys.index(self.value) + by) % len(keys)]
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
 
     def watch_value(self, value: str) -> None:
         self.post_message(self.Changed(self, value))
