@@ -57,8 +57,7 @@ class IssueDialog(ModalScreen[IssueNotes | None]):
                 id="issue-title",
                 highlighter=SHOWN_IN_PLACE,
             )
-            yield Label("Effort (← → change it)", classes="issue-dialog-label")
-            yield Choice("Effort", EFFORTS, notes.effort or "none", id="issue-effort")
+            yield Choice("Effort", EFFORTS, notes.effort or "none", id="issue-effort", width=7)
             yield Label("Owner (optional)", classes="issue-dialog-label")
             yield Input(
                 notes.owner or "",
