@@ -83,7 +83,7 @@ class LensmapApp(App[None]):
 
     def on_mount(self) -> None:
         self.title = self.store.state.event.title or self.store.state.pathway.title
-        self.sub_title = f"session: {self.store.path}"
+        self.sub_title = f"session: {Path(self.store.path).name}"  # the full path: help, quit
         # The map is the first screen (`get_default_screen`), so the stylesheet is parsed
         # once at start-up; the other screens are built when first shown.
         self.add_mode("map", _map_screen)
@@ -170,7 +170,7 @@ class LensmapApp(App[None]):
             self.notify(
                 self.store.notices.pop(0), title="Session file", severity="warning", timeout=30
             )
-        self.sub_title = f"session: {self.store.path}"
+        self.sub_title = f"session: {Path(self.store.path).name}"  # the full path: help, quit
 
     def session_changed(self) -> None:
         """Tell every screen that exists the session moved on, so each redraws what it shows."""

@@ -420,3 +420,12 @@ def test_snapshot_people_with_content_note(app: LensmapApp, snap_compare, size) 
     assert snap_compare(
         app, press=["t", "down", "down"], terminal_size=size, run_before=same_header
     )
+
+
+async def test_the_header_names_the_session_file_and_help_says_where_it_is(app) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        path = Path(app.store.path)
+        assert app.sub_title == f"session: {path.name}"  # fits the header at 80 columns too
+        await pilot.press("f1")
+        where = str(app.screen.query_one("#help-session").render())
+        assert where == f"This session is saved in {path}"

@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
+from ...screen_text import shown
 from ..widgets.footer import RoomFooter
 
 HELP_FILE = Path(__file__).resolve().parent.parent / "help.md"
@@ -31,6 +32,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-text") as scroll:
             scroll.border_title = "Help"
+            where = shown(str(self.app.store.path))
+            yield Static(f"This session is saved in {where}", id="help-session", markup=False)
             yield Markdown(help_text(), open_links=False)
         yield RoomFooter(show_command_palette=False)
 
