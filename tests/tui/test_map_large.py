@@ -11,7 +11,8 @@ from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore
 from lensmap.tui.app import make_app
 from lensmap.tui.widgets.pathway_map import PathwayMap
-from lensmap.tui.widgets.stage_card import CardView, card_height, card_text
+from lensmap.tui.widgets.stage_card import CardView, card_text
+from lensmap.tui.widgets.wrapping import wrapped_height
 
 PIECES = st.sampled_from(["ab", "c", " ", "  ", "de-fgh", "漢字", "é", "🙂", "x" * 30, "Triage"])
 LABELS = st.lists(PIECES, min_size=1, max_size=20).map("".join).filter(str.strip)
@@ -38,7 +39,7 @@ def test_a_cards_height_is_the_number_of_lines_its_words_wrap_to(
     stage = Stage(id="s", label=label, kind=kind)
     text = card_text(stage, 17, following, view, {})
     wrapped = text.wrap(Console(width=200), width, overflow="fold")
-    assert card_height(text, width) == len(wrapped)
+    assert wrapped_height(text, width) == len(wrapped)
 
 
 def wide_pathway(stages: int) -> Pathway:

@@ -103,12 +103,6 @@ class Choice(Widget, can_focus=True):
     def watch_value(self, value: str) -> None:
         self.post_message(self.Changed(self, value))
 
-    def _on_focus(self, event: events.Focus) -> None:
-        self.refresh()
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self.refresh()
-
     def on_click(self, event: events.Click) -> None:
         back = 2 + self.label_width + 1  # where "◂" is
         self.action_step(-1 if back - 1 <= event.x <= back + 1 else 1)

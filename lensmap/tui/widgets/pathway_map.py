@@ -21,7 +21,8 @@ from textual.strip import Strip
 
 from ...layout import layers, unreached
 from ...model import Pathway
-from .stage_card import CardView, card_height, card_look, card_text
+from .stage_card import CardView, card_look, card_text
+from .wrapping import wrapped_height
 
 CARD_WIDTH = 23  # at least this wide: most stage names fit on two lines
 MIN_CARD_HEIGHT = 4
@@ -174,7 +175,7 @@ class PathwayMap(ScrollView, can_focus=True):
     def _card_height(self, stage_id: str) -> int:
         height = self._heights.get(stage_id)
         if height is None:
-            height = card_height(self._card_text(stage_id), self._words_width)
+            height = wrapped_height(self._card_text(stage_id), self._words_width)
             self._heights[stage_id] = height
         return height
 

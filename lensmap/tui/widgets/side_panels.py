@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from rich._wrap import divide_line
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -30,6 +29,7 @@ from ...vocabulary import (
     WINDOW_SHORT,
     WINDOW_SYMBOL,
 )
+from .wrapping import wrapped_height
 
 
 def journey_text(state: SessionState, persona: str | None) -> Text:
@@ -174,7 +174,7 @@ class StageDetail(ScrollView):
             return
         starts = [0]
         for paragraph in self._paragraphs:
-            starts.append(starts[-1] + len(divide_line(paragraph.plain, width, fold=True)) + 1)
+            starts.append(starts[-1] + wrapped_height(paragraph, width))
         self._starts = starts
         size = Size(width, starts[-1])
         if size != self.virtual_size:

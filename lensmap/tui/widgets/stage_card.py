@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich._wrap import divide_line
 from rich.text import Text
 
 from ...model import Stage
@@ -89,10 +88,3 @@ def card_text(
         steps = ", ".join(str(n) for n in view.steps)
         text.append(f"\n{view.persona}: step {steps}", style="bold")
     return text
-
-
-def card_height(text: Text, width: int) -> int:
-    """How many lines a card's words take at this width: as many as
-    `text.wrap(console, width, overflow="fold")` makes, counted without making them (a map
-    of 1,000 stages is laid out whole, but only the cards on screen are drawn)."""
-    return sum(len(divide_line(line, width, fold=True)) + 1 for line in text.plain.split("\n"))
