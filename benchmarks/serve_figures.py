@@ -3,7 +3,9 @@
     python benchmarks/serve_figures.py [--rounds N]
 
 - ready: from starting `lensmap serve` to it saying the page is ready;
-- first screen: from asking the browser for the page to the map's first frame arriving;
+- first screen: from asking the browser for the page to the map's first frame arriving, the
+  page asked for as long after "ready" as `lensmap serve` waits to open the browser;
+- reload: the same, for the page reloaded (its app quits, and the next starts);
 - arrow key: from an arrow key typed in the page to the first frame arriving back;
 - key to screen: from a key typed in the page (p, which opens the tag dialog) to the
   dialog's first frame arriving back, then Escape to close it; repeated.
@@ -21,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from lensmap.serve import BROWSER_WAIT
 
 ROOT = Path(__file__).resolve().parent.parent
 ARROWS = ["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"]
@@ -88,6 +92,7 @@ def main() -> int:
                     frames.append((time.perf_counter(), raw.decode("utf-8", "replace")))
 
                 page.on("websocket", lambda ws: ws.on("framereceived", received))
+                time.sleep(BROWSER_WAIT)  # as lensmap serve does before opening the browser
                 asked = time.perf_counter()
                 page.goto(url)
                 first = wait_for(page, frames, "Ways in", 0) - asked
@@ -110,6 +115,10 @@ def main() -> int:
                     page.wait_for_timeout(300)
                     page.keyboard.press("Escape")
                     page.wait_for_timeout(500)
+                after = len(frames)
+                asked = time.perf_counter()
+                page.reload()
+                reload = wait_for(page, frames, "Ways in", after) - asked
                 browser.close()
         finally:
             os.killpg(server.pid, signal.SIGINT)
@@ -118,6 +127,7 @@ def main() -> int:
     trips.sort()
     print(f"ready to serve: {ready:.2f} s")
     print(f"page asked for -> map's first frame: {first:.2f} s")
+    print(f"page reloaded -> map's first frame: {reload:.2f} s")
     print(
         f"arrow key in the page -> its frame: median {statistics.median(arrows) * 1000:.0f} ms,"
         f" p90 {arrows[int(len(arrows) * 0.9) - 1] * 1000:.0f} ms over {len(arrows)} keys"

@@ -54,6 +54,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if os.environ.get("LENSMAP_PAGE_WAITS"):  # started by `lensmap serve` before its page
+        from .serve.waiting import wait_for_page
+
+        if wait_for_page() is None:
+            return EXIT_OK
     from .examples import example_pathway, example_vignettes
     from .opening import open_session
 

@@ -393,3 +393,106 @@ def test_an_apps_crash_report_is_one_line_in_the_serve_terminal():
     plain = "ev.lens: is open in another lensmap window; carry on there"
     assert app_problem(plain + "\n") == plain
     assert app_problem("\x1b]0;x\x07 gone") == "]0;x  gone"
+
+
+def test_a_spare_app_reads_its_pages_size_and_nothing_after_it(monkeypatch):
+    """The app process started before its page takes the size the server writes, and leaves
+    what follows (the page's keys) for the app."""
+    from lensmap.serve.waiting import size_line, wait_for_page
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("ROWS", "24")
+    readable, writable = os.pipe()
+    try:
+        os.write(writable, size_line(132, 41) + b"D\x00\x00\x00\x01x")
+        assert wait_for_page(readable) == (132, 41)
+        assert (os.environ["COLUMNS"], os.environ["ROWS"]) == ("132", "41")
+        assert os.read(readable, 100) == b"D\x00\x00\x00\x01x"
+    finally:
+        os.close(readable)
+        os.close(writable)
+
+
+@pytest.mark.parametrize("sent", [b"", b"132 41", b"wide tall\n", b"9" * 40])
+def test_a_spare_app_let_go_or_told_nonsense_opens_nothing(sent):
+    from lensmap.serve.waiting import NoSize, wait_for_page
+
+    readable, writable = os.pipe()
+    os.write(writable, sent)
+    os.close(writable)
+    try:
+        if sent in (b"", b"132 41"):  # the server ended before a page came: nothing to do
+            assert wait_for_page(readable) is None
+        else:
+            with pytest.raises(NoSize):
+                wait_for_page(readable)
+    finally:
+        os.close(readable)
+
+
+def test_a_spare_app_the_server_never_needed_creates_no_session(tmp_path):
+    import subprocess
+    import sys
+
+    from lensmap.examples import example_pathway
+
+    session = tmp_path / "event.lens"
+    env = {**os.environ, "LENSMAP_PAGE_WAITS": "1", "LENSMAP_SERVED": "1"}
+    command = ["open", str(example_pathway()), "--session", str(session)]
+    done = subprocess.run(
+        [sys.executable, "-m", "lensmap", *command],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert not session.exists()
+
+
+SAYS_ITS_SIZE = """
+import os, sys
+line = b""
+while not line.endswith(b"\\n"):
+    line += os.read(0, 1)
+print("__GANGLION__", flush=True)
+sys.stderr.write(f"{os.getpid()} sized {line.decode().strip()}\\n")
+"""
+
+
+async def test_a_page_gets_the_spare_app_or_a_new_one_if_the_spare_has_gone():
+    import sys
+
+    from textual_serve.download_manager import DownloadManager
+
+    from lensmap.serve.server import page_app
+
+    said = []
+    argv = [sys.executable, "-c", SAYS_ITS_SIZE]
+    app_class = page_app(argv, say=lambda *a, **_: said.append(a[0]))
+
+    async def nothing(*_):
+        return True
+
+    async def a_page(width: int, height: int):
+        service = app_class("test", write_bytes=nothing, write_str=nothing, close=nothing,
+                            download_manager=DownloadManager())  # fmt: skip
+        await service.start(width, height)
+        await service._task  # it says its size and ends
+        await service.stop()
+        return service._process
+
+    await app_class.start_spare()
+    spare = app_class.spare
+    assert spare.returncode is None  # waiting for a page
+    assert (await a_page(100, 30)) is spare and said == [f"{spare.pid} sized 100 30"]
+    assert app_class.spare is None  # taken: the server starts the next one
+
+    await app_class.start_spare()
+    gone = app_class.spare
+    gone.kill()
+    await gone.wait()
+    used = await a_page(90, 25)
+    assert used is not gone and said[-1] == f"{used.pid} sized 90 25"
+
+    await app_class.start_spare()
+    left = app_class.spare
+    await app_class.end_spare()  # the server stops: the spare goes with it
+    assert left.returncode is not None and app_class.spare is None

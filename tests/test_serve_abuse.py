@@ -40,17 +40,30 @@ def free_port() -> int:
 
 
 def app_pids(session: Path) -> list[int]:
-    """The `lensmap open` processes running on `session` (zombies have no command line)."""
+    """The `lensmap open` processes that hold `session` open: a page's app, not the spare one
+    started before its page, which has not opened it (zombies have no command line)."""
     found = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
                 cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                mentions = " lensmap open " in cmdline and str(session) in cmdline
+                if mentions and holds(proc, session):
+                    found.append(int(proc.name))
             except OSError:
                 continue
-            if " lensmap open " in cmdline and str(session) in cmdline:
-                found.append(int(proc.name))
     return found
+
+
+def holds(proc: Path, path: Path) -> bool:
+    """Whether process `proc` (its /proc folder) has `path` open."""
+    for fd in (proc / "fd").iterdir():
+        try:
+            if os.readlink(fd) == str(path.resolve()):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 @dataclass

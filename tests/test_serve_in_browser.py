@@ -27,6 +27,8 @@ def free_port() -> int:
 
 
 def app_pids(session: Path) -> list[int]:
+    """The `lensmap open` processes on `session`: a page's app, and the spare one started
+    before the next page (which has not opened the session)."""
     return [pid for pid, cmd in _processes(session) if " lensmap open " in cmd]
 
 

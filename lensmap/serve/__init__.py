@@ -25,6 +25,7 @@ from .server import make_server
 from .watch import watch_server
 
 __all__ = [
+    "BROWSER_WAIT",
     "addressed_directly",
     "app_argv",
     "check_port",
@@ -45,8 +46,11 @@ def app_argv(open_args: list[str]) -> list[str]:
     return [sys.executable, "-m", "lensmap", "open", *open_args]
 
 
+BROWSER_WAIT = 0.8  # seconds from ready to opening the browser (the spare app is importing)
+
+
 def open_browser_soon(url: str) -> None:
     """Open the page in the default browser, without holding up the server."""
     import webbrowser
 
-    threading.Timer(0.8, lambda: webbrowser.open(url, new=2)).start()
+    threading.Timer(BROWSER_WAIT, lambda: webbrowser.open(url, new=2)).start()

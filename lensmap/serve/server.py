@@ -13,12 +13,14 @@ import os
 import signal
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ..screen_text import shown
 from .addresses import host_refusal, is_local, network_urls, page_url
 from .key import key_matches, new_key
+from .waiting import PAGE_WAITS, size_line
 from .watch import SERVER_PID
 
 PAGE_TEMPLATES = Path(__file__).parent / "page"
@@ -28,6 +30,8 @@ ALREADY_OPEN = (
     b"\r\n\r\n  This session is already open in another browser tab or window.\r\n\r\n"
     b"  Carry on there. You can close this tab; nothing was changed.\r\n"
 )
+SPAWNING = object()  # the spare app process is being started
+SPARE_AFTER = 2.0  # seconds after a page opens that the next page's app is started
 RELOAD_WAIT = 6.0  # seconds a new page waits for a reloaded one to let go of the session
 NOT_FRAMED = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
 # Every response says only "lensmap", gives no other site the address (with its key) as a
@@ -162,28 +166,67 @@ def page_app(argv: list[str], say=print) -> type:
         quit_wait = 10.0  # seconds an app gets to quit when asked
         end_wait = 3.0  # ... and then to end when terminated, and when killed
 
-        def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-            env = super()._build_environment(width=width, height=height)
-            env["LENSMAP_SERVED"] = "1"
-            env[SERVER_PID] = str(os.getpid())
-            return env
+        spare: ClassVar[Any] = None  # an app process started before its page: see waiting.py
 
-        async def _open_app_process(self, width: int = 80, height: int = 24):
+        @classmethod
+        def _environment(cls) -> dict[str, str]:
+            # textual-serve's, with the size left for the page to say (waiting.py).
+            return {
+                **os.environ,
+                "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+                "TEXTUAL_FPS": "60",
+                "TEXTUAL_COLOR_SYSTEM": "truecolor",
+                "TERM_PROGRAM": "textual",
+                "TERM_PROGRAM_VERSION": version("textual-serve"),
+                "LENSMAP_SERVED": "1",
+                PAGE_WAITS: "1",
+                SERVER_PID: str(os.getpid()),
+            }
+
+        @classmethod
+        async def _spawn(cls):
             apart = (
                 {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
                 if os.name == "nt"
                 else {"start_new_session": True}
             )
-            self._process = await asyncio.create_subprocess_exec(
+            return await asyncio.create_subprocess_exec(
                 *argv,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
-                env=self._build_environment(width=width, height=height),
+                env=cls._environment(),
                 **apart,
             )
-            self._stdin = self._process.stdin
-            return self._process
+
+        @classmethod
+        async def start_spare(cls) -> None:
+            """Start the next page's app process now, so it has imported everything by the
+            time a page asks for it (it opens the session only then)."""
+            if cls.spare is None or cls.spare.returncode is not None:
+                cls.spare = SPAWNING  # not started twice while it starts
+                cls.spare = await cls._spawn()
+
+        @classmethod
+        async def end_spare(cls) -> None:
+            spare, cls.spare = cls.spare, None
+            if spare not in (None, SPAWNING) and spare.returncode is None:
+                _signal(spare, hard=True)
+                await _ended(spare, cls.end_wait)
+
+        async def _open_app_process(self, width: int = 80, height: int = 24):
+            spare, type(self).spare = type(self).spare, None
+            for process in (spare, None):
+                if process in (None, SPAWNING) or process.returncode is not None:
+                    process = await self._spawn()
+                try:
+                    process.stdin.write(size_line(width, height))
+                    await process.stdin.drain()
+                except (OSError, RuntimeError):  # the spare had ended: start one afresh
+                    continue
+                break
+            self._process, self._stdin = process, process.stdin
+            return process
 
         async def run(self) -> None:
             # textual-serve's relay loop, saying the app's own message once if it stops, and
@@ -356,6 +399,7 @@ def make_server(
             # no SIGHUP).
             with contextlib.suppress(AttributeError, NotImplementedError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.request_exit)
+            await LensmapApp.start_spare()
 
         def serve(self, debug: bool = False) -> None:
             # As textual-serve's, but "ready" is said once the server is listening (aiohttp
@@ -380,6 +424,7 @@ def make_server(
             # Close every page's connection, which asks its app to quit and waits for it,
             # rather than waiting for the browser tabs to be closed.
             stopping.set()
+            await LensmapApp.end_spare()
             for websocket in list(pages):
                 with contextlib.suppress(Exception):
                     await websocket.close(code=1001, message=b"lensmap serve stopped")
@@ -437,6 +482,11 @@ def make_server(
                 )
                 app_ended = service._task
                 relay = asyncio.ensure_future(self._process_messages(websocket, service))
+                # The next page's app (a reload's, say) starts importing once this one is
+                # drawn, so it is ready when that page asks.
+                spare = asyncio.get_running_loop().call_later(
+                    SPARE_AFTER, lambda: keep(asyncio.ensure_future(LensmapApp.start_spare()))
+                )
                 try:
                     await asyncio.wait({relay, app_ended}, return_when=asyncio.FIRST_COMPLETED)
                     if app_ended.done():  # it quit, or could not start: the page says it closed
@@ -444,6 +494,7 @@ def make_server(
                     await relay
                 finally:
                     relay.cancel()
+                    spare.cancel()
             except asyncio.CancelledError:
                 with contextlib.suppress(Exception):
                     await websocket.close()
@@ -458,6 +509,8 @@ def make_server(
                 log.warning("a page stopped (%s); the session is as last saved", _plainly(error))
             finally:
                 await service.stop()
+                if not stopping.is_set():  # the next page (a reload, say) starts at once
+                    await LensmapApp.start_spare()
 
         async def _process_messages(self, websocket, app_service) -> None:
             # textual-serve's, but every message is checked first (read_message).
@@ -491,6 +544,12 @@ def make_server(
         say("Press Ctrl+C here to stop. Every action is saved as it happens.")
 
     one_page = asyncio.Lock()
+    starting: set[asyncio.Future] = set()  # the next page's app, being started
+
+    def keep(future: asyncio.Future) -> None:
+        starting.add(future)
+        future.add_done_callback(starting.discard)
+
     stopping = asyncio.Event()
     pages: set[web.WebSocketResponse] = set()
     shown = " ".join(argv)
