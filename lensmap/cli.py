@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -54,6 +55,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    # Starting makes a few hundred thousand objects and frees almost none: collecting would
+    # look through them all, a tenth of a second before the first screen. The app lets the
+    # collector go on once its first screen is up (LensmapApp.on_ready).
+    gc.disable()
     if os.environ.get("LENSMAP_PAGE_WAITS"):  # started by `lensmap serve` before its page
         from .serve.waiting import wait_for_page
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from textual import events, work
@@ -98,6 +99,14 @@ class LensmapApp(App[None]):
             )
         for warning in self.startup_warnings:
             self.notify(warning, title="Worth a look", severity="warning", timeout=10)
+
+    def on_ready(self) -> None:
+        # The first screen is up. If `lensmap open` held the collector back while starting,
+        # it goes on now, leaving alone everything made so far (all still in use: the
+        # modules, the screen), so later collections stay short too.
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def get_default_screen(self) -> Screen:
         return _map_screen()
