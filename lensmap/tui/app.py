@@ -59,6 +59,7 @@ class LensmapApp(App[None]):
         self.store = store
         self.startup_warnings = warnings or []
         self.typed = KeysInOrder(self)
+        self._notices: dict[tuple[str, str, str], tuple[object, int]] = {}  # the last of each
         for theme in THEMES:
             self.register_theme(theme)
         # Set without the watcher: the stylesheet is parsed once, already with these colours.
@@ -163,14 +164,32 @@ class LensmapApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Every notice is plain text (a stage called "Tri[/]age" is not markup) with no
-        control character from a file or a keyboard."""
-        super().notify(
-            shown(message, lines=True),
-            title=shown(title),
-            severity=severity,
-            timeout=timeout,
+        control character from a file or a keyboard. The same notice again while it is still
+        showing takes its place, counted ("Vote recorded (3 times)"), so five quick votes
+        never stack five notices over the board."""
+        from textual.notifications import Notification, Notify
+
+        key = (title, message, severity)
+        earlier = self._notices.get(key)
+        count = 1
+        if earlier is not None and not earlier[0].has_expired:
+            count = earlier[1] + 1
+            self.call_later(self._withdraw, earlier[0])  # after it is shown, if still queued
+        words = message if count == 1 else f"{message} ({count} times)"
+        notice = Notification(
+            shown(words, lines=True),
+            shown(title),
+            severity,
+            self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
             markup=markup,
         )
+        self._notices = {k: v for k, v in self._notices.items() if not v[0].has_expired}
+        self._notices[key] = (notice, count)
+        self.post_message(Notify(notice))
+
+    def _withdraw(self, notice) -> None:
+        if notice in self._notifications:
+            self._unnotify(notice)  # Textual's own way a notice goes (its toast's, on a click)
 
     def _show_store_notices(self) -> None:
         """What the store had to do to keep the session (the file was deleted or replaced
