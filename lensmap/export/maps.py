@@ -40,6 +40,10 @@ def _dot_escaped(text: object) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+# The map's own nodes (the key, outcomes, footnotes) have a space in their names, which no
+# stage's id can have (ID_PATTERN), so a pathway cannot draw over them or join them up.
+
+
 def _attrs(**attrs: object) -> str:
     return ", ".join(f"{key}={dot_string(value)}" for key, value in attrs.items())
 
@@ -99,7 +103,7 @@ def _legend() -> list[str]:
         fill, border, style, pen, word = WORST_STYLE[worst]
         text = word or "no tags yet"
         lines.append(
-            f"    {dot_string(f'legend{n}')} [{_attrs(label=text, shape='box', style=style)}, "
+            f"    {dot_string(f'key {n}')} [{_attrs(label=text, shape='box', style=style)}, "
             f"{_attrs(fillcolor=fill, color=border, penwidth=pen)}];"
         )
     lines.append("  }")
@@ -294,7 +298,7 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
             )
             lines.append(f"  {dot_string(a)} -> {dot_string(b)} [{attrs}];")
         if journey and journey.outcome and steps:
-            end = f"outcome_{pid}"
+            end = f"outcome of {pid}"
             attrs = _attrs(
                 label=f"{name}: {journey.outcome}", shape="note", color=colour,
                 fontcolor="#000000",
@@ -308,7 +312,7 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
         note_lines = [part for note in ["Notes", *footnotes] for part in note.splitlines() or [""]]
         text = "".join(_dot_escaped(line) + "\\l" for line in note_lines)  # \\l: left-aligned
         style = _attrs(shape="box", color="#AAAAAA", fontcolor="#000000", fontsize=11)
-        lines.append(f'  footnotes [label="{text}", {style}];')
-        lines.append("  { rank=sink; footnotes; }")
+        lines.append(f'  "the notes" [label="{text}", {style}];')
+        lines.append('  { rank=sink; "the notes"; }')
     lines.append("}")
     return "\n".join(lines) + "\n"
