@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,12 @@ def rendered(app: LensmapApp) -> list[str]:
     return [str(cell) for row in range(found.row_count) for cell in found.get_row_at(row)]
 
 
+def table_lines(app: LensmapApp) -> list[str]:
+    """The table as the room sees it: its header and rows, cut where the screen cuts them."""
+    found = table(app)
+    return [found.render_line(y).text for y in range(found.size.height)]
+
+
 def text_of(app: LensmapApp, selector: str) -> str:
     return str(board(app).query_one(selector, Static).content)
 
@@ -92,11 +99,14 @@ async def test_issues_are_shown_in_rank_order(app: LensmapApp) -> None:
             "Waiting for the mental health team",
         ]
         assert column(app, "score") == ["18", "6", "4"]
+        # No default title ("Barrier at Referral to psychology") repeats the kind and stage.
         state = app.store.state
         expected = rank_issues(state.pathway, state.tags.values(), state.issues)
-        assert column(app, "title") == [issue.title for issue in expected]
+        assert expected[0].title == "Re-traumatisation risk at Comprehensive assessment"
+        assert not any("Re-traumatisation" in line for line in table_lines(app))
+        assert not any("Barrier at" in line for line in table_lines(app))
         reasons = text_of(app, "#issues-reasons")
-        assert "re-traumatisation risk at Comprehensive assessment" in reasons
+        assert reasons.startswith("#1 ▲ re-traumatisation risk at Comprehensive assessment\n")
         assert "score 18 = re-traumatisation risk 3 x severity 3 x reach 2" in reasons
 
 
@@ -268,7 +278,9 @@ async def test_an_issue_is_edited_through_the_dialog(app: LensmapApp) -> None:
             timeframe="3 months",
         )
         assert highlighted(app) == BARRIER_AT_PSYCHOLOGY
-        row = column(app, "title").index("Abstinence asked before psychology")
+        row = column(app, "stage").index(
+            "Referral to psychology · Abstinence asked before psychology"
+        )
         assert column(app, "effort")[row] == "S"
         assert column(app, "quick_win")[row] == "★ yes"
         assert column(app, "owner")[row] == "Psychology lead"
@@ -286,7 +298,7 @@ async def test_an_issue_is_edited_through_the_dialog(app: LensmapApp) -> None:
         await pilot.pause()
         assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].title is None
         assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].owner == "Psychology lead"
-        assert "Barrier at Referral to psychology" in column(app, "title")
+        assert "Referral to psychology" in column(app, "stage")
 
         # Escape changes nothing.
         before = len(app.store.entries)
@@ -330,9 +342,9 @@ async def test_the_board_is_usable_at_80_by_24(app: LensmapApp) -> None:
         found = table(app)
         assert found.region.height >= 6
         visible = found.scrollable_content_region.width
-        first_five = found.ordered_columns[:5]
-        assert [c.key.value for c in first_five] == ["rank", "kind", "stage", "title", "votes"]
-        assert sum(c.get_render_width(found) for c in first_five) <= visible
+        shown = [c.key.value for c in found.ordered_columns]
+        assert shown == ["rank", "kind", "stage", "votes", "score"]  # the rest: detail panel
+        assert sum(c.get_render_width(found) for c in found.ordered_columns) <= visible
         keep = board(app).query_one("#issues-keep-list")
         assert keep.region.bottom <= 23  # above the footer
         await pilot.press("down", "+")
@@ -349,6 +361,86 @@ async def test_the_board_is_usable_at_80_by_24(app: LensmapApp) -> None:
         await pilot.pause()
         assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].title == "Short title"
         assert app.store.state.issues[BARRIER_AT_PSYCHOLOGY].votes == 1
+
+
+# Ten issues at stages whose names start alike, one stage with both a barrier and a risk: the
+# board once showed eight rows of "Re-traumatisation ris…" beside "Hospital afte…",
+# "Waiting for t…".
+ALIKE = [
+    ("hospital_overdose", "risk"),
+    ("waiting_list", "barrier"),
+    ("cmht_waitlist", "risk"),
+    ("cmht_waitlist", "barrier"),
+    ("cmht_referral", "risk"),
+    ("cmht_joint_working", "risk"),
+    ("crisis_out_of_hours", "risk"),
+    ("crisis_calls", "risk"),
+    ("same_day_prescribing", "risk"),
+    ("buvidal", "barrier"),
+]
+STAGE_SHOWN = 36  # a stage name longer than this may end in "…" (Buvidal's is 46)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+async def test_every_row_tells_itself_apart(app: LensmapApp, size: tuple[int, int]) -> None:
+    add_tags(
+        app.store,
+        [
+            Tag(id=f"a{n}", stage=stage, kind=kind, severity=3 - n % 3)
+            for n, (stage, kind) in enumerate(ALIKE)
+        ],
+    )
+    app.store.record(
+        IssueEdited(
+            issue=IssueNotes(
+                stage="buvidal",
+                kind="barrier",
+                title="Injection clinic only on weekdays",
+                votes=3,
+                effort="S",
+                owner="Prescribing lead",
+                timeframe="3 months",
+            )
+        )
+    )
+    async with app.run_test(size=size) as pilot:
+        await open_board(pilot)
+        state = app.store.state
+        issues = rank_issues(state.pathway, state.tags.values(), state.issues, count_votes=False)
+        assert len(issues) == len(ALIKE)
+        lines = table_lines(app)
+        assert len(lines) > len(issues)  # the header and every row in view at once
+        header, rows = lines[0].split(), lines[1 : len(issues) + 1]
+        for label in ("#", "kind", "stage", "votes", "score"):
+            assert label in header
+        for issue, row in zip(issues, rows, strict=True):
+            label = state.pathway.stages_by_id[issue.stage].label
+            word = {"risk": "▲ risk", "barrier": "✗ barrier"}[issue.kind]
+            assert row.split()[0] == str(issue.rank)
+            assert f" {word} " in row
+            assert label[:STAGE_SHOWN] in row
+            assert re.search(rf" hidden +{issue.score}\b", row)
+        # No two rows alike, even without their rank.
+        assert len({row.split(maxsplit=1)[1] for row in rows}) == len(rows)
+
+        await pilot.press("v")
+        issues = rank_issues(state.pathway, state.tags.values(), state.issues)
+        rows = table_lines(app)[1 : len(issues) + 1]
+        for issue, row in zip(issues, rows, strict=True):
+            assert re.search(rf" {issue.votes} +{issue.score}\b", row)
+        # The room's own title follows the stage; what the table leaves out is below it.
+        assert rows[0].split()[1:3] == ["✗", "barrier"]
+        assert "Buvidal (long-acting" in rows[0]
+        await pilot.press("ctrl+home")
+        assert board(app)._highlighted_key() == ("buvidal", "barrier")
+        detail = text_of(app, "#issues-reasons")
+        assert detail.startswith(
+            "#1 ✗ barrier at Buvidal (long-acting injectable buprenorphine): "
+            "Injection clinic only on weekdays · effort S, owner Prescribing lead, "
+            "timeframe 3 months\n"
+        )
+        assert "quick win" in detail
+        assert "score 6 = barrier 2 x severity 3 x reach 1" in detail
 
 
 # -- snapshots: fixed data, and a session path that does not depend on the test's folder --------

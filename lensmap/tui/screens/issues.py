@@ -37,8 +37,11 @@ class Column:
     width: int
 
 
-# Columns in the order the room reads them; the first five always stay in view (rank, kind,
-# stage, title, votes) and the rest scroll sideways (← →) on a narrow screen.
+# Columns in the order the room reads them. Rank, kind, stage, votes and score are always
+# shown, so every row tells itself apart at any size; the kind has its own narrow column
+# (symbol and word), so the stage, not "Re-traumatisation risk at …", leads each row, with the
+# room's own title after it. The other columns come in while the stage keeps STAGE_MIN, in
+# the order below, and all of them are in the detail panel under the table anyway.
 FIXED = {
     "rank": Column("rank", "#", 3),
     "kind": Column("kind", "kind", 9),
@@ -55,7 +58,6 @@ ORDER = (
     "rank",
     "kind",
     "stage",
-    "title",
     "votes",
     "score",
     "quick_win",
@@ -65,20 +67,32 @@ ORDER = (
     "reach",
     "severity",
 )
-WIDE_ENOUGH_FOR_ALL = 150  # reach and severity also live in the reasons line below the table
+ALWAYS = ("rank", "kind", "stage", "votes", "score")
+STAGE_LABEL = "stage · title"
+STAGE_MIN = 36  # most stage names whole; at 80 columns this leaves the board the five above
+STAGE_MAX = 70
 CELL_PADDING = 1
 OVERHEAD = 4  # the board's padding and the table's scrollbar
 
 
 def plan_columns(width: int) -> list[Column]:
-    """Columns for a screen this wide: stage and title share whatever the others leave."""
-    keys = [k for k in ORDER if width >= WIDE_ENOUGH_FOR_ALL or k not in ("reach", "severity")]
-    fixed = sum(FIXED[k].width for k in keys if k in FIXED)
-    spare = width - OVERHEAD - fixed - 2 * CELL_PADDING * len(keys)
-    stage = min(max(spare * 2 // 5, 12), 30)
-    title = min(max(spare - stage, 20), 60)
-    flexible = {"stage": Column("stage", "stage", stage), "title": Column("title", "title", title)}
-    return [FIXED.get(k) or flexible[k] for k in keys]
+    """Columns for a screen this wide: the stage takes whatever the others leave."""
+    room = width - OVERHEAD
+
+    def cost(key: str) -> int:
+        return FIXED[key].width + 2 * CELL_PADDING
+
+    keys = list(ALWAYS)
+    used = sum(cost(k) for k in keys if k != "stage") + 2 * CELL_PADDING
+    for key in ORDER:
+        if key in keys:
+            continue
+        if room - used - cost(key) < STAGE_MIN:
+            break  # in order: a later, narrower column never jumps the queue
+        keys.append(key)
+        used += cost(key)
+    stage = Column("stage", STAGE_LABEL, min(max(room - used, 12), STAGE_MAX))
+    return [FIXED.get(k) or stage for k in ORDER if k in keys]
 
 
 def _cell(value: str, style: str | Style = "", *, right: bool = False) -> Text:
@@ -185,15 +199,16 @@ class IssuesScreen(Screen):
         self._show_keep()
 
     def _row(self, issue: Issue) -> dict[str, Text]:
-        state = self.app.store.state
-        stage = state.pathway.stages_by_id.get(issue.stage)
         colour = self.app.theme_variables.get(issue.kind)
         kind_style = Style(color=colour, bold=True) if colour else Style(bold=True)
+        stage = _cell(self._stage_label(issue), "bold")
+        own_title = self._own_title(issue)
+        if own_title:
+            stage.append(f" · {shown(own_title)}", "not bold italic")
         return {
             "rank": _cell(str(issue.rank), right=True),
             "kind": _cell(f"{KIND_SYMBOL[issue.kind]} {KIND_SHORT[issue.kind]}", kind_style),
-            "stage": _cell(stage.label if stage else issue.stage),
-            "title": _cell(issue.title),
+            "stage": stage,
             "votes": (
                 _cell(str(issue.votes), "bold", right=True)
                 if self.votes_shown
@@ -207,6 +222,16 @@ class IssuesScreen(Screen):
             "reach": _cell(str(issue.reach), right=True),
             "severity": _cell(str(issue.severity), right=True),
         }
+
+    def _stage_label(self, issue: Issue) -> str:
+        stage = self.app.store.state.pathway.stages_by_id.get(issue.stage)
+        return stage.label if stage else issue.stage
+
+    def _own_title(self, issue: Issue) -> str | None:
+        """The room's title for the issue, or None while it has the default one ("Barrier at
+        Triage"), which only repeats the kind and stage columns."""
+        default = default_title(self.app.store.state.pathway, issue.stage, issue.kind)
+        return issue.title if issue.title != default else None
 
     def _show_votes_state(self) -> None:
         counts = {"barrier": 0, "risk": 0}
@@ -233,12 +258,13 @@ class IssuesScreen(Screen):
             widget.update("")
             return
         state = self.app.store.state
-        stage = state.pathway.stages_by_id.get(issue.stage)
-        where = shown(stage.label) if stage else issue.stage
         first = Text()
         first.append(f"#{issue.rank} {KIND_SYMBOL[issue.kind]} {KIND_WORD[issue.kind]}", "bold")
-        first.append(f" at {where}: ")
-        first.append(shown(issue.title), "italic")
+        first.append(f" at {shown(self._stage_label(issue))}")
+        own_title = self._own_title(issue)
+        if own_title:
+            first.append(": ")
+            first.append(shown(own_title), "italic")
         plan = [
             f"effort {issue.effort}" if issue.effort else "",
             f"owner {shown(issue.owner)}" if issue.owner else "",
