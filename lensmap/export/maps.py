@@ -3,6 +3,7 @@ symbols as well as colour, with the room's notes as tooltips."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,20 @@ def _attrs(**attrs: object) -> str:
     return ", ".join(f"{key}={dot_string(value)}" for key, value in attrs.items())
 
 
+# Sizes in points (Graphviz's 72 a inch; a PNG is drawn at 96 dpi, so 20 pt is 27 px). A
+# stage's name is never smaller than the words on a line: the stages are what the room reads.
+TITLE_FONT = 24
+STAGE_FONT = 20  # a stage on the journey
+NEAR_FONT = 14  # a stage one transition from it, or tagged for it
+LINE_FONT = 14  # the words on a persona's step; no stage text is smaller
+WHOLE_STAGE_FONT = 14  # the combined map's stages: all 32 of the example, so smaller
+WHOLE_LINE_FONT = 10  # the words on its transitions
+# A journey map breaks stage names at spaces into lines of about this many characters, so long
+# names make tall boxes, not maps wider than the screen (the combined map, already taller than a
+# screen is, keeps each name on one line).
+NAME_WIDTH = 22
+
+
 def combined_dot(content: SessionContent) -> str:
     """The whole pathway, each stage labelled with its counts and marked by its worst issue."""
     counts: dict[str, Counter[str]] = {}
@@ -59,9 +74,9 @@ def combined_dot(content: SessionContent) -> str:
     title = content.event.title or content.pathway.title
     lines = [
         "digraph lensmap {",
-        f"  graph [{_attrs(label=title, labelloc='t', fontsize=20, rankdir='TB')}];",
-        '  node [fontname="DejaVu Sans", fontsize=11, margin="0.15,0.08"];',
-        '  edge [fontname="DejaVu Sans", fontsize=9, color="#444444"];',
+        f"  graph [{_attrs(label=title, labelloc='t', fontsize=TITLE_FONT, rankdir='TB')}];",
+        f'  node [fontname="DejaVu Sans", fontsize={WHOLE_STAGE_FONT}, margin="0.15,0.08"];',
+        f'  edge [fontname="DejaVu Sans", fontsize={WHOLE_LINE_FONT}, color="#444444"];',
     ]
     for stage in content.pathway.stages:
         c = counts.get(stage.id, Counter())
@@ -97,7 +112,7 @@ def combined_dot(content: SessionContent) -> str:
 def _legend() -> list[str]:
     lines = [
         "  subgraph cluster_legend {",
-        f"    graph [{_attrs(label='Key', fontsize=12, style='rounded', color='#888888')}];",
+        f"    graph [{_attrs(label='Key', fontsize=TITLE_FONT, style='rounded', color='#888')}];",
     ]
     for n, worst in enumerate(("risk", "barrier", "positive", None)):
         fill, border, style, pen, word = WORST_STYLE[worst]
@@ -184,11 +199,50 @@ def _draw(program: list[str], dot: str, formats: tuple[str, ...], targets: tuple
             write_atomic(target, data, replace=True)
 
 
-JOURNEY_STYLES = [  # colour, line style: each persona on a team map differs in both
+# Each persona on a team map: a colour and a line pattern, and their name on every step, so
+# no meaning is in colour alone. The first three differ in both colour and pattern.
+JOURNEY_STYLES = [
     ("#0072B2", "solid"),
     ("#D55E00", "dashed"),
     ("#009E73", "dotted"),
+    ("#CC79A7", "solid"),
+    ("#E69F00", "dashed"),
+    ("#56B4E9", "dotted"),
 ]
+KINDS = ("positive", "barrier", "risk")  # in the order tag_counts says them
+LINE_WORDS = {"solid": "solid line", "dashed": "dashed line", "dotted": "dotted line"}
+# A jump (a step along no transition of the pathway) is a bold double line in the persona's
+# colour, unlike any persona's single line, and its label says "jump".
+JUMP_STYLE = "bold"
+
+
+def jump_colour(colour: str) -> str:
+    """Two lines of the colour with white between (Graphviz draws a colour list side by side)."""
+    return f"{colour}:#FFFFFF:{colour}"
+
+
+def wrapped(text: object, width: int = NAME_WIDTH) -> str:
+    """Text broken at spaces into lines of about `width` characters. Only a space becomes a
+    line break, so the lines joined by spaces are the text again."""
+    lines = []
+    for line in ("" if text is None else str(text)).split("\n"):
+        words = line.split(" ")
+        current = words[0]
+        for word in words[1:]:
+            if current and len(current) + 1 + len(word) > width:
+                lines.append(current)
+                current = word
+            else:
+                current += " " + word
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def found(counts: Counter[str]) -> str:
+    """The kinds of tag found at a stage, in words ("✗ 1 barrier  ▲ 2 risks"), and nothing
+    where none were, so an untagged stage's box is only as wide as its name."""
+    said = tag_counts(dict(counts)).split("  ")
+    return "  ".join(s for s, kind in zip(said, KINDS, strict=True) if counts[kind])
 
 
 def journey_stages(pathway, visited: set[str]) -> set[str]:
@@ -207,8 +261,8 @@ def journey_stages(pathway, visited: set[str]) -> set[str]:
 
 def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> str:
     """Personas' journeys drawn over the pathway: numbered steps along the transitions used
-    (jumps dashed and marked), the window of tolerance at each step, their tags on the stages,
-    the outcome, and the notes as numbered footnotes (and tooltips)."""
+    (jumps a double line, and said), the window of tolerance at each step, their tags on the
+    stages, the outcome, the notes as numbered footnotes (and tooltips), and a key."""
     from ..vocabulary import WINDOW_SHORT, WINDOW_SYMBOL
 
     names = {p.id: p.name for p in content.personas}
@@ -231,18 +285,12 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
     pathway = content.pathway
     tagged = {tag.stage for tag in content.tags if tag.persona in persona_ids}
     near = journey_stages(pathway, set(visited)) | (tagged & set(pathway.stages_by_id))
-    left_out = len(pathway.stages) - len(near)
-    if left_out:
-        title += (
-            f"\nThe stages of this journey, those one transition from it and those tagged for"
-            f" it; {left_out} other stage{'s' * (left_out != 1)} left out (the combined map"
-            " shows the whole pathway)"
-        )
     lines = [
         "digraph journey {",
-        f"  graph [{_attrs(label=title, labelloc='t', fontsize=18, rankdir='TB')}];",
-        '  node [fontname="DejaVu Sans", fontsize=10, color="#AAAAAA", fontcolor="#666666"];',
-        '  edge [color="#CCCCCC", arrowsize=0.6];',
+        f"  graph [{_attrs(label=title, labelloc='t', fontsize=TITLE_FONT, rankdir='TB')}];",
+        f'  node [fontname="DejaVu Sans", fontsize={NEAR_FONT}, color="#999999", '
+        'fontcolor="#555555"];',
+        f'  edge [fontname="DejaVu Sans", fontsize={LINE_FONT}, color="#BBBBBB", arrowsize=0.7];',
     ]
     counted: dict[str, Counter[str]] = {}  # once, not once per stage
     for tag in content.tags:
@@ -252,8 +300,9 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
         if stage.id not in near:
             continue
         counts = counted.get(stage.id, Counter())
+        name = wrapped(stage.label)
         if stage.id in visited:
-            label = "\n".join([stage.label, *visited[stage.id], tag_counts(dict(counts))])
+            label = "\n".join([name, *visited[stage.id], *filter(None, [found(counts)])])
             if stage.id in stage_notes:
                 label += "\nnotes " + " ".join(stage_notes[stage.id])
             attrs = _attrs(
@@ -261,58 +310,138 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
                 shape=SHAPES[stage.kind],
                 color="#000000",
                 fontcolor="#000000",
-                penwidth=2,
+                fontsize=STAGE_FONT,
+                penwidth=3,
                 style="filled",
                 fillcolor="#FFF7D6",
             )
         elif stage.id in tagged:  # tagged for them, though not on their way
-            label = "\n".join([stage.label, tag_counts(dict(counts))])
+            label = "\n".join([name, *filter(None, [found(counts)])])
             if stage.id in stage_notes:
                 label += "\nnotes " + " ".join(stage_notes[stage.id])
-            attrs = _attrs(label=label, shape=SHAPES[stage.kind], color="#000000")
+            attrs = _attrs(
+                label=label, shape=SHAPES[stage.kind], color="#000000", fontcolor="#000000"
+            )
         else:
-            attrs = _attrs(label=stage.label, shape=SHAPES[stage.kind])
+            attrs = _attrs(label=name, shape=SHAPES[stage.kind])
         lines.append(f"  {dot_string(stage.id)} [{attrs}];")
-    drawn = set()
+    drawn: dict[tuple[str, str], None] = {}  # the transitions to or from the journey, in order
     for t in pathway.transitions:
-        if (t.from_, t.to) not in drawn and t.from_ in near and t.to in near:
-            drawn.add((t.from_, t.to))
-            lines.append(f"  {dot_string(t.from_)} -> {dot_string(t.to)};")
+        if t.from_ in near and t.to in near and (t.from_ in visited or t.to in visited):
+            drawn[t.from_, t.to] = None
+    # A stage off the journey that one line joins to it hangs from a stage on it; where many
+    # hang on one side of a stage, every other one hangs a rank further off, so they make two
+    # narrower rows, not one row wider than the screen.
+    ends = Counter(stage for pair in drawn for stage in pair)
+    hanging: dict[tuple[str, bool], list[tuple[str, str]]] = {}
+    for a, b in drawn:
+        for on, off, below in ((a, b, True), (b, a, False)):
+            if on in visited and off not in visited and off not in tagged and ends[off] == 1:
+                hanging.setdefault((on, below), []).append((a, b))
+    further = {pair for row in hanging.values() if len(row) > 4 for pair in row[1::2]}
+    for a, b in drawn:
+        lines.append(
+            f"  {dot_string(a)} -> {dot_string(b)}{' [minlen=2]' if (a, b) in further else ''};"
+        )
     edges = {(t.from_, t.to) for t in pathway.transitions}  # a step along none is a jump
+    walkers: list[tuple[str, str, str]] = []
+    jumped = False
     for index, pid in enumerate(persona_ids):
         colour, style = JOURNEY_STYLES[index % len(JOURNEY_STYLES)]
         journey = journeys.get(pid)
         steps = journey.steps if journey else []
         name = names.get(pid, pid)
+        walkers.append((name, colour, style))
         for n in range(1, len(steps)):
             a, b = steps[n - 1].stage, steps[n].stage
             jump = (a, b) not in edges
-            label = f"{name} {n}→{n + 1}" + (" (jump)" if jump else "")
+            jumped |= jump
             attrs = _attrs(
-                label=label,
-                color=colour,
+                label=f"{name} {n}→{n + 1}" + (" (jump)" if jump else ""),
+                color=jump_colour(colour) if jump else colour,
                 fontcolor=colour,
                 penwidth=3,
-                style="dashed" if jump else style,
+                style=JUMP_STYLE if jump else style,
                 constraint="false",
             )
             lines.append(f"  {dot_string(a)} -> {dot_string(b)} [{attrs}];")
         if journey and journey.outcome and steps:
             end = f"outcome of {pid}"
             attrs = _attrs(
-                label=f"{name}: {journey.outcome}", shape="note", color=colour,
-                fontcolor="#000000",
+                label=wrapped(f"{name}: {journey.outcome}", 30), shape="note", color=colour,
+                fontcolor="#000000", fontsize=STAGE_FONT, penwidth=2,
             )  # fmt: skip
             lines.append(f"  {dot_string(end)} [{attrs}];")
             lines.append(
                 f"  {dot_string(steps[-1].stage)} -> {dot_string(end)} "
-                f"[{_attrs(color=colour, style=style)}];"
+                f"[{_attrs(color=colour, style=style, penwidth=3)}];"
             )
+    lines += _journey_key(
+        walkers, jumped, len(pathway.stages) - len(near), bool(tagged - set(visited))
+    )
     if footnotes:  # at the foot of the map, left-aligned like footnotes on a page
         note_lines = [part for note in ["Notes", *footnotes] for part in note.splitlines() or [""]]
         text = "".join(_dot_escaped(line) + "\\l" for line in note_lines)  # \\l: left-aligned
-        style = _attrs(shape="box", color="#AAAAAA", fontcolor="#000000", fontsize=11)
+        style = _attrs(shape="box", color="#AAAAAA", fontcolor="#000000", fontsize=NEAR_FONT)
         lines.append(f'  "the notes" [label="{text}", {style}];')
         lines.append('  { rank=sink; "the notes"; }')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _journey_key(
+    walkers: list[tuple[str, str, str]], jumped: bool, left_out: int, tagged_off_way: bool
+) -> list[str]:
+    """The key of a journey map, one row across, so it adds little height: a short sample of
+    each persona's line, of a jump if there is one and of a transition, each over its meaning;
+    the kinds of stage box; and how many stages were left out."""
+    samples: list[tuple[dict[str, object], str, str]] = []  # a line's look, its words, colour
+    for name, colour, style in walkers:
+        words = f"{name}'s steps: {LINE_WORDS[style]}, named and numbered"
+        samples.append(({"color": colour, "style": style}, words, colour))
+    if jumped:
+        colour = walkers[0][1] if len(walkers) == 1 else "#444444"
+        look = {"color": jump_colour(colour), "style": JUMP_STYLE}
+        words = 'a jump (a step along no transition of the pathway): double line, "(jump)"'
+        samples.append((look, words, "#000000"))
+    samples.append(({"color": "#BBBBBB"}, "a transition of the pathway", "#000000"))
+    boxes = [
+        ({"color": "#000000", "penwidth": 3, "style": "filled", "fillcolor": "#FFF7D6",
+          "fontsize": STAGE_FONT}, "a stage on the journey, with each step there"),
+        ({"color": "#999999", "fontcolor": "#555555"}, "a stage one transition from the journey"),
+    ]  # fmt: skip
+    if tagged_off_way:
+        boxes.append(({"color": "#000000"}, "a stage tagged for the journey, not on it"))
+    if left_out:
+        said = (
+            f"{left_out} other stage{'s' * (left_out != 1)} of the pathway left out (the "
+            "combined map shows the whole pathway)"
+        )
+    else:
+        said = "every stage of the pathway is drawn"
+    boxes.append(({"shape": "plaintext"}, said))
+    key = _attrs(label="Key", fontsize=STAGE_FONT, style="rounded", color="#888888")
+    point = _attrs(label="", shape="point", width=0.05, color="#FFFFFF")
+    lines = [
+        "  subgraph cluster_key {",
+        f"    graph [{key}];",
+        f"    node [{_attrs(fontsize=NEAR_FONT, fontcolor='#000000', shape='box')}];",
+    ]
+    tops, bottoms = [], []
+    for n, (look, words, colour) in enumerate(samples):
+        top, text = dot_string(f"key {n} line"), dot_string(f"key {n}")
+        tops.append(top)
+        bottoms.append(text)
+        lines.append(f"    {top} [{point}];")
+        label = wrapped(words, 24)
+        lines.append(f"    {text} [{_attrs(label=label, shape='plaintext', fontcolor=colour)}];")
+        lines.append(f"    {top} -> {text} [{_attrs(penwidth=3, **look)}];")
+    for n, (look, words) in enumerate(boxes, start=len(samples)):
+        name = dot_string("key left out" if words == said else f"key {n}")
+        bottoms.append(name)
+        lines.append(f"    {name} [{_attrs(label=wrapped(words, 22), **look)}];")
+    lines.append(f"    {{ rank=same; {'; '.join(tops)}; }}")
+    lines.append(f"    {{ rank=same; {'; '.join(bottoms)}; }}")
+    lines += [f"    {a} -> {b} [style=invis];" for a, b in itertools.pairwise(bottoms)]  # in order
+    lines.append("  }")
+    return lines
