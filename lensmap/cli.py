@@ -177,9 +177,9 @@ def cmd_session_new(args: argparse.Namespace) -> int:
 
 
 def cmd_session_export(args: argparse.Namespace) -> int:
-    from .session.interchange import read_session, write_json
+    from .session.interchange import write_json
 
-    content, _ = read_session(args.session)
+    content = _read_session(args.session, "this writes")
     write_json(content, Path(args.output), replace=args.force)
     print(f"Wrote {shown(args.output)}")
     return EXIT_OK
@@ -196,10 +196,28 @@ def cmd_session_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_session_show(args: argparse.Namespace) -> int:
-    from .session.interchange import read_session
+def _read_session(path: str | Path, what: str):
+    """A session's content, read-only: from a .lens file even while the app holds it (then
+    as of its last save, which is said on stderr), or from lensmap-session JSON."""
+    from .session.interchange import load_json
+    from .session.store import SessionStore
 
-    content, _ = read_session(args.session)
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return load_json(path)[0]
+    with SessionStore.open(path, readonly=True) as store:
+        if store.held_elsewhere:
+            print(
+                f"note: {shown(path)} is open in lensmap just now; {what} the session as of "
+                "its last save (lensmap saves every action as it is taken). Nothing was "
+                "changed, and lensmap carries on as it was.",
+                file=sys.stderr,
+            )
+        return store.state.content()
+
+
+def cmd_session_show(args: argparse.Namespace) -> int:
+    content = _read_session(args.session, "this shows")
     # Everything from the session is shown, not obeyed: no terminal code in any of it.
     event = content.event
     print(shown(f"{event.title or 'Untitled event'}  {event.date or ''}".rstrip()))
@@ -226,11 +244,10 @@ def cmd_session_show(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from .session.interchange import read_session
     from .session.merge import merge_sessions
     from .session.store import SessionStore
 
-    named = [(str(p), read_session(p)[0]) for p in args.sessions]
+    named = [(str(p), _read_session(p, "this merges")) for p in args.sessions]
     merged, notes = merge_sessions(named)
     SessionStore.create(args.output, merged).close()
     for note in notes:
@@ -246,9 +263,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export.writer import FORMATS, export_session
     from .locations import exports_dir, safe_name
     from .progress_bar import ProgressBar
-    from .session.interchange import read_session
 
-    content, _ = read_session(args.session)
+    content = _read_session(args.session, "this exports")
     folder = Path(args.out) if args.out else exports_dir() / safe_name(Path(args.session).stem)
 
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())

@@ -86,12 +86,21 @@ _LOCKED_DOWN = (  # Python 3.12+: SQLite's own switches, where this SQLite has t
 )
 
 
-def _connect(path: Path, mode: str, *, immutable: bool = False) -> sqlite3.Connection:
+def _connect(
+    path: Path, mode: str, *, immutable: bool = False, wait: float = 1.0
+) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={mode}" + ("&immutable=1" if immutable else "")
     # A short busy timeout: a session held by another window is reported, not waited on.
     conn = sqlite3.connect(
-        uri, uri=True, isolation_level=None, check_same_thread=False, timeout=1.0
+        uri, uri=True, isolation_level=None, check_same_thread=False, timeout=wait
     )
+    conn = _locked_down(conn)  # the first statement that reads the file is in here
+    if wait != 1.0:
+        conn.execute("PRAGMA busy_timeout = 1000")
+    return conn
+
+
+def _locked_down(conn: sqlite3.Connection) -> sqlite3.Connection:
     try:
         # Before anything reads the schema: functions and virtual tables named in a file's
         # own schema may not run, and (where Python can say so) no trigger or view at all.
@@ -107,6 +116,61 @@ def _connect(path: Path, mode: str, *, immutable: bool = False) -> sqlite3.Conne
     except BaseException:
         conn.close()
         raise
+    return conn
+
+
+def _journal_in_use(path: Path) -> bool:
+    """Whether the session's rollback journal holds a transaction: one being written right
+    now, or one cut off by a crash. lensmap keeps the journal between actions (PERSIST) with
+    its header zeroed once each action is committed; SQLite never treats a journal whose first
+    byte is zero as holding anything."""
+    try:
+        with open(f"{path}-journal", "rb") as handle:
+            first = handle.read(1)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: assume the worst (recover, or wait and read again)
+    return first not in (b"", b"\x00")
+
+
+SNAPSHOT_TRIES = 60  # times 50 ms: how long a reader waits for an action being written
+BEING_WRITTEN = (
+    "is being written by the lensmap window that has it open, and did not settle; try again "
+    "in a moment (nothing was changed)"
+)
+
+
+def _snapshot(path: Path) -> sqlite3.Connection:
+    """The session as of its last saved action, for reading a file another lensmap holds (the
+    app keeps SQLite's exclusive lock for as long as it is open, so no reader can take even a
+    shared one). The holder commits each action as a whole, journal first: the file is read
+    whole, twice, with its journal seen empty before, between and after, and used only when
+    both readings are the same. The copy lives in memory; the file is never written."""
+    import time
+
+    for _ in range(SNAPSHOT_TRIES):
+        try:
+            if not _journal_in_use(path):
+                first = Path(path).read_bytes()
+                if not _journal_in_use(path):
+                    second = Path(path).read_bytes()
+                    if first == second and not _journal_in_use(path):
+                        break
+        except OSError as exc:
+            raise LoadError.single(path, f"cannot be read ({exc.strerror or exc})") from None
+        time.sleep(0.05)
+    else:
+        raise LoadError.single(path, BEING_WRITTEN)
+    if not first.startswith(SQLITE_MAGIC) or not hasattr(sqlite3.Connection, "deserialize"):
+        raise LoadError.single(path, IN_USE)
+    conn = _locked_down(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False))
+    try:
+        conn.deserialize(first)
+        conn.execute("PRAGMA query_only = ON")
+    except (sqlite3.Error, OverflowError) as exc:
+        conn.close()
+        raise LoadError.single(path, f"is damaged ({exc}); it was left as it is") from None
     return conn
 
 
@@ -512,6 +576,8 @@ class SessionStore:
         self._loaded = loaded
         self.notices: list[str] = []
         self.rescued: str | None = None
+        self.held_elsewhere = False
+        """Read-only, of a file another lensmap holds: what it shows is the last saved action."""
         self.closed = False
         """Set by close() if the session could not be kept at its path (where it went)."""
         self._watch = None if readonly else _Watch.take(path, self.exclusive)
@@ -571,19 +637,27 @@ class SessionStore:
         clock: Clock = utc_now,
     ) -> SessionStore:
         """Open a session. `exclusive` (the app) keeps every other lensmap out until closed, so
-        a second window can never take actions that the first does not see."""
+        a second window can never take actions that the first does not see.
+
+        `readonly` opening works even while another lensmap holds the file: it then reads the
+        session as of its last saved action (every action is saved as it is taken), and
+        `held_elsewhere` says so."""
         path = Path(path)
         check_header(path)
         if not readonly and not os.access(path, os.W_OK):
             raise LoadError.single(path, "is read-only; copy it somewhere you can write to")
-        if readonly and os.path.exists(f"{path}-journal") and os.access(path, os.W_OK):
+        if readonly and _journal_in_use(path) and os.access(path, os.W_OK):
             cls._recover(path)
+        held = False
         try:
-            conn = _connect(path, "ro" if readonly else "rw")
+            # Reading never waits for the lock: the app's hold is not let go of until it closes.
+            conn = _connect(path, "ro", wait=0) if readonly else _connect(path, "rw")
         except (sqlite3.Error, UnicodeDecodeError) as exc:
-            if "locked" in str(exc):
+            if "locked" not in str(exc):
+                raise LoadError.single(path, f"cannot be opened ({exc})") from None
+            if not readonly:
                 raise LoadError.single(path, IN_USE) from None
-            raise LoadError.single(path, f"cannot be opened ({exc})") from None
+            conn, held = _snapshot(path), True
         try:
             with _read_errors(path):
                 check_schema(path, conn)  # before holding, reading or writing anything
@@ -592,6 +666,7 @@ class SessionStore:
             with _no_collection():
                 loaded = cls._read(path, conn)
                 store = cls(path, conn, loaded, clock, readonly, exclusive)
+                store.held_elsewhere = held
                 if len(store.entries) >= LONG_SESSION:
                     # A long session's objects are set aside from later collections, which
                     # would otherwise walk them all again (0.6 s at 100,000 actions) while
