@@ -284,8 +284,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"  {shown(path.relative_to(folder).as_posix())}")
     for note in notes:
         print(f"note: {shown(note)}")
-    if any(p.name.startswith("plan-") for p in written):
-        print("plan.csv had been changed, so it was kept; the new template is beside it.")
+    said = written.plan.message() if written.plan else None
+    if said:
+        print(f"{shown(said)}.")
     return EXIT_OK
 
 

@@ -132,7 +132,9 @@ def test_export_command_from_lens_and_json(worked, tmp_path, capsys, monkeypatch
     folder = tmp_path / "exports" / "event"
     assert (folder / "issues.md").exists()
     out = capsys.readouterr().out
-    assert f"Wrote {len(list(folder.rglob('*.*')))} files to" in out
+    made = [p for p in folder.rglob("*.*") if not p.name.startswith(".")]  # not the plan record
+    assert f"Wrote {len(made)} files to" in out
+    assert (folder / ".lensmap-plans.json").is_file()
     doc = tmp_path / "event.json"
     write_json(worked.state.content(), doc)
     assert main(["export", str(doc), "--out", str(tmp_path / "from-json")]) == 0

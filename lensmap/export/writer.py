@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import LoadError
@@ -36,6 +40,129 @@ def _free_name(folder: Path, name: str) -> Path:
     while (folder / f"{stem}-{n}.{suffix}").exists():
         n += 1
     return folder / f"{stem}-{n}.{suffix}"
+
+
+# -- the plan: replaced when lensmap wrote it and nobody touched it, kept when somebody did ----
+PLAN = "plan.csv"
+RECORD = ".lensmap-plans.json"  # beside the exports: what lensmap itself last wrote as plans
+_PLAN_NAME = re.compile(r"plan(?:-[0-9]{1,9})?\.csv")
+
+
+@dataclass(frozen=True)
+class PlanPlaced:
+    """Where an export put the new plan, and why: `kept` is the plan.csv left as it was
+    because somebody edited it since lensmap wrote it (`known`: lensmap has a record of
+    writing it; without one, a plan.csv that differs is kept all the same)."""
+
+    path: Path
+    kept: Path | None = None
+    known: bool = True
+
+    def message(self) -> str | None:
+        """What to tell whoever exported, or None when the plan is plain plan.csv."""
+        if self.kept is None:
+            return None
+        why = (
+            "was edited since lensmap wrote it"
+            if self.known
+            else "is not one lensmap wrote (it was edited, or written by an older lensmap)"
+        )
+        return f"{self.kept.name} {why}, so it is kept; the new plan is {self.path.name}"
+
+
+class Exported(list[Path]):
+    """The files an export wrote, and where its plan went (`plan`)."""
+
+    plan: PlanPlaced | None = None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_record(folder: Path) -> dict:
+    """The record of the plans lensmap wrote in `folder`, or an empty one (nothing is then
+    taken to be lensmap's own, so nothing that differs is replaced)."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or not isinstance(record.get("written"), dict):
+        return {}
+    return record
+
+
+def _plan_names(record: dict) -> dict[str, str]:
+    return {
+        name: digest
+        for name, digest in record.get("written", {}).items()
+        if isinstance(name, str) and _PLAN_NAME.fullmatch(name) and isinstance(digest, str)
+    }
+
+
+def _place_plan(folder: Path, data: bytes) -> PlanPlaced:
+    """Write the new plan where it loses nobody's work, and record what lensmap wrote."""
+    record = _read_record(folder)
+    written = _plan_names(record)
+
+    def bytes_of(path: Path) -> bytes | None:
+        try:
+            return path.read_bytes() if path.is_file() else None
+        except OSError:
+            return None
+
+    def untouched(path: Path) -> bool:
+        """Lensmap's own as it wrote it (or the very plan it would write now)."""
+        held = bytes_of(path)
+        return held is not None and (held == data or written.get(path.name) == _digest(held))
+
+    plan = folder / PLAN
+    if not (plan.exists() or plan.is_symlink()) or untouched(plan):
+        placed = PlanPlaced(plan)
+    else:
+        latest = record.get("latest")
+        same = [p for p in sorted(folder.glob("plan-*.csv")) if bytes_of(p) == data]
+        if (
+            isinstance(latest, str)
+            and latest != PLAN
+            and _PLAN_NAME.fullmatch(latest)
+            and untouched(folder / latest)
+        ):
+            target = folder / latest  # lensmap's last new plan, which nobody has touched
+        elif same:
+            target = same[0]
+        else:
+            target = _free_name(folder, PLAN)
+        placed = PlanPlaced(target, plan, known=PLAN in written)
+    write_atomic(placed.path, data, replace=True)
+    # Plans no longer there are forgotten; an edited one keeps lensmap's digest, which it no
+    # longer matches (unless the edit is undone to the byte, when it is lensmap's own again).
+    keep = {name: d for name, d in written.items() if (folder / name).is_file()}
+    keep[placed.path.name] = _digest(data)
+    about = {
+        "about": "what lensmap wrote as the plan, so that a plan somebody edits is never "
+        "replaced; delete this file and lensmap keeps every plan that differs",
+        "written": dict(sorted(keep.items())),
+        "latest": placed.path.name,
+        "kept": placed.kept.name if placed.kept else None,
+        "known": placed.known,
+    }
+    write_atomic(
+        folder / RECORD, (json.dumps(about, indent=2) + "\n").encode("utf-8"), replace=True
+    )
+    return placed
+
+
+def plan_placed(folder: Path) -> PlanPlaced | None:
+    """Where the last export into `folder` put its plan, as recorded there (for the app's
+    export window, which is told only the folder)."""
+    record = _read_record(folder)
+    latest, kept = record.get("latest"), record.get("kept")
+    if not isinstance(latest, str) or not _PLAN_NAME.fullmatch(latest):
+        return None
+    if not isinstance(kept, str) or not _PLAN_NAME.fullmatch(kept):
+        return PlanPlaced(folder / latest)
+    return PlanPlaced(folder / latest, folder / kept, record.get("known") is not False)
 
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -86,11 +213,13 @@ def export_session(
     *,
     formats: tuple[str, ...] = FORMATS,
     notes: list[str] | None = None,
-) -> list[Path]:
+) -> Exported:
     """Write the report, maps, issues lists, plan template and session JSON into `folder`.
 
-    Generated files are replaced on each export, except plan.csv: the implementation group
-    fills it in, so a changed one is kept and the new template goes beside it (plan-2.csv).
+    Generated files are replaced on each export, and so is plan.csv while it is as lensmap
+    wrote it: the implementation group fills it in, so one edited since is kept and the new
+    plan goes beside it (plan-2.csv, plan-3.csv ..., never over anyone's); `plan` on what is
+    returned says where it went, and why.
     Maps render in parallel (one Graphviz process per map and format). What could not be made
     (PDF without a PDF-capable engine) is said in `notes`, not silently skipped."""
     from .maps import engine, is_graphviz_pure, render
@@ -120,7 +249,7 @@ def export_session(
     jobs = [(name, run) for name in maps for run in runs]
     steps = len(files) + len(jobs) + 1
     done = 0
-    written = []
+    written = Exported()
 
     def step(name: str) -> None:
         if progress:
@@ -128,12 +257,12 @@ def export_session(
 
     for name, data in files:
         step(name)
-        target = folder / name
-        if name == "plan.csv" and target.exists() and target.read_bytes() != data:
-            same = [p for p in sorted(folder.glob("plan-*.csv")) if p.read_bytes() == data]
-            target = same[0] if same else _free_name(folder, name)
-        write_atomic(target, data, replace=True)
-        written.append(target)
+        if name == PLAN:
+            written.plan = _place_plan(folder, data)
+            written.append(written.plan.path)
+        else:
+            write_atomic(folder / name, data, replace=True)
+            written.append(folder / name)
         done += 1
     workers = max(1, min(len(jobs), os.cpu_count() or 2))
     with ThreadPoolExecutor(max_workers=workers) as pool:

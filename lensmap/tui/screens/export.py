@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
+from ...export.writer import plan_placed
 from ...screen_text import shown
 from ..widgets.footer import RoomFooter
 
@@ -67,7 +68,10 @@ class ExportScreen(ModalScreen[None]):
         if problem is None and folder is not None:
             progress.update(total=progress.total or 1, progress=progress.total or 1)
             status.update("Export finished.")
-            step.update(Content(f"Saved to {shown(folder)}"))
+            placed = plan_placed(folder)
+            said = placed.message() if placed else None
+            plan = f"\n{shown(said)}." if said else ""  # plan.csv kept: where the new plan is
+            step.update(Content(f"Saved to {shown(folder)}{plan}"))
         else:
             status.update("The export could not be finished.")
             step.update(
