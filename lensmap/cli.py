@@ -47,6 +47,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
             print(f"    {shown(persona.name)}, {persona.age}: {note}")
     print(
         "\nOpen the app on it:     lensmap"
+        "\nCopies to edit:         lensmap examples   (into ./lensmap-examples)"
         "\nCheck your own files:   lensmap validate pathways/*.toml vignettes/*.toml"
         "\nStart a session file:   lensmap session new PATHWAY.toml -o EVENT.lens"
         "\nAll commands:           lensmap --help"
@@ -138,10 +139,23 @@ def _quit_when_running(app) -> None:
             time.sleep(0.1)
 
 
+def _expanded(names: Sequence[str]) -> list[str]:
+    """File names with wildcards matched here, for shells that pass `pathways/*.toml` on as it
+    is (PowerShell, cmd). A name that is a file, or a pattern matching nothing, stays as it is
+    (and is reported as missing)."""
+    import glob
+
+    files: list[str] = []
+    for name in names:
+        found = [] if os.path.exists(name) or not glob.has_magic(name) else glob.glob(name)
+        files += sorted(found) or [name]
+    return files
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate_files
 
-    reports = validate_files(args.files)
+    reports = validate_files(_expanded(args.files))
     for report in reports:
         if report.ok:
             print(f"{shown(report.file)}: ok ({report.kind})")
@@ -290,6 +304,54 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DEFAULT_EXAMPLES = "lensmap-examples"
+
+
+def cmd_examples(args: argparse.Namespace) -> int:
+    from .examples import pathways_folder, vignettes_folder
+    from .safe_write import write_atomic
+
+    folder = Path(args.folder)
+    todo = "choose another folder: lensmap examples FOLDER"
+    if folder.exists() and not folder.is_dir():
+        raise LoadError.single(folder, f"is a file, not a folder; {todo}")
+    copied: list[str] = []
+    kept: list[str] = []
+    for source in (pathways_folder(), vignettes_folder()):
+        try:
+            (folder / source.name).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LoadError.single(
+                folder / source.name, f"cannot be made ({exc.strerror or exc}); {todo}"
+            ) from None
+        for built_in in sorted(source.glob("*.toml")):
+            name = f"{source.name}/{built_in.name}"
+            target = folder / source.name / built_in.name
+            if target.exists() or target.is_symlink():
+                kept.append(name)
+                continue
+            write_atomic(target, built_in.read_bytes(), private=False)  # never over a file
+            copied.append(name)
+    where = shown(folder)
+    here = folder.resolve() == Path.cwd().resolve()
+    go = shown(str(folder))
+    go = f'"{go}"' if " " in go else go
+    if copied:
+        print(f"Copied the built-in examples into {where}:")
+        print("".join(f"  {name}\n" for name in copied), end="")
+    if kept:
+        print(f"Kept, because {where} already had them (left as they are):")
+        print("".join(f"  {name}\n" for name in kept), end="")
+    pathway = "pathways/community-alcohol-drug-service.toml"
+    print(
+        "\nEdit them, or copy one to start your own; then, from that folder:"
+        + ("" if here else f"\n  cd {go}")
+        + "\n  lensmap validate pathways/*.toml vignettes/*.toml"
+        f"\n  lensmap open {pathway} --vignettes vignettes/annex-b.toml"
+    )
+    return EXIT_OK
+
+
 def cmd_pathway_import(args: argparse.Namespace) -> int:
     from .pathway_import import pathway_from_csv, pathway_from_graphml
     from .pathway_toml import write_pathway
@@ -343,6 +405,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="describe the built-in example without opening the app")
     p.set_defaults(run=cmd_summary)
+
+    p = sub.add_parser(
+        "examples", help="copy the built-in pathways and vignettes into a folder to edit"
+    )
+    p.add_argument(
+        "folder",
+        nargs="?",
+        default=DEFAULT_EXAMPLES,
+        metavar="FOLDER",
+        help=f"default: ./{DEFAULT_EXAMPLES} (files already there are never replaced)",
+    )
+    p.set_defaults(run=cmd_examples)
 
     p = sub.add_parser("validate", help="check pathway, vignette and session files")
     p.add_argument("files", nargs="+", metavar="FILE")
