@@ -72,7 +72,7 @@ def main() -> int:
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, cwd=ROOT,
             start_new_session=True,
         )  # fmt: skip
-        while "ready in your browser" not in (line := server.stdout.readline()):
+        while "lensmap is ready" not in (line := server.stdout.readline()):
             if not line:  # it stopped before it was ready
                 raise SystemExit(f"lensmap serve did not start (exit {server.wait()})")
         ready = time.perf_counter() - started

@@ -122,7 +122,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     key = new_key()  # this run's key to the page: in the address printed and opened
     if not args.no_browser:
         open_browser_soon(page_url(args.host, args.port, key))
-    make_server(argv, args.host, args.port, f"lensmap: {shown(title)}", key=key).serve()
+    server = make_server(argv, args.host, args.port, f"lensmap: {shown(title)}", key=key)
+    server.opens_browser = not args.no_browser  # its "ready" line says whether one opened
+    server.serve()
     print(f"Stopped. Session saved in {shown(str(session))}")
     return EXIT_OK
 

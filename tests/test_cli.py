@@ -169,3 +169,45 @@ def test_session_show_into_a_reader_that_stops_early_ends_quietly(store, tmp_pat
     )  # fmt: skip
     assert len(shown.stdout.splitlines()) == 2
     assert shown.stderr == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in browser is a shell script")
+@pytest.mark.parametrize("browser", [True, False], ids=["opens-browser", "no-browser"])
+def test_serve_says_ready_in_your_browser_only_when_it_opened_one(tmp_path, browser):
+    """`--no-browser` opens none, so it does not say "in your browser"; either way the line
+    ends with " at " and the address (the tests and benchmarks read it from there)."""
+    import os
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    opened = tmp_path / "opened.txt"
+    fake = tmp_path / "fake-browser"  # what Python's webbrowser runs: $BROWSER with the address
+    fake.write_text(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    fake.chmod(0o755)
+    env = {**os.environ, "LENSMAP_DATA_DIR": str(tmp_path / "data"), "BROWSER": str(fake)}
+    args = ["serve", "--port", str(port)] + ([] if browser else ["--no-browser"])
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lensmap", *args], stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        said = [server.stdout.readline(), server.stdout.readline()]
+        url = said[1].split(" at ", 1)[1].strip()
+        assert url.startswith(f"http://127.0.0.1:{port}/") and url.endswith("/"), said
+        if browser:
+            assert said[1] == f"lensmap is ready in your browser at {url}\n", said
+            for _ in range(100):  # the browser is opened a moment after the server is ready
+                if opened.exists():
+                    break
+                time.sleep(0.05)
+            assert opened.read_text().strip() == url
+        else:
+            assert said[1] == f"lensmap is ready (no browser opened): open the page at {url}\n"
+            assert "in your browser" not in said[1] and not opened.exists()
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()

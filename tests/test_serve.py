@@ -64,7 +64,7 @@ def test_bad_pathway_is_reported_before_serving(make_file, capsys):
     broken = make_file("broken.toml", 'id = "x"\ntitle = "X"\n[[stages]]\nid = "a"\n')
     assert main(["serve", "--no-browser", str(broken)]) == 2
     err = capsys.readouterr().err
-    assert "broken.toml" in err and "ready in your browser" not in err
+    assert "broken.toml" in err and "lensmap is ready" not in err
 
 
 def test_one_command_opens_the_browser_at_the_address_and_serves_the_session(

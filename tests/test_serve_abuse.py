@@ -111,7 +111,7 @@ def serving(tmp_path_factory):
         text=True,
     )  # fmt: skip
     out = [server.stdout.readline().rstrip("\n"), server.stdout.readline().rstrip("\n")]
-    assert "ready in your browser at" in out[1], out
+    assert "lensmap is ready (no browser opened): open the page at" in out[1], out
     url = out[1].split(" at ", 1)[1]
     found = KEY.search(url)
     assert found and url == f"http://127.0.0.1:{port}/{found[1]}/", url

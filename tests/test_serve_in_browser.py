@@ -104,7 +104,7 @@ def served(tmp_path):
     )  # fmt: skip
     said = [server.stdout.readline(), server.stdout.readline()]
     assert said[0] == f"Session: {session}\n", said
-    assert f"ready in your browser at http://127.0.0.1:{port}/" in said[1], said
+    assert f"(no browser opened): open the page at http://127.0.0.1:{port}/" in said[1], said
     url = said[1].split(" at ", 1)[1].strip()  # with this run's key: the only way in
     yield server, port, session, title, url
     if server.poll() is None:

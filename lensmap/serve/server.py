@@ -536,7 +536,12 @@ def make_server(
                     await app_service.focus()
 
     def announce() -> None:
-        say(f"lensmap is ready in your browser at {page_url(host, port, key)}")
+        # `opens_browser` is set by `lensmap serve` unless --no-browser; the address stays last.
+        url = page_url(host, port, key)
+        if getattr(server, "opens_browser", False):
+            say(f"lensmap is ready in your browser at {url}")
+        else:
+            say(f"lensmap is ready (no browser opened): open the page at {url}")
         for url in network_urls(host, port, key):
             say(f"  other computers on the network: {url}")
         if not is_local(host):
