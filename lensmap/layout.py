@@ -34,3 +34,10 @@ def layers(pathway: Pathway) -> list[list[str]]:
 def unreached(pathway: Pathway) -> list[str]:
     depth = depths(pathway)
     return [s.id for s in pathway.stages if s.id not in depth]
+
+
+def stage_numbers(pathway: Pathway, stage_layers: list[list[str]] | None = None) -> dict[str, int]:
+    """The number each stage has on the map's cards, and in every list that offers stages:
+    layer by layer, in the order the map lays them out."""
+    order = (stage for layer in (stage_layers or layers(pathway)) for stage in layer)
+    return {stage: number for number, stage in enumerate(order, start=1)}

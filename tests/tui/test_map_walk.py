@@ -41,11 +41,11 @@ def reopened(app) -> SessionStore:
 async def test_walk_ollie_from_her_suggested_entry(app, size):
     async with app.run_test(size=size) as pilot:
         assert app.persona == "ollie"
-        await pilot.press("n", "1")  # the suggested way in is offered first
+        await pilot.press("n", "1")  # numbers as on the map: 1 is GP referral, her way in
         assert stages_of(app.store, "ollie") == ["gp_referral"]
         assert "◆ Ollie is here" in card_text(app, "gp_referral")
         assert "→ next option for Ollie" in card_text(app, "triage")
-        await pilot.press("n", "1")
+        await pilot.press("n", "7")  # Triage is 7 on the map
         assert stages_of(app.store, "ollie") == ["gp_referral", "triage"]
         assert "Ollie: step 2" in card_text(app, "triage")
         journey = str(app.screen.query_one(JourneyPanel).content)
@@ -63,7 +63,7 @@ async def test_jump_window_and_outcome(app):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("s", "s", "s", "s")  # Ollie -> Jay -> Gill -> Bruno -> Stuart
         assert app.persona == "stuart"
-        await pilot.press("n", "1")
+        await pilot.press("n", "enter")  # his suggested way in, offered highlighted
         assert stages_of(app.store, "stuart") == ["criminal_justice_order"]
         await pilot.press("j", *"custody", "enter")  # jump: type to filter, Enter takes it
         assert stages_of(app.store, "stuart") == ["criminal_justice_order", "custody"]
@@ -82,7 +82,7 @@ async def test_jump_window_and_outcome(app):
 async def test_several_personas_under_way_and_switching(app):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n", "1")
-        await pilot.press("s", "n", "1")
+        await pilot.press("s", "n", "enter")  # Enter: the suggested way in, self-referral
         assert app.persona == "jay"
         assert stages_of(app.store, "ollie") == ["gp_referral"]
         assert stages_of(app.store, "jay") == ["self_referral"]
@@ -157,7 +157,7 @@ async def test_arrow_keys_move_between_stages(app):
 
 async def test_reopening_continues_where_it_was_left(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("s", "n", "1", "b", *"Waiting", "enter")
+        await pilot.press("s", "n", "enter", "b", *"Waiting", "enter")
     again = make_app(SessionStore.open(store.path))
     async with again.run_test(size=(120, 36)):
         assert again.persona == "jay"
@@ -338,3 +338,39 @@ async def test_enter_on_a_choice_saves_the_tag_as_enter_in_the_note_does(app):
         (tag,) = app.store.state.tags.values()
         assert (tag.note, tag.kind, tag.severity) == ("Warm welcome", "positive", 3)
         assert not isinstance(app.screen, TagDialog)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_the_start_chooser_offers_the_suggested_stage_by_its_number_on_the_map(app, size):
+    """Gill's vignette suggests starting at Buvidal, which is not a way in: it is offered
+    too, highlighted, and every stage is numbered as its card on the map."""
+    from lensmap.tui.dialogs.choose import Choose
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("s", "s")
+        assert app.persona == "gill"
+        await pilot.press("n")
+        assert isinstance(app.screen, Choose)
+        shown = dialog_lines(app)
+        cards = app.screen_stack[-2].query_one(PathwayMap).numbers
+        entries = app.store.state.pathway.entries
+        for stage in [*entries, "buvidal"]:
+            label = app.store.state.pathway.stages_by_id[stage].label
+            assert f"{cards[stage]}  {label}" in shown  # the number on its card
+        assert "Buvidal" in shown and "(suggested)" in shown
+        options = app.screen.query_one("#choose-options")
+        assert options.get_option_at_index(options.highlighted).id == "buvidal"
+        await pilot.press(*str(cards["buvidal"]))  # its number, as on the map
+        assert stages_of(app.store, "gill") == ["buvidal"]
+        saying = " ".join(str(n.message) for n in app._notifications)
+        assert "Gill moved to Buvidal" in saying  # her own way in: not a jump
+
+
+async def test_a_number_that_begins_another_waits_for_enter_or_its_next_digit(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "1", "n", "7")  # GP referral, then Triage
+        await pilot.press("n", "1")  # 10 and 16 both begin with 1: nothing yet
+        assert stages_of(app.store, "ollie") == ["gp_referral", "triage"]
+        await pilot.press("6")
+        numbers = app.screen.query_one(PathwayMap).numbers
+        assert numbers[stages_of(app.store, "ollie")[-1]] == 16

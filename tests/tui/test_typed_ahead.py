@@ -46,7 +46,8 @@ def stages(store: SessionStore, persona: str) -> list[str]:
     return [s.stage for s in reopened.state.journeys[persona].steps]
 
 
-ROOM = [*"n1n1b", *"ABCDEFGH", "ctrl+s", *"n1r", *"QWERTY", "ctrl+s"]
+# n, then the stage's number on the map: 1 GP referral, 7 Triage, 10 Same-day prescribing.
+ROOM = [*"n1n7b", *"ABCDEFGH", "ctrl+s", *"n10r", *"QWERTY", "ctrl+s"]
 
 
 async def test_a_walk_and_two_tags_typed_with_no_pauses(app):
@@ -70,7 +71,7 @@ async def test_typed_ahead_at_80_columns(app):
 
 async def test_a_tag_straight_after_a_move_is_for_the_new_stage(app):
     async with app.run_test(size=(120, 36)) as pilot:
-        await type_ahead(pilot, [*"n1n1p", *"ok", "ctrl+s"])
+        await type_ahead(pilot, [*"n1n7p", *"ok", "ctrl+s"])
         assert tags(app.store) == [("positive", "triage", "ok")]
         assert app.screen.selected == "triage"
 
@@ -78,7 +79,7 @@ async def test_a_tag_straight_after_a_move_is_for_the_new_stage(app):
 async def test_keys_after_a_dialog_closes_go_to_the_map(app):
     async with app.run_test(size=(120, 36)) as pilot:
         # the tag dialog closes with Esc (nothing typed), then the walk goes on
-        await type_ahead(pilot, [*"n1b", "escape", *"n1", *"s", *"n1"])
+        await type_ahead(pilot, [*"n1b", "escape", *"n7", *"s", "n", "enter"])
         assert stages(app.store, "ollie") == ["gp_referral", "triage"]
         assert stages(app.store, "jay")[:1] == ["self_referral"]
         assert tags(app.store) == []
@@ -130,13 +131,13 @@ async def test_a_key_that_arrives_as_the_last_one_settles_is_not_left_waiting():
 
 async def test_after_undoing_a_move_a_tag_is_for_where_the_persona_is_again(app):
     async with app.run_test(size=(120, 36)) as pilot:
-        await type_ahead(pilot, [*"n1n1", "ctrl+z", "b", *"here", "enter"])
+        await type_ahead(pilot, [*"n1n7", "ctrl+z", "b", *"here", "enter"])
         assert stages(app.store, "ollie") == ["gp_referral"]
         assert tags(app.store) == [("barrier", "gp_referral", "here")]
 
 
 async def test_switching_persona_moves_the_cursor_to_their_stage(app):
     async with app.run_test(size=(120, 36)) as pilot:
-        await type_ahead(pilot, [*"n1n1", "s", *"n1", *"sssss", "p", *"ok", "enter"])
+        await type_ahead(pilot, [*"n1n7", "s", "n", "enter", *"sssss", "p", *"ok", "enter"])
         assert stages(app.store, "jay") == ["self_referral"]
         assert tags(app.store) == [("positive", "triage", "ok")]  # Ollie's stage again

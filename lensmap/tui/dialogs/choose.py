@@ -16,7 +16,11 @@ from ..widgets.text_box import SHOWN_IN_PLACE
 
 class Choose(ModalScreen[str | None]):
     """Returns the chosen value, or None when cancelled. The title and the options' texts are
-    shown as given, never read as markup, with no control character reaching the terminal."""
+    shown as given, never read as markup, with no control character reaching the terminal.
+
+    Options are numbered 1, 2, 3… and a number key chooses, or, given `numbers` (stages, by
+    their numbers on the map), typing an option's number chooses it: at once when no other
+    number starts with what was typed, else on Enter or the next digit."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choose-cancel")]
 
@@ -27,12 +31,17 @@ class Choose(ModalScreen[str | None]):
         *,
         hint: str = "",
         filterable: bool = False,
+        numbers: list[int] | None = None,
+        highlighted: str | None = None,
     ) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.options = options
         self.hint = hint
         self.filterable = filterable
+        self.numbers = numbers
+        self.highlighted = highlighted
+        self.typed = ""  # the digits of a number typed so far
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog choose"):
@@ -46,6 +55,12 @@ class Choose(ModalScreen[str | None]):
             yield OptionList(*self._options(""), id="choose-options", markup=False)
 
     def _options(self, typed: str) -> list[Option]:
+        if self.numbers is not None:
+            width = len(str(max(self.numbers, default=0)))
+            return [
+                Option(f"{number:>{width}}  {shown(text)}", id=value)
+                for number, (value, text) in zip(self.numbers, self.options, strict=True)
+            ]
         matching = [(v, t) for v, t in self.options if typed.casefold() in t.casefold()]
         numbered = not self.filterable and len(matching) <= 9
         return [
@@ -55,6 +70,9 @@ class Choose(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input if self.filterable else OptionList).focus()
+        values = [value for value, _ in self.options]
+        if self.highlighted in values:
+            self.query_one(OptionList).highlighted = values.index(self.highlighted)
 
     @on(Input.Changed, "#choose-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -75,12 +93,32 @@ class Choose(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
     def on_key(self, event) -> None:
+        if self.numbers is not None:
+            if event.character and event.character.isdigit():
+                event.stop()
+                self._number_typed(event.character)
+            return
         numbered = not self.filterable and len(self.options) <= 9
         if numbered and event.character and event.character.isdigit():
             index = int(event.character) - 1
             if 0 <= index < len(self.options):
                 event.stop()
                 self.dismiss(self.options[index][0])
+
+    def _number_typed(self, digit: str) -> None:
+        typed = self.typed + digit
+        starting = [i for i, n in enumerate(self.numbers or ()) if str(n).startswith(typed)]
+        if not starting:  # no such number here: start again from this digit
+            self.typed = ""
+            if len(typed) > 1:
+                self._number_typed(digit)
+            return
+        exact = [i for i in starting if str((self.numbers or ())[i]) == typed]
+        if exact and len(starting) == 1:
+            self.dismiss(self.options[exact[0]][0])
+            return
+        self.typed = typed  # 2 of 2 and 23: Enter takes 2, a 3 takes 23
+        self.query_one(OptionList).highlighted = (exact or starting)[0]
 
     def action_cancel(self) -> None:
         self.dismiss(None)

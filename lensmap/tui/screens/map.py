@@ -11,6 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...describe import note_start, persona_name, stage_label
+from ...journeys import is_jump
+from ...layout import stage_numbers
 from ...model import Tag
 from ...screen_text import shown
 from ...session.actions import (
@@ -176,11 +178,10 @@ class MapScreen(Screen):
     def action_move_here(self) -> None:
         if self.selected is None:
             return
-        current = self._current_stage()
-        along = current is None or self.selected in self.state.pathway.next_stages(current)
-        if current is None and self.selected not in self.state.pathway.entries:
-            along = False
-        self._step(self.selected, jumped=not along)
+        persona = self.state.personas.get(self.app.persona or "")
+        way_in = persona.entry if persona else None
+        jumped = is_jump(self.state.pathway, self._current_stage(), self.selected, way_in)
+        self._step(self.selected, jumped=jumped)
 
     def action_next_stage(self) -> None:
         from ..dialogs.choose import Choose
@@ -191,29 +192,40 @@ class MapScreen(Screen):
         state = self.state
         name = persona_name(state, persona)
         current = self._current_stage()
+        numbers = stage_numbers(state.pathway)
+        suggested = None
         if current is None:
+            # The ways in, and the stage the vignette suggests even where it is not one.
             suggested = state.personas[persona].entry
-            entries = list(state.pathway.entries)
-            if suggested in entries:
-                entries.remove(suggested)
-                entries.insert(0, suggested)
-            options = [
-                (s, stage_label(state, s) + ("  (suggested)" if s == suggested else ""))
-                for s in entries
-            ]
+            stages = list(state.pathway.entries)
+            if suggested in state.pathway.stages_by_id and suggested not in stages:
+                stages.append(suggested)
             title = f"Where does {name} start?"
         else:
-            options = [(s, stage_label(state, s)) for s in state.pathway.next_stages(current)]
+            stages = state.pathway.next_stages(current)
             title = f"Where does {name} go from {stage_label(state, current)}?"
-            if not options:
+            if not stages:
                 self.app.notify("No transitions lead out of here: j jumps, o ends the journey.")
                 return
+        stages = sorted(stages, key=numbers.__getitem__)
+        options = [
+            (s, stage_label(state, s) + ("  (suggested)" if s == suggested else "")) for s in stages
+        ]
 
         def chosen(stage_id: str | None) -> None:
             if stage_id:
                 self._step(stage_id)
 
-        self.app.push_screen(Choose(title, options, hint="Number keys choose"), chosen)
+        self.app.push_screen(
+            Choose(
+                title,
+                options,
+                hint="Type the stage's number, as on the map",
+                numbers=[numbers[s] for s in stages],
+                highlighted=suggested,
+            ),
+            chosen,
+        )
 
     def action_jump(self) -> None:
         from ..dialogs.choose import Choose
@@ -221,7 +233,9 @@ class MapScreen(Screen):
         if self._walking_or_say() is None:
             return
         state = self.state
-        options = [(s.id, shown(s.label)) for s in state.pathway.stages]
+        numbers = stage_numbers(state.pathway)
+        ordered = sorted(state.pathway.stages, key=lambda s: numbers[s.id])
+        options = [(s.id, f"{numbers[s.id]}  {shown(s.label)}") for s in ordered]
 
         def chosen(stage_id: str | None) -> None:
             if stage_id:

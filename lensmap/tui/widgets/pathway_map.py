@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.signal import Signal
 from textual.strip import Strip
 
-from ...layout import layers, unreached
+from ...layout import layers, stage_numbers, unreached
 from ...model import Pathway
 from .stage_card import CardView, card_look, card_text
 from .wrapping import wrapped_height
@@ -82,7 +82,7 @@ class PathwayMap(ScrollView, can_focus=True):
         self.stage_layers = layers(pathway)
         self.has_unreached_layer = bool(unreached(pathway))
         order = [stage for layer in self.stage_layers for stage in layer]
-        self.numbers = {stage: n for n, stage in enumerate(order, start=1)}
+        self.numbers = stage_numbers(pathway, self.stage_layers)
         self.following = {
             stage: [self.numbers[n] for n in pathway.next_stages(stage)] for stage in order
         }
