@@ -123,7 +123,7 @@ async def test_general_tag_and_cancel_stores_nothing(app):
         assert not isinstance(app.screen, TagDialog)
         assert len(app.store.entries) == 1
         await pilot.press("p", *"Reception were kind")
-        await choose(pilot, "#about", ["right"])  # General (no persona)
+        await choose(pilot, "#about", ["left"])  # General (no persona), after every persona
         await pilot.press("ctrl+s")
         (tag,) = app.store.state.tags.values()
         assert tag.persona is None and tag.kind == "positive"
@@ -374,3 +374,52 @@ async def test_a_number_that_begins_another_waits_for_enter_or_its_next_digit(ap
         await pilot.press("6")
         numbers = app.screen.query_one(PathwayMap).numbers
         assert numbers[stages_of(app.store, "ollie")[-1]] == 16
+
+
+async def test_a_tag_can_be_about_any_persona_not_only_the_one_walked(app):
+    """Walking Ollie, the room tags something about Lauren: no switching persona first."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("b", *"Nobody asked about her children")
+        about = app.screen.query_one("#about")
+        assert [words for _, words in about.options] == [
+            "Ollie", "Jay", "Gill", "Bruno", "Stuart", "Lauren", "General (no persona)",
+        ]  # fmt: skip
+        assert about.value == "ollie"  # the one being walked, unless chosen otherwise
+        await choose(pilot, "#about", ["right"] * 5)
+        assert "About       ◂ Lauren ▸" in dialog_lines(app)
+        await pilot.press("ctrl+s")
+        (tag,) = reopened(app).state.tags.values()
+        assert (tag.persona, tag.note) == ("lauren", "Nobody asked about her children")
+        assert app.persona == "ollie"  # still walking Ollie
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_a_tag_moved_to_another_stage_and_back_with_undo(app, size):
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("b", *"Letter did not say what happens next", "enter")
+        await pilot.press("x", "enter")  # edit the one tag at GP referral
+        assert isinstance(app.screen, TagDialog)
+        assert "Stage       ◂ 1 GP referral ▸" in dialog_lines(app)
+        await choose(pilot, "#stage", ["right"])  # on to 2 Self-referral
+        await pilot.press("ctrl+s")
+        (tag,) = reopened(app).state.tags.values()
+        assert tag.stage == "self_referral" and tag.note.startswith("Letter did not")
+        saying = " ".join(str(n.message) for n in app._notifications)
+        assert "Tag moved from GP referral to Self-referral" in saying
+        await pilot.press("ctrl+z")
+        (tag,) = reopened(app).state.tags.values()
+        assert tag.stage == "gp_referral"
+
+
+async def test_the_delete_question_names_the_tag(app):
+    from lensmap.tui.dialogs.choose import Confirm
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("b", *"Letter did not say what happens next", "enter")
+        await pilot.press("x", "d")
+        assert isinstance(app.screen, Confirm)
+        lines = [line.strip(" █▀▄") for line in dialog_lines(app).splitlines()]
+        words = " ".join(" ".join(lines).split())  # the question wraps, whole on screen
+        assert "Delete the barrier at GP referral: “Letter did not say what happens next”?" in words
+        await pilot.press("y")
+        assert reopened(app).state.tags == {}

@@ -86,3 +86,22 @@ async def test_an_outcome_too_long_to_keep_stays_in_its_dialog_with_a_reason(app
         await type_ahead(pilot, ["backspace", "enter"])
         reopened = SessionStore.open(app.store.path, readonly=True)
         assert reopened.state.journeys["ollie"].outcome == "y" * 500
+
+
+async def test_an_empty_note_asks_once_then_saves_without_words(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b", "enter")  # Enter straight away: nothing typed yet
+        assert isinstance(app.screen, TagDialog)
+        assert "No note yet: Enter again saves the tag without words" in str(
+            app.screen.query_one("#tag-hint").content
+        )
+        assert notes(app.store) == []
+        await pilot.press("enter")
+        assert not isinstance(app.screen, TagDialog)
+        assert notes(app.store) == [""]
+
+
+async def test_a_note_typed_after_the_question_is_saved_with_it(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b", "enter", *"Door locked", "enter")
+        assert notes(app.store) == ["Door locked"]

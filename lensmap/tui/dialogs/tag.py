@@ -5,7 +5,7 @@ colour or a dot, so a projected screen reads the same to everyone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -98,24 +98,30 @@ class TagDialog(ModalScreen[Tag | None]):
         stage_id: str,
         stage_label: str,
         kind: str,
-        persona: tuple[str, str] | None,
+        personas: Sequence[tuple[str, str]],
+        persona: str | None,
         existing: Tag | None = None,
         save: Callable[[Tag], bool] | None = None,
+        stages: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """`personas`: every persona of the session (id, name), offered with General; the
+        tag is about `persona` unless chosen otherwise. `stages` (id, "number name"): where
+        an edited tag may be moved to (its own stage first chosen)."""
         super().__init__(classes="dialog-screen")
         self.save = save  # stores the tag; the dialog stays open (note kept) if that fails
         self.stage_id = stage_id
         self.stage_label = stage_label
         self.kind = existing.kind if existing else kind
+        self.personas = list(personas)
         self.persona = persona
         self.existing = existing
+        self.stages = list(stages)
+        self.asked_about_no_note = False
 
     def compose(self) -> ComposeResult:
         tag = self.existing
-        about = [("General (no persona)", "general")]
-        if self.persona:
-            about.insert(0, (self.persona[1], self.persona[0]))
-        chosen_about = (tag.persona or "general") if tag else about[0][1]
+        about = [*self.personas, ("general", "General (no persona)")]
+        chosen_about = (tag.persona if tag else self.persona) or "general"
         with VerticalScroll(classes="dialog tag-dialog"):
             verb = "Edit" if tag else "New"
             symbol = KIND_SYMBOL[self.kind]
@@ -135,6 +141,7 @@ class TagDialog(ModalScreen[Tag | None]):
             yield Label(
                 "Enter saves · ctrl+j new line · ↓ choices, ← → change · Esc cancels",
                 classes="dialog-hint",
+                id="tag-hint",
             )
             kinds = ("positive", "barrier", "risk")
             yield Choice(
@@ -149,7 +156,9 @@ class TagDialog(ModalScreen[Tag | None]):
                 str(tag.severity if tag else 2),
                 id="severity",
             )
-            yield Choice("About", [(key, words) for words, key in about], chosen_about, id="about")
+            yield Choice("About", about, chosen_about, id="about")
+            if tag and self.stages:
+                yield Choice("Stage", self.stages, self.stage_id, id="stage")
             yield Choice(
                 "Raised by",
                 [*RAISED_BY_WORD.items(), ("none", "not recorded")],
@@ -181,7 +190,7 @@ class TagDialog(ModalScreen[Tag | None]):
         theme = self._value("theme")
         return Tag(
             id=self.existing.id if self.existing else new_id("t"),
-            stage=self.stage_id,
+            stage=self._value("stage") if self.query("#stage") else self.stage_id,
             persona=None if about in ("general", "") else about,
             kind=self._value("kind") or self.kind,
             note=note_text(self.query_one("#note", NoteArea)),
@@ -204,6 +213,14 @@ class TagDialog(ModalScreen[Tag | None]):
                 severity="warning",
                 timeout=15,
             )
+            return
+        if length == 0 and not self.asked_about_no_note:
+            # A tag with no words is allowed (the kind and stage may say enough), but an
+            # Enter pressed too soon should not store one: ask once, in the dialog.
+            self.asked_about_no_note = True
+            hint = self.query_one("#tag-hint", Label)
+            hint.update("No note yet: Enter again saves the tag without words, or type a note")
+            hint.add_class("-asking")
             return
         tag = self.result()
         if self.save is None or self.save(tag):

@@ -330,15 +330,25 @@ class MapScreen(Screen):
         """Open the tag dialog for a stage (also used by the command palette)."""
         from ..dialogs.tag import TagDialog
 
-        persona = self.app.persona
-        who = (persona, persona_name(self.state, persona)) if persona else None
         label = stage_label(self.state, stage_id)
 
         def save(tag: Tag) -> bool:
             said = f"Saved: {KIND_WORD[tag.kind]} at {label}: {note_start(tag.note)}"
             return self.app.record(TagAdded(tag=tag), said)
 
-        self.app.push_screen(TagDialog(stage_id, label, kind, who, save=save))
+        self.app.push_screen(
+            TagDialog(stage_id, label, kind, self._personas(), self.app.persona, save=save)
+        )
+
+    def _personas(self) -> list[tuple[str, str]]:
+        """Every persona of the session, by name, for a tag to be about."""
+        return [(p, persona_name(self.state, p)) for p in self.state.personas]
+
+    def _stages(self) -> list[tuple[str, str]]:
+        """Every stage, by its number on the map, for a tag to be moved to."""
+        numbers = stage_numbers(self.state.pathway)
+        ordered = sorted(numbers, key=numbers.__getitem__)
+        return [(s, f"{numbers[s]} {stage_label(self.state, s)}") for s in ordered]
 
     def action_tag(self, kind: str) -> None:
         if self.selected:
@@ -375,17 +385,22 @@ class MapScreen(Screen):
                             f"Deleted a tag at {label} (ctrl+z brings it back)",
                         )
 
-                self.app.push_screen(
-                    Confirm(f"Delete this {KIND_WORD[tag.kind]} tag at {label}?"), confirmed
-                )
+                question = f"Delete the {KIND_WORD[tag.kind]} at {label}: {note_start(tag.note)}?"
+                self.app.push_screen(Confirm(question), confirmed)
                 return
-            who = (tag.persona, names[tag.persona]) if tag.persona in names else None
 
             def save(edited: Tag) -> bool:
-                return edited == tag or self.app.record(
-                    TagEdited(tag=edited), f"Tag at {label} updated: {note_start(edited.note)}"
-                )
+                if edited == tag:
+                    return True
+                if edited.stage != tag.stage:
+                    where = stage_label(self.state, edited.stage)
+                    said = f"Tag moved from {label} to {where}: {note_start(edited.note)}"
+                else:
+                    said = f"Tag at {label} updated: {note_start(edited.note)}"
+                return self.app.record(TagEdited(tag=edited), said)
 
-            self.app.push_screen(TagDialog(stage_id, label, tag.kind, who, existing=tag, save=save))
+            dialog = TagDialog(stage_id, label, tag.kind, self._personas(), tag.persona,
+                               existing=tag, save=save, stages=self._stages())  # fmt: skip
+            self.app.push_screen(dialog)
 
         self.app.push_screen(TagsAtStage(label, tags, names), chosen)
