@@ -19,6 +19,7 @@ class Problem:
     message: str
     place: str | None = None
     level: Level = "error"
+    topic: str = ""  # problems of one kind, said together on a screen (see TOGETHER)
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -69,10 +70,33 @@ def quoted_list(items: Iterable[str]) -> str:
     return ", ".join(f'"{i}"' for i in items)
 
 
+# What a screen says for all the problems of one topic at once, however many (the details
+# are for `lensmap validate`, not the projector).
+SUGGESTED_ENTRY = "suggested entry"
+TOGETHER = {
+    SUGGESTED_ENTRY: (
+        "{count} persona{s} suggest{one} a starting stage this pathway does not have; choose "
+        "where they start with n (lensmap validate lists them)"
+    ),
+}
+
+
 def in_brief(problems: Sequence[Problem], most: int = 3) -> list[str]:
-    """At most `most` notices for a screen: the first problems as they are, then one line
-    counting the rest and saying how to see every one (a room needs one calm notice, not a
-    wall of 180)."""
+    """At most `most` notices for a screen: one line for each topic's problems together,
+    the first other problems as they are, then one line counting the rest and saying how to
+    see every one (a room needs one calm notice, not a wall of 180)."""
+    topics = list(dict.fromkeys(p.topic for p in problems if p.topic in TOGETHER))
+    together = []
+    for topic in topics:
+        count = sum(p.topic == topic for p in problems)
+        plural = {"s": "s", "one": ""} if count > 1 else {"s": "", "one": "s"}
+        together.append(TOGETHER[topic].format(count=count, **plural))
+    problems = [p for p in problems if p.topic not in TOGETHER]
+    most = max(1, most - len(together))
+    return together + _first_of(problems, most)
+
+
+def _first_of(problems: Sequence[Problem], most: int) -> list[str]:
     if len(problems) <= most:
         return [str(p) for p in problems]
     first, rest = problems[: most - 1], problems[most - 1 :]

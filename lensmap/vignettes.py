@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from .explain import in_file_order, item_label, problems_from
 from .files import check_format, read_toml
 from .model import Pathway, Persona, Vignettes
-from .problems import LoadError, Problem, errors, suggest
+from .problems import SUGGESTED_ENTRY, LoadError, Problem, errors, suggest
 
 
 def _duplicates(data: dict[str, Any], key: str, file: str) -> list[Problem]:
@@ -97,6 +97,7 @@ def entry_warnings(
                     f"{suggest(persona.entry, stage_ids)}; the facilitator will choose one",
                     f'personas[{i + 1}] (id "{persona.id}")',
                     "warning",
+                    SUGGESTED_ENTRY,
                 )
             )
     return problems

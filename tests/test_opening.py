@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lensmap.examples import example_pathway, example_vignettes, pathways_folder
-from lensmap.opening import open_session
+from lensmap.opening import load_files, open_session
 from lensmap.problems import LoadError, Problem, in_brief
 from lensmap.session.actions import StepTaken
 
@@ -100,8 +100,9 @@ def test_a_session_open_in_the_app_cannot_be_opened_twice(tmp_path):
     first, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
     with pytest.raises(LoadError, match="is open in another lensmap window"):
         open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
-    with pytest.raises(LoadError, match="is open in another lensmap window"):
-        SessionStore.open(tmp_path / "s.lens", readonly=True)  # e.g. an export from the shell
+    # An export or `session show` from the shell reads it as of the last save, taking no lock.
+    with SessionStore.open(tmp_path / "s.lens", readonly=True) as reader:
+        assert reader.state.pathway.id == first.state.pathway.id
     first.record(StepTaken(persona="ollie", stage="gp_referral"))
     first.close()
     again, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
@@ -136,3 +137,30 @@ def test_many_warnings_reach_the_screen_in_brief():
     assert "179 more warnings like these in big pathway.toml" in brief[2]
     assert brief[2].endswith('lensmap validate "big pathway.toml"')
     assert in_brief(problems[:3]) == [str(p) for p in problems[:3]]  # a few: each as it is
+
+
+def test_your_own_pathway_with_the_built_in_personas_is_one_calm_line(tmp_path):
+    """Six suggested starting stages that a facilitator's own pathway lacks: one line on the
+    projector (no file paths), the details kept for `lensmap validate`."""
+    from lensmap.examples import example_vignettes
+
+    own = tmp_path / "my-service.toml"
+    own.write_text(
+        'id = "my-service"\ntitle = "My service"\n'
+        '[[stages]]\nid = "front_door"\nlabel = "Front door"\nkind = "entry"\n'
+        '[[stages]]\nid = "done"\nlabel = "Done"\nkind = "exit"\n'
+        '[[transitions]]\nfrom = "front_door"\nto = "done"\n',
+        encoding="utf-8",
+    )
+    _, _, problems = load_files(own, [example_vignettes()])
+    assert len(problems) == 6  # each one, for lensmap validate
+    assert in_brief(problems) == [
+        "6 personas suggest a starting stage this pathway does not have; choose where they "
+        "start with n (lensmap validate lists them)"
+    ]
+    more = [*problems[:1], Problem("my-service.toml", "no way out", "stages[2]", "warning")]
+    assert in_brief(more) == [
+        "1 persona suggests a starting stage this pathway does not have; choose where they "
+        "start with n (lensmap validate lists them)",
+        str(more[1]),
+    ]
