@@ -26,6 +26,21 @@ def stage_label(state: SessionState, stage: str) -> str:
     return shown(found.label if found else stage)
 
 
+def local_time(at: str) -> str:
+    """When an action was taken, as the facilitator's own clock says it: "14:32 on 1 December"
+    (stored in UTC; shown as the stored text if it is not a time)."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return shown(at)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    when = when.astimezone()
+    return f"{when:%H:%M} on {when.day} {when:%B %Y}"
+
+
 def persona_name(state: SessionState, persona: str | None) -> str:
     """A persona's name as shown on screen ("general" for a tag about no one)."""
     if persona is None:

@@ -1,7 +1,7 @@
 """Where lensmap keeps things on the facilitator's computer, in one place.
 
-Set LENSMAP_DATA_DIR to keep sessions somewhere else (tests always do, so they never touch a
-real user's folders)."""
+Set LENSMAP_DATA_DIR to keep sessions somewhere else, and LENSMAP_CONFIG_DIR for the screen
+preferences (tests always do, so they never touch a real user's folders)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("lensmap", appauthor=False)
+
+
+def config_dir() -> Path:
+    """Where the facilitator's screen preferences are kept (LENSMAP_CONFIG_DIR to move it)."""
+    override = os.environ.get("LENSMAP_CONFIG_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path("lensmap", appauthor=False)
 
 
 def sessions_dir() -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,24 @@ from lensmap.pathway import load_pathway
 from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore
 from lensmap.vignettes import load_vignettes
+
+
+@pytest.fixture(autouse=True)
+def own_settings_folder(tmp_path, monkeypatch):
+    """No test reads or writes the facilitator's own screen preferences."""
+    monkeypatch.setenv("LENSMAP_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture(autouse=True)
+def clock_in_utc(monkeypatch):
+    """Times on screen are local: every test's local time is UTC, wherever it runs."""
+    if hasattr(time, "tzset"):
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+    yield
+    if hasattr(time, "tzset"):
+        monkeypatch.undo()
+        time.tzset()
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,13 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from ..describe import local_time
 from ..problems import LoadError
 from ..screen_text import shown
 from ..session.actions import OutcomeSet, SteppedBack, StepTaken, WindowSet
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
+from ..settings import load_settings, save_setting
 from .commands import LensmapCommands
 from .keys_in_order import KeysInOrder
 from .themes import THEME_NAMES, THEME_WORDS, THEMES
@@ -51,6 +53,8 @@ class LensmapApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
+    SETTINGS = {"theme": tuple(THEME_NAMES)}  # the preferences kept between runs
+
     persona: reactive[str | None] = reactive(None)
     """The persona being walked; the map follows them."""
 
@@ -62,8 +66,10 @@ class LensmapApp(App[None]):
         self._notices: dict[tuple[str, str, str], tuple[object, int]] = {}  # the last of each
         for theme in THEMES:
             self.register_theme(theme)
-        # Set without the watcher: the stylesheet is parsed once, already with these colours.
-        self.set_reactive(LensmapApp.theme, "lensmap-dark")
+        # The colours chosen last time (or calm dark). Set without the watcher: the stylesheet
+        # is parsed once, already with these colours.
+        remembered = load_settings(self.SETTINGS).get("theme", "lensmap-dark")
+        self.set_reactive(LensmapApp.theme, remembered)
         self.stylesheet.set_variables(self.get_css_variables())
         self.persona = self._persona_to_continue()
 
@@ -92,10 +98,10 @@ class LensmapApp(App[None]):
         self.add_mode("people", _people_screen)
         self.add_mode("issues", _issues_screen)
         if len(self.store.entries) > 1:
-            last = self.store.entries[-1].at[:16].replace("T", " ")
+            last = local_time(self.store.entries[-1].at)
             self.notify(
                 f"Continuing this session: {len(self.store.entries) - 1} actions so far, "
-                f"the last at {last} UTC.",
+                f"the last at {last}.",
                 timeout=8,
             )
         for warning in self.startup_warnings:
@@ -262,7 +268,10 @@ class LensmapApp(App[None]):
             names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
         )
         self.theme = following
-        self.notify(f"Colours: {THEME_WORDS[following]}", timeout=3)
+        said = f"Colours: {THEME_WORDS[following]}"
+        if not save_setting("theme", following, self.SETTINGS):
+            said += " (for now: the settings folder could not be written, so not remembered)"
+        self.notify(said, timeout=3)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
