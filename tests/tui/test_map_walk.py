@@ -45,6 +45,8 @@ async def test_walk_ollie_from_her_suggested_entry(app, size):
         assert stages_of(app.store, "ollie") == ["gp_referral"]
         assert "◆ Ollie is here" in card_text(app, "gp_referral")
         assert "→ next option for Ollie" in card_text(app, "triage")
+        journey = str(app.screen.query_one(JourneyPanel).content)
+        assert "Next from here (n):\n  7 → Triage" in journey  # numbered as on the map
         await pilot.press("n", "7")  # Triage is 7 on the map
         assert stages_of(app.store, "ollie") == ["gp_referral", "triage"]
         assert "Ollie: step 2" in card_text(app, "triage")

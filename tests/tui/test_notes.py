@@ -105,3 +105,16 @@ async def test_a_note_typed_after_the_question_is_saved_with_it(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b", "enter", *"Door locked", "enter")
         assert notes(app.store) == ["Door locked"]
+
+
+async def test_down_from_the_note_goes_on_to_the_choices(app):
+    """The dialog's hint says "↓ choices": from the note's last line, ↓ goes to the kind,
+    then the severity, where → changes it."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b", *"Two lines", "ctrl+j", *"of note", "up", "down")
+        assert app.focused.id == "note"  # ↓ on the first line of two stays in the note
+        await pilot.press("down")
+        assert app.focused.id == "kind"
+        await pilot.press("down", "right", "enter")
+        (tag,) = SessionStore.open(app.store.path, readonly=True).state.tags.values()
+        assert (tag.severity, tag.note) == (3, "Two lines\nof note")

@@ -33,8 +33,8 @@ NEW_LINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 class NoteArea(TextArea):
     """A note of any number of lines. Enter saves, as the room expects of a one-line box;
-    ctrl+j (or shift+enter where the terminal tells it apart) starts a new line, and a
-    pasted note keeps all its lines."""
+    ctrl+j (or shift+enter where the terminal tells it apart) starts a new line, a pasted
+    note keeps all its lines, and ↓ on the last line goes on to the choices."""
 
     class Submitted(Message):
         """Enter was pressed: save the note."""
@@ -55,6 +55,10 @@ class NoteArea(TextArea):
             event.stop()
             event.prevent_default()
             self.replace("\n", *self.selection)
+        elif event.key == "down" and self.cursor_location[0] == self.document.line_count - 1:
+            event.stop()  # from the note's last line, ↓ goes on to the choices under it
+            event.prevent_default()
+            self.screen.focus_next()
 
 
 def note_text(area: TextArea) -> str:

@@ -12,7 +12,6 @@ from textual.widgets import Static
 
 from ...describe import note_start, persona_name, stage_label
 from ...journeys import is_jump
-from ...layout import stage_numbers
 from ...model import Tag
 from ...screen_text import shown
 from ...session.actions import (
@@ -90,6 +89,11 @@ class MapScreen(Screen):
         pathway_map.focus()
         self.call_after_refresh(pathway_map.keep_selected_in_view)
 
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Each stage's number on its card, as every list on this screen numbers it."""
+        return self.query_one(PathwayMap).numbers
+
     # -- what the screen shows ---------------------------------------------------------------
     def _current_stage(self) -> str | None:
         journey = self.state.journeys.get(self.app.persona or "")
@@ -132,7 +136,7 @@ class MapScreen(Screen):
                 self.select(where[1])
         self.query_one(PathwayMap).show(self.card_views(), force=force)
         colours = self.app.theme_variables
-        self.query_one(JourneyPanel).show(journey_text(self.state, self.app.persona))
+        self.query_one(JourneyPanel).show(journey_text(self.state, self.app.persona, self.numbers))
         self.query_one(StageDetail).show(
             self.selected, stage_text(self.state, self.selected, colours)
         )
@@ -192,7 +196,7 @@ class MapScreen(Screen):
         state = self.state
         name = persona_name(state, persona)
         current = self._current_stage()
-        numbers = stage_numbers(state.pathway)
+        numbers = self.numbers
         suggested = None
         if current is None:
             # The ways in, and the stage the vignette suggests even where it is not one.
@@ -233,7 +237,7 @@ class MapScreen(Screen):
         if self._walking_or_say() is None:
             return
         state = self.state
-        numbers = stage_numbers(state.pathway)
+        numbers = self.numbers
         ordered = sorted(state.pathway.stages, key=lambda s: numbers[s.id])
         options = [(s.id, f"{numbers[s.id]}  {shown(s.label)}") for s in ordered]
 
@@ -346,7 +350,7 @@ class MapScreen(Screen):
 
     def _stages(self) -> list[tuple[str, str]]:
         """Every stage, by its number on the map, for a tag to be moved to."""
-        numbers = stage_numbers(self.state.pathway)
+        numbers = self.numbers
         ordered = sorted(numbers, key=numbers.__getitem__)
         return [(s, f"{numbers[s]} {stage_label(self.state, s)}") for s in ordered]
 

@@ -32,7 +32,8 @@ from ...vocabulary import (
 from .wrapping import wrapped_height
 
 
-def journey_text(state: SessionState, persona: str | None) -> Text:
+def journey_text(state: SessionState, persona: str | None, numbers: dict[str, int]) -> Text:
+    """The persona's journey; the stages they can go to next by their `numbers` on the map."""
     text = Text()
     if persona is None or persona not in state.personas:
         text.append("No persona chosen. Press s to choose one.")
@@ -63,8 +64,8 @@ def journey_text(state: SessionState, persona: str | None) -> Text:
         options = state.pathway.next_stages(last.stage)
         if options:
             text.append("\nNext from here (n):", style="bold")
-            for n, stage in enumerate(options[:9], start=1):
-                text.append(f"\n  {n} → {stage_label(state, stage)}")
+            for stage in sorted(options, key=lambda s: numbers.get(s, 0)):
+                text.append(f"\n  {numbers.get(stage, '')} → {stage_label(state, stage)}")
         else:
             text.append("\nNo transitions out of here: o ends the journey, j jumps.", style="dim")
     text.append("\nSteps so far:", style="bold")
