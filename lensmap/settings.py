@@ -19,8 +19,8 @@ def settings_file() -> Path:
     return config_dir() / "settings.json"
 
 
-def load_settings(allowed: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Each remembered preference whose value is one of `allowed[name]`; nothing else."""
+def _stored() -> dict:
+    """Everything the settings file holds, if it is a JSON object of a sensible size."""
     try:
         path = settings_file()
         if path.stat().st_size > MOST:
@@ -28,14 +28,20 @@ def load_settings(allowed: dict[str, tuple[str, ...]]) -> dict[str, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if k in allowed and v in allowed[k]}
+    return data if isinstance(data, dict) else {}
+
+
+def load_settings(allowed: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each remembered preference whose value is one of `allowed[name]`; nothing else."""
+    return {k: v for k, v in _stored().items() if k in allowed and v in allowed[k]}
 
 
 def save_setting(name: str, value: str, allowed: dict[str, tuple[str, ...]]) -> bool:
-    """Remember one preference beside the others; False if it could not be saved."""
-    settings = {**load_settings(allowed), name: value}
+    """Remember one preference beside the others (kept as they are, even ones this lensmap
+    does not know); False if it could not be saved."""
+    if value not in allowed.get(name, ()):
+        raise ValueError(f"{value!r} is not a value of {name}")
+    settings = {**_stored(), name: value}
     try:
         path = settings_file()
         path.parent.mkdir(parents=True, exist_ok=True)

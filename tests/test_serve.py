@@ -496,3 +496,33 @@ async def test_a_page_gets_the_spare_app_or_a_new_one_if_the_spare_has_gone():
     left = app_class.spare
     await app_class.end_spare()  # the server stops: the spare goes with it
     assert left.returncode is not None and app_class.spare is None
+
+
+async def test_a_spare_is_started_once_and_never_left_behind():
+    """Two starts at once make one spare; stopping while one starts ends it too."""
+    import asyncio
+    import sys
+
+    from lensmap.serve.server import page_app
+
+    app_class = page_app([sys.executable, "-c", SAYS_ITS_SIZE], say=lambda *a, **_: None)
+    app_class.end_wait = 2.0
+    spawned = []
+    spawn = app_class._spawn
+
+    async def counted():
+        process = await spawn()
+        spawned.append(process)
+        return process
+
+    app_class._spawn = counted
+    await asyncio.gather(app_class.start_spare(), app_class.start_spare())
+    assert len(spawned) == 1 and app_class.spare is spawned[0]
+    await app_class.end_spare()
+
+    starting = asyncio.ensure_future(app_class.start_spare())
+    await asyncio.sleep(0)  # it is starting: the server stops now
+    await app_class.end_spare()
+    await starting
+    assert app_class.spare is None
+    assert all(p.returncode is not None for p in spawned)  # none left running

@@ -203,9 +203,15 @@ def page_app(argv: list[str], say=print) -> type:
         async def start_spare(cls) -> None:
             """Start the next page's app process now, so it has imported everything by the
             time a page asks for it (it opens the session only then)."""
-            if cls.spare is None or cls.spare.returncode is not None:
-                cls.spare = SPAWNING  # not started twice while it starts
-                cls.spare = await cls._spawn()
+            if cls.spare is SPAWNING or (cls.spare is not None and cls.spare.returncode is None):
+                return  # one is starting, or waiting already
+            cls.spare = SPAWNING  # not started twice while it starts
+            process = await cls._spawn()
+            if cls.spare is SPAWNING:
+                cls.spare = process
+            else:  # a page took it meanwhile, or the server is stopping: not needed
+                _signal(process, hard=True)
+                await _ended(process, cls.end_wait)
 
         @classmethod
         async def end_spare(cls) -> None:
@@ -425,6 +431,8 @@ def make_server(
             # rather than waiting for the browser tabs to be closed.
             stopping.set()
             await LensmapApp.end_spare()
+            if starting:  # a spare still starting sees it is not needed, and is ended
+                await asyncio.wait(list(starting), timeout=LensmapApp.end_wait * 2)
             for websocket in list(pages):
                 with contextlib.suppress(Exception):
                     await websocket.close(code=1001, message=b"lensmap serve stopped")

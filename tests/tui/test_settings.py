@@ -46,3 +46,14 @@ async def test_colours_that_cannot_be_remembered_still_change(app, tmp_path, mon
         assert app.theme == "lensmap-projector"
         assert any("not remembered" in str(n.message) for n in app._notifications)
     assert in_the_way.read_text(encoding="utf-8") == "not a folder"
+
+
+async def test_choosing_colours_keeps_what_else_the_file_holds(app):
+    """A preference from a newer lensmap (or typed by hand) is left as it was."""
+    settings_file().parent.mkdir(parents=True, exist_ok=True)
+    settings_file().write_text('{"theme": "lensmap-light", "font": "large"}', encoding="utf-8")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == "lensmap-light"
+        await pilot.press("c")
+    saved = json.loads(settings_file().read_text(encoding="utf-8"))
+    assert saved == {"theme": app.theme, "font": "large"} and app.theme != "lensmap-light"

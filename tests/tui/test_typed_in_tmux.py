@@ -18,7 +18,8 @@ from lensmap.examples import example_pathway
 from lensmap.session.store import SessionStore
 from tests.terminal import need_tmux, wait_for
 
-ROOM = [*"n1n1b", "ABCDEFGH", "C-s", *"n1r", "QWERTY", "C-s"]
+# n, then the stage's number on the map: 1 GP referral, 7 Triage, 10 Same-day prescribing.
+ROOM = [*"n1n7b", "ABCDEFGH", "C-s", *"n10r", "QWERTY", "C-s"]
 
 
 @pytest.fixture

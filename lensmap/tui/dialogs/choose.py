@@ -94,7 +94,7 @@ class Choose(ModalScreen[str | None]):
 
     def on_key(self, event) -> None:
         if self.numbers is not None:
-            if event.character and event.character.isdigit():
+            if event.character and "0" <= event.character <= "9":
                 event.stop()
                 self._number_typed(event.character)
             return

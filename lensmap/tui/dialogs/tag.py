@@ -31,6 +31,9 @@ NEW_LINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 """Keys that start a new line in a note (ctrl+j works in every terminal and browser)."""
 
 
+GENERAL = " general"  # a tag about no persona: no persona's id can have a space
+
+
 class NoteArea(TextArea):
     """A note of any number of lines. Enter saves, as the room expects of a one-line box;
     ctrl+j (or shift+enter where the terminal tells it apart) starts a new line, a pasted
@@ -55,7 +58,7 @@ class NoteArea(TextArea):
             event.stop()
             event.prevent_default()
             self.replace("\n", *self.selection)
-        elif event.key == "down" and self.cursor_location[0] == self.document.line_count - 1:
+        elif event.key == "down" and self.navigator.is_last_wrapped_line(self.cursor_location):
             event.stop()  # from the note's last line, ↓ goes on to the choices under it
             event.prevent_default()
             self.screen.focus_next()
@@ -124,8 +127,9 @@ class TagDialog(ModalScreen[Tag | None]):
 
     def compose(self) -> ComposeResult:
         tag = self.existing
-        about = [*self.personas, ("general", "General (no persona)")]
-        chosen_about = (tag.persona if tag else self.persona) or "general"
+        about = [*self.personas, (GENERAL, "General (no persona)")]
+        about_id = tag.persona if tag else self.persona
+        chosen_about = about_id if about_id in dict(self.personas) else GENERAL
         with VerticalScroll(classes="dialog tag-dialog"):
             verb = "Edit" if tag else "New"
             symbol = KIND_SYMBOL[self.kind]
@@ -195,7 +199,7 @@ class TagDialog(ModalScreen[Tag | None]):
         return Tag(
             id=self.existing.id if self.existing else new_id("t"),
             stage=self._value("stage") if self.query("#stage") else self.stage_id,
-            persona=None if about in ("general", "") else about,
+            persona=None if about == GENERAL else about,
             kind=self._value("kind") or self.kind,
             note=note_text(self.query_one("#note", NoteArea)),
             severity=int(self._value("severity") or 2),
