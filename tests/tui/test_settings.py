@@ -48,10 +48,11 @@ async def test_colours_that_cannot_be_remembered_still_change(app, tmp_path, mon
     assert in_the_way.read_text(encoding="utf-8") == "not a folder"
 
 
-async def test_choosing_colours_keeps_what_else_the_file_holds(app):
+async def test_choosing_colours_keeps_what_else_the_file_holds(store):
     """A preference from a newer lensmap (or typed by hand) is left as it was."""
     settings_file().parent.mkdir(parents=True, exist_ok=True)
     settings_file().write_text('{"theme": "lensmap-light", "font": "large"}', encoding="utf-8")
+    app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.theme == "lensmap-light"
         await pilot.press("c")
