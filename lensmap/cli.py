@@ -381,7 +381,9 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser; `only_open` leaves out every command but `open` (the app's
+    start: each command's parser costs a millisecond, most of it looking for translations)."""
     parser = argparse.ArgumentParser(
         prog="lensmap",
         description="Walk personas through a service pathway and record what the room sees.",
@@ -395,6 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vignettes", nargs="+", metavar="FILE", help="default: Annex B")
     p.add_argument("--session", metavar="FILE.lens", help="default: one per pathway, kept for you")
     p.set_defaults(run=cmd_open)
+    if only_open:
+        return parser
 
     p = sub.add_parser("serve", help="show the app in a browser page on this computer")
     p.add_argument("pathway", nargs="?", metavar="PATHWAY", help="default: the built-in example")
@@ -475,7 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(only_open=given[:1] in ([], ["open"])).parse_args(given)
     try:
         return args.run(args)
     except LoadError as exc:

@@ -211,3 +211,15 @@ def test_serve_says_ready_in_your_browser_only_when_it_opened_one(tmp_path, brow
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["open", "p.toml"], ["open", "p.toml", "--session", "e.lens", "--vignettes", "a", "b"]],
+)
+def test_the_apps_quick_parser_reads_open_as_the_whole_one_does(argv):
+    from lensmap.cli import build_parser
+
+    quick, whole = build_parser(only_open=True), build_parser()
+    assert vars(quick.parse_args(argv)) == vars(whole.parse_args(argv))
+    assert "serve" in whole.format_help() and "serve" not in quick.format_help()
