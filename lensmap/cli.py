@@ -215,21 +215,17 @@ def cmd_session_import(args: argparse.Namespace) -> int:
 def _read_session(path: str | Path, what: str):
     """A session's content, read-only: from a .lens file even while the app holds it (then
     as of its last save, which is said on stderr), or from lensmap-session JSON."""
-    from .session.interchange import load_json
-    from .session.store import SessionStore
+    from .session.interchange import read_session
 
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        return load_json(path)[0]
-    with SessionStore.open(path, readonly=True) as store:
-        if store.held_elsewhere:
-            print(
-                f"note: {shown(path)} is open in lensmap just now; {what} the session as of "
-                "its last save (lensmap saves every action as it is taken). Nothing was "
-                "changed, and lensmap carries on as it was.",
-                file=sys.stderr,
-            )
-        return store.state.content()
+    def say_it_is_held() -> None:
+        print(
+            f"note: {shown(path)} is open in lensmap just now; {what} the session as of "
+            "its last save (lensmap saves every action as it is taken). Nothing was "
+            "changed, and lensmap carries on as it was.",
+            file=sys.stderr,
+        )
+
+    return read_session(path, say_it_is_held)[0]
 
 
 def cmd_session_show(args: argparse.Namespace) -> int:

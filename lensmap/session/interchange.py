@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,12 +98,17 @@ def load_json(path: Path) -> tuple[SessionContent, list[Problem]]:
     return content_from_json_data(data, str(path))
 
 
-def read_session(path: str | Path) -> tuple[SessionContent, list[Problem]]:
-    """A session's content from a `.lens` file or a `lensmap-session` JSON file, read-only."""
+def read_session(
+    path: str | Path, when_held: Callable[[], None] | None = None
+) -> tuple[SessionContent, list[Problem]]:
+    """A session's content from a `.lens` file or a `lensmap-session` JSON file, read-only:
+    a .lens file the app holds is read as of its last save, and `when_held` is called."""
     from .store import SessionStore
 
     path = Path(path)
     if path.suffix.lower() == ".json":
         return load_json(path)
     with SessionStore.open(path, readonly=True) as store:
+        if store.held_elsewhere and when_held is not None:
+            when_held()
         return store.state.content(), []
