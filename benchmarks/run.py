@@ -29,12 +29,12 @@ from pathlib import Path
 from lensmap.model import Pathway, Persona, Tag
 from lensmap.session import checkpoint
 from lensmap.session.actions import (
-    ACTION,
     IssueEdited,
     StepTaken,
     TagAdded,
     TagEdited,
     new_id,
+    read_action,
 )
 from lensmap.session.content import SessionContent
 from lensmap.session.state import SessionState, apply
@@ -116,7 +116,7 @@ def build_session(path: Path, actions: int, pathway: Pathway) -> SessionStore:
     conn.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?)", rows)
     conn.commit()
     conn.close()
-    ACTION.validate_json(rows[-1][4])
+    read_action(rows[-1][3], rows[-1][4])  # the last row reads as an action
     return SessionStore.open(path)
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ..model import Event, Identifier, IssueNotes, Tag, Text, Window
 from .content import SessionContent
 
 
 class _Action(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Each kind of action is made ready to read and write the first time one is wanted: a
+    # session holds only a few kinds, and making all of them ready cost start-up 20-40 ms.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Started(SessionContent):
@@ -104,7 +108,76 @@ Action = Annotated[
     | Redone,
     Field(discriminator="type"),
 ]
-ACTION = TypeAdapter(Action)
+KINDS: dict[str, type[BaseModel]] = {
+    kind.model_fields["type"].default: kind
+    for kind in (
+        Started,
+        EventEdited,
+        StepTaken,
+        SteppedBack,
+        WindowSet,
+        OutcomeSet,
+        TagAdded,
+        TagEdited,
+        TagDeleted,
+        IssueEdited,
+        Undone,
+        Redone,
+    )
+}
+"""Each action's model by the name the log's `type` column gives it."""
+
+
+@functools.cache
+def _reader(kind: str | None, many: bool = True) -> TypeAdapter:
+    """Reads a JSON list of actions of one kind (or, kind None, of any kind), or one action."""
+    model = KINDS[kind] if kind is not None else Action
+    return TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
+
+
+def read_actions(rows: Sequence[tuple[Any, Any]]) -> list | None:
+    """The actions of (type column, JSON text) rows in their order, read in one pass (several
+    times quicker than one by one), or None if any row is not as lensmap writes it: then
+    each is to be read alone with `read_action`, to say which one is damaged.
+
+    The rows of each kind are read together. The type column is only a guide: if it names
+    no action, or a row does not read as the action it names, every row is read as whichever
+    kind its JSON says, so the result is always what reading each row alone would give."""
+    if not all(isinstance(data, str) for _kind, data in rows):
+        return None
+    groups: dict[Any, list[int]] = {}
+    for at, (kind, _data) in enumerate(rows):
+        groups.setdefault(kind, []).append(at)
+    if all(kind in KINDS for kind in groups):
+        found: list = [None] * len(rows)
+        try:
+            for kind, where in groups.items():
+                read = _reader(kind).validate_json(
+                    "[" + ",".join(rows[at][1] for at in where) + "]"
+                )
+                if len(read) != len(where):
+                    return None  # a row that holds more than one action
+                for at, action in zip(where, read, strict=True):
+                    found[at] = action
+            return found
+        except ValidationError:
+            pass
+    try:
+        read = _reader(None).validate_json("[" + ",".join(data for _kind, data in rows) + "]")
+    except ValidationError:
+        return None
+    return read if len(read) == len(rows) else None
+
+
+def read_action(kind: Any, data: Any) -> Any:
+    """One action from its type column and JSON text; raises ValidationError."""
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    if model is not None:
+        try:
+            return model.model_validate_json(data)
+        except ValidationError:
+            pass
+    return _reader(None, many=False).validate_json(data)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..problems import LoadError
 from .actions import Entry, Redone, Started, Undone
@@ -49,7 +49,8 @@ class Stored(BaseModel):
     it had them there; beside it (under STATE_KEY) the state after every action in force
     there except the top `done` ones."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Made ready when a checkpoint is first read or written, not on every start-up.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     format: Literal[1] = 1
     seq: Seq
@@ -57,9 +58,6 @@ class Stored(BaseModel):
     done: list[Seq]  # the top of the undo stack, oldest first; not in `content`
     undone: list[Seq]  # the redo stack, most recently undone last
     deeper: bool  # whether actions in force lie below `done` (they are in `content`)
-
-
-CONTENT = TypeAdapter(SessionContent)
 
 
 def digest(rows: Sequence[Row], count: int, state: str) -> str | None:
@@ -150,7 +148,7 @@ def resume(rows: Sequence[Row], about: Sequence[Row], read: Callable[[Row], Entr
     if digest(rows, at + 1, texts[1]) != stored.digest:
         return None  # the log, or the state stored, is not as the checkpoint was made
     try:
-        content = CONTENT.validate_json(texts[1])
+        content = SessionContent.model_validate_json(texts[1])
     except ValidationError:
         return None
     log = Log(rows, read)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from .. import __version__
 from ..problems import LoadError
@@ -39,7 +39,7 @@ from ..safe_write import (
     temporary_beside,
 )
 from . import checkpoint
-from .actions import ACTION, Action, Entry, Redone, Started, Undone, new_id
+from .actions import Entry, Redone, Started, Undone, new_id, read_action, read_actions
 from .content import SessionContent
 from .state import ActionRefused, SessionState, apply, replay, revert
 
@@ -503,18 +503,17 @@ def _fill(
         conn.close()
 
 
-ACTIONS = TypeAdapter(list[Action])
 LONG_SESSION = 5_000  # actions
 
 
 def _entry(path: Path, row: Row, action: object = None) -> Entry:
     """One row as an entry (its action read from it unless already read), or LoadError."""
-    seq, action_id, at, _type, data = row
+    seq, action_id, at, kind, data = row
     try:
         if not (isinstance(action_id, str) and isinstance(at, str)):
             raise TypeError
         if action is None:
-            action = ACTION.validate_json(data)
+            action = read_action(kind, data)
     except (ValidationError, TypeError):
         raise LoadError.single(
             path, f"is damaged: action {seq} cannot be read; it was left as it is"
@@ -524,19 +523,8 @@ def _entry(path: Path, row: Row, action: object = None) -> Entry:
 
 def _entries(path: Path, rows: list[Row]) -> list[Entry]:
     """Every row as an entry, or LoadError naming the first that cannot be read."""
-    actions = _all_actions(rows) or [None] * len(rows)
+    actions = read_actions([(row[3], row[4]) for row in rows]) or [None] * len(rows)
     return [_entry(path, row, action) for row, action in zip(rows, actions, strict=True)]
-
-
-def _all_actions(rows: list[tuple]) -> list | None:
-    """Every action read in one pass (several times quicker than one by one), or None if any
-    row is not as lensmap writes it: then each is read alone, to say which one is damaged."""
-    if not all(isinstance(row[4], str) for row in rows):
-        return None
-    try:
-        return ACTIONS.validate_json("[" + ",".join(row[4] for row in rows) + "]")
-    except ValidationError:
-        return None
 
 
 @contextlib.contextmanager
