@@ -1,45 +1,64 @@
-"""Writing a pathway as a TOML file a facilitator can read and edit by hand."""
+"""Writing a pathway as a TOML file a facilitator can read and edit by hand.
+
+Every key and value is written by tomli_w, which round-trips with tomllib. lensmap only lays
+the file out: the pathway's own fields first, then one `[[stages]]` block per stage and one
+`[[transitions]]` block per transition (tomli_w would write short ones as inline tables, and
+the problems lensmap reports count the blocks), and text with line breaks as multi-line
+strings so a description reads as it will be shown.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from .model import Pathway
 from .safe_write import write_atomic
 
 
-def toml_string(value: str) -> str:
-    """A TOML basic string. JSON's escapes are all valid TOML; TOML also forbids raw DEL."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _value(value: object) -> str:
+def _has_crlf(value: object) -> bool:
     if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        return "[\n" + "".join(f"  {_value(v)},\n" for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+        return "\r\n" in value
+    if isinstance(value, list | tuple):
+        return any(_has_crlf(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(_has_crlf(v) for v in value.values())
+    return False
 
 
-def _table(fields: dict[str, object]) -> str:
-    return "".join(f"{key} = {_value(value)}\n" for key, value in fields.items())
+def _table(fields: Mapping[str, object]) -> str:
+    """One table's `key = value` lines. Multi-line strings unless a text holds "\\r\\n":
+    tomli_w 1.2 writes that as a bare line break, which tomllib reads back as "\\n" alone
+    (hukkin/tomli-w#81), so such a table has its line breaks written as escapes."""
+    import tomli_w
+
+    return tomli_w.dumps(fields, multiline_strings=not _has_crlf(fields))
+
+
+def _is_tables(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def toml_document(data: Mapping[str, object]) -> str:
+    """`data` as TOML: each non-empty list of tables as `[[name]]` blocks, one per table
+    (the tables in it flat: text, numbers, true/false and lists of them), after the rest."""
+    import tomli_w
+
+    parts = [_table({k: v for k, v in data.items() if not _is_tables(v)})]
+    for key, tables in data.items():
+        if not _is_tables(tables):
+            continue
+        # The key as tomli_w writes it (bare, or quoted when it must be).
+        name = tomli_w.dumps({key: ""}).removesuffix(' = ""\n')
+        for fields in tables:
+            if any(isinstance(v, Mapping) or _is_tables(v) for v in fields.values()):
+                raise TypeError(f"a table in {key!r} holds a table: not a pathway file")
+            parts.append(f"\n[[{name}]]\n" + _table(fields))
+    return "".join(parts)
 
 
 def pathway_toml(pathway: Pathway) -> str:
-    data = pathway.dump()
-    stages = data.pop("stages")
-    transitions = data.pop("transitions")
-    parts = [_table(data)]
-    parts += ["\n[[stages]]\n" + _table(s) for s in stages]
-    parts += ["\n[[transitions]]\n" + _table(t) for t in transitions]
-    return "".join(parts)
+    return toml_document(pathway.dump())
 
 
 def write_pathway(pathway: Pathway, path: Path, *, replace: bool = False) -> None:
