@@ -274,7 +274,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .export.writer import FORMATS, export_session
     from .locations import exports_dir, safe_name
-    from .progress_bar import ProgressBar
+    from .progress_bar import export_progress
 
     content = _read_session(args.session, "this exports")
     folder = Path(args.out) if args.out else exports_dir() / safe_name(Path(args.session).stem)
@@ -286,11 +286,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             "--formats", f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}"
         )
     notes: list[str] = []
-    bar = ProgressBar(sys.stderr)
-    try:
-        written = export_session(content, folder, bar, formats=formats, notes=notes)
-    finally:
-        bar.close()
+    with export_progress(sys.stderr) as progress:
+        written = export_session(content, folder, progress, formats=formats, notes=notes)
     print(f"Wrote {len(written)} files to {shown(folder)}:")
     for path in sorted(written):
         print(f"  {shown(path.relative_to(folder).as_posix())}")

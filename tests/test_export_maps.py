@@ -205,16 +205,11 @@ def test_png_from_graphviz_pure_gets_symbols_its_font_has():
     assert maps.is_graphviz_pure(["C:\\Tools\\graphviz-pure.exe"])
 
 
-def test_progress_bar_fits_the_terminal_and_stays_quiet_in_a_pipe():
+def test_progress_bar_fits_the_terminal_and_stays_quiet_in_a_pipe(monkeypatch):
     import io
+    import re
 
-    from lensmap.progress_bar import ProgressBar, bar_line
-
-    line = bar_line(5, 20, "maps/persona-" + "x" * 200 + ".png", 60)
-    assert len(line) < 60 and "5/20" in line and line.endswith(".png")
-    assert bar_line(0, 4, "", 80).count("█") == 0
-    assert bar_line(4, 4, "", 80).count("░") == 0
-    assert bar_line(2, 4, "", 80).count("█") == bar_line(2, 4, "", 80).count("░")
+    from lensmap.progress_bar import export_progress
 
     class Terminal(io.StringIO):
         encoding = "utf-8"
@@ -222,20 +217,37 @@ def test_progress_bar_fits_the_terminal_and_stays_quiet_in_a_pipe():
         def isatty(self):
             return True
 
+    def draw(stream, *steps, width=60):
+        with export_progress(stream, width=width) as progress:
+            for step in steps:
+                progress(*step)
+        return stream.getvalue()
+
+    def frames(raw):
+        """What the terminal shows, step by step: each drawing's text, codes taken out (the
+        last step is drawn twice, once more as the bar stops)."""
+        plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw)
+        lines = [line.rstrip() for line in re.split(r"[\r\n]", plain) if line.strip()]
+        return [line for n, line in enumerate(lines) if not n or line != lines[n - 1]]
+
+    (line,) = frames(draw(Terminal(), (5, 20, "maps/persona-" + "x" * 200 + ".png")))
+    assert len(line) <= 60 and "5/20" in line and line.endswith(".png") and "…x" in line
+    # Without colour only the part done is drawn, so the bar's length is what has been done.
+    monkeypatch.setenv("NO_COLOR", "1")
+    bars = [frames(draw(Terminal(), (n, 4, "")))[0].count("━") for n in (0, 2, 4)]
+    assert bars[0] == 0 and bars[2] > 10 and bars[1] == bars[2] // 2
+
     screen = Terminal()
-    bar = ProgressBar(screen)
-    bar(1, 3, "issues.csv")
-    bar(3, 3, "")
-    bar.close()
-    drawn = screen.getvalue()
-    assert "1/3" in drawn and "3/3" in drawn and drawn.endswith("\r")
+    drawn = draw(screen, (1, 3, "issues.csv"), (3, 3, ""))
+    assert [f.split()[-1] for f in frames(drawn)] == ["issues.csv", "3/3"]
+    assert drawn.endswith("\x1b[2K")  # the bar is cleared: the summary starts on a clean line
+    assert drawn.rindex("\x1b[?25h") > drawn.rindex("\x1b[?25l")  # and the cursor is back
     piped = io.StringIO()
-    ProgressBar(piped)(1, 3, "issues.csv")
-    assert piped.getvalue() == ""
+    assert draw(piped, (1, 3, "issues.csv")) == ""
     ascii_terminal = Terminal()
     ascii_terminal.encoding = "ascii"
-    ProgressBar(ascii_terminal)(1, 2, "")
-    assert "#" in ascii_terminal.getvalue() and "█" not in ascii_terminal.getvalue()
+    drawn = draw(ascii_terminal, (1, 2, "maps/" + "y" * 100 + ".svg"))
+    assert drawn.isascii() and "1/2" in drawn and "...y" in drawn
 
 
 def test_a_persona_without_a_team_gets_a_map_and_steps_in_words(store, tmp_path):
