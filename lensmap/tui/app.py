@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.signal import Signal
 
 from ..describe import local_time
 from ..problems import LoadError
 from ..screen_text import shown
-from ..session.actions import OutcomeSet, SteppedBack, StepTaken, WindowSet
+from ..session.actions import Entry, OutcomeSet, SteppedBack, StepTaken, WindowSet
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
 from ..settings import load_settings, save_setting
 from .commands import LensmapCommands
+from .dialogs.holds_typing import HoldsTyping
 from .keys_in_order import KeysInOrder
+from .messages import ExportFinished, ExportProgress
 from .themes import THEME_NAMES, THEME_WORDS, THEMES
 
 JOURNEY_ACTIONS = (StepTaken, SteppedBack, WindowSet, OutcomeSet)
@@ -63,6 +68,9 @@ class LensmapApp(App[None]):
         self.store = store
         self.startup_warnings = warnings or []
         self.typed = KeysInOrder(self)
+        self.session_changed_signal: Signal[Entry] = Signal(self, "session-changed")
+        """Published with the entry just stored (an action, an undo or a redo), once it is
+        on disk and before the next key is handled; screens follow it with `follow_session`."""
         self._notices: dict[tuple[str, str, str], tuple[object, int]] = {}  # the last of each
         for theme in THEMES:
             self.register_theme(theme)
@@ -155,7 +163,7 @@ class LensmapApp(App[None]):
             )
             return False
         self._show_store_notices()
-        self.session_changed()
+        self.session_changed_signal.publish(self.store.entries[-1])
         if done:
             self.notify(done, timeout=3)
         return True
@@ -206,18 +214,18 @@ class LensmapApp(App[None]):
             )
         self.sub_title = f"session: {Path(self.store.path).name}"  # the full path: help, quit
 
-    def session_changed(self) -> None:
-        """Tell every screen that exists the session moved on, so each redraws what it shows."""
-        for screen in self._screens_in_use():
-            refresh = getattr(screen, "refresh_session", None)
-            if refresh is not None:
-                refresh()
+    def follow_session(self, node: DOMNode, refresh: Callable[[], object]) -> None:
+        """Call `refresh` each time the session moves on, at once, so that a key typed ahead
+        meets a screen already showing the change. A failure is the app's to show, as any
+        other would be (Textual's signals only log what their callbacks raise)."""
 
-    def _screens_in_use(self) -> list[Screen]:
-        screens = []
-        for stack in self._screen_stacks.values():
-            screens.extend(stack)
-        return screens
+        def moved_on(_entry: Entry) -> None:
+            try:
+                refresh()
+            except Exception as error:
+                self.call_next(_raise, error)
+
+        self.session_changed_signal.subscribe(node, moved_on, immediate=True)
 
     def action_undo(self) -> None:
         self._history("undo")
@@ -238,14 +246,14 @@ class LensmapApp(App[None]):
             return
         from ..describe import describe_action
 
-        self.session_changed()
+        self.session_changed_signal.publish(self.store.entries[-1])
         word = "Undone" if which == "undo" else "Redone"
         self.notify(f"{word}: {describe_action(entry.action, self.store.state)}", timeout=4)
 
     # -- the room ---------------------------------------------------------------------------
     async def action_quit(self) -> None:
         """Quit (every action is already saved), but not past a note typed and not saved."""
-        if not any(getattr(s, "unsaved_text", lambda: False)() for s in self.screen_stack):
+        if not any(isinstance(s, HoldsTyping) and s.unsaved_text() for s in self.screen_stack):
             self.exit()
             return
         from .dialogs.choose import Confirm
@@ -324,34 +332,40 @@ class LensmapApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, screen: Screen, content) -> None:
+        """Write the export, telling its window how it goes (the window may be closed
+        meanwhile: then the app hears that it finished, and says so in a notice)."""
         from ..export.writer import export_session
         from ..locations import exports_dir, safe_name
 
         folder = exports_dir() / safe_name(Path(self.store.path).stem)
 
         def progress(done: int, total: int, name: str) -> None:
-            if hasattr(screen, "advance"):
-                self.call_from_thread(screen.advance, done, total, name)
+            screen.post_message(ExportProgress(done, total, name))
 
         try:
             export_session(content, folder, progress)
         except Exception as exc:  # reported on screen; the session itself is untouched
-            self.call_from_thread(self._export_finished, screen, None, str(exc))
-            return
-        self.call_from_thread(self._export_finished, screen, folder, None)
+            finished = ExportFinished(None, str(exc))
+        else:
+            finished = ExportFinished(folder, None)
+        if not screen.post_message(finished):
+            self.post_message(finished)  # the window was closed
 
-    def _export_finished(self, screen: Screen, folder: Path | None, problem: str | None) -> None:
-        """Tell the export window, or, if it was closed meanwhile, a notification."""
-        if screen in self.screen_stack and hasattr(screen, "finished"):
-            screen.finished(folder, problem)
-        elif problem:
+    @on(ExportFinished)
+    def _export_finished(self, finished: ExportFinished) -> None:
+        """The export window was closed before the export finished: say how it went."""
+        if finished.problem:
             self.notify(
-                f"The export could not be finished: {problem}. The session is safe.",
+                f"The export could not be finished: {finished.problem}. The session is safe.",
                 severity="warning",
                 timeout=15,
             )
         else:
-            self.notify(f"Export finished: {folder}", timeout=8)
+            self.notify(f"Export finished: {finished.folder}", timeout=8)
+
+
+def _raise(error: Exception) -> None:
+    raise error
 
 
 def _map_screen() -> Screen:

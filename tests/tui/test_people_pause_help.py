@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore
 from lensmap.tui.app import LensmapApp, make_app
 from lensmap.tui.commands import LensmapCommands
+from lensmap.tui.messages import ExportFinished, ExportProgress
 from lensmap.tui.screens.export import ExportScreen
 from lensmap.tui.screens.help import HELP_FILE, HelpScreen
 from lensmap.tui.screens.pause import PauseScreen
@@ -290,7 +292,7 @@ async def test_export_window_shows_progress_then_the_folder(app: LensmapApp, tmp
         screen = ExportScreen()
         await app.push_screen(screen)
         assert "Exporting…" in rendered(app)
-        screen.advance(1, 3, "issues.csv")
+        screen.post_message(ExportProgress(1, 3, "issues.csv"))
         await pilot.pause()
         bar = screen.query_one(ProgressBar)
         assert (bar.progress, bar.total) == (1, 3)
@@ -298,7 +300,7 @@ async def test_export_window_shows_progress_then_the_folder(app: LensmapApp, tmp
         await pilot.press("enter")  # not finished: Enter does not hide it
         assert app.screen is screen
 
-        screen.finished(tmp_path / "exports" / "event", None)
+        screen.post_message(ExportFinished(tmp_path / "exports" / "event", None))
         await pilot.pause()
         saved = squashed(rendered(app, "#export-box"))  # the box alone: a long path wraps
         assert squashed(f"Saved to {tmp_path / 'exports' / 'event'}") in saved
@@ -310,7 +312,7 @@ async def test_export_window_reports_a_problem_calmly(app: LensmapApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = ExportScreen()
         await app.push_screen(screen)
-        screen.finished(None, "the folder is read-only")
+        screen.post_message(ExportFinished(None, "the folder is read-only"))
         await pilot.pause()
         shown = rendered(app)
         assert "The export could not be finished." in shown
@@ -334,14 +336,27 @@ async def test_pressing_e_exports_the_session(app: LensmapApp, tmp_path) -> None
         assert not isinstance(app.screen, ExportScreen)
 
 
-async def test_closing_export_early_is_safe(app: LensmapApp) -> None:
+async def test_closing_export_early_is_safe(app: LensmapApp, tmp_path, monkeypatch) -> None:
+    from lensmap.export import writer
+
+    closed = threading.Event()
+    export_session = writer.export_session
+
+    def after_the_window_closed(*args):
+        assert closed.wait(10)
+        return export_session(*args)
+
+    monkeypatch.setattr(writer, "export_session", after_the_window_closed)
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = ExportScreen()
-        await app.push_screen(screen)
-        await pilot.press("escape")
-        screen.advance(1, 2, "later.csv")  # the worker may still report; nothing breaks
-        screen.finished(Path("somewhere"), None)
-        assert screen.done
+        await pilot.press("e", "escape")  # closed at once: the export carries on
+        closed.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        folder = tmp_path / "exports" / "event"
+        assert (folder / "session.json").is_file()
+        said = [notice.message for notice in app._notifications]
+        assert any(squashed(f"Export finished: {folder}") in squashed(m) for m in said), said
 
 
 # -- the command palette ---------------------------------------------------------------------

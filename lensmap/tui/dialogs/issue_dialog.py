@@ -17,13 +17,14 @@ from ...screen_text import shown
 from ..widgets.choice import Choice
 from ..widgets.footer import RoomFooter
 from ..widgets.text_box import SHOWN_IN_PLACE
+from .holds_typing import HoldsTyping
 
 # The chosen effort is shown in words, so the choice never rests on a radio dot's colour.
 EFFORTS = (("S", "S · small"), ("M", "M · medium"), ("L", "L · large"), ("none", "not set"))
 MAX_TEXT = 500  # as long as the session accepts (model.Text)
 
 
-class IssueDialog(ModalScreen[IssueNotes | None]):
+class IssueDialog(HoldsTyping, ModalScreen[IssueNotes | None]):
     """Dismisses with the edited notes (votes untouched), or None when cancelled."""
 
     BINDINGS = [

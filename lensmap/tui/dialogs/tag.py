@@ -23,6 +23,7 @@ from ...session.actions import new_id
 from ...vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
 from ..widgets.choice import Choice
 from .choose import Confirm
+from .holds_typing import HoldsTyping
 
 SEVERITY_WORD = {1: "1 low", 2: "2 medium", 3: "3 high"}
 MAX_NOTE = 20_000
@@ -90,7 +91,7 @@ class Checklist(OptionList):
         self.replace_option_prompt(choice, self._label(choice))
 
 
-class TagDialog(ModalScreen[Tag | None]):
+class TagDialog(HoldsTyping, ModalScreen[Tag | None]):
     """Returns the tag to store (new, or the edited one), or None when cancelled."""
 
     AUTO_FOCUS = "#note"  # straight to the note: focus moving on from elsewhere is a restyle

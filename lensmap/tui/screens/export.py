@@ -14,6 +14,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from ...export.writer import plan_placed
 from ...screen_text import shown
+from ..messages import ExportFinished, ExportProgress
 from ..widgets.footer import RoomFooter
 
 
@@ -48,16 +49,20 @@ class ExportScreen(ModalScreen[None]):
             return self.done
         return True
 
-    def advance(self, done: int, total: int, name: str) -> None:
-        """`done` of `total` files are written; `name` is the one being written now."""
+    @on(ExportProgress)
+    def _advance(self, progress: ExportProgress) -> None:
         if not self.is_attached or self.done:
             return
-        self.query_one("#export-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.update(total=max(progress.total, 1), progress=progress.done)
+        name = progress.name
         step = Content(f"Writing {shown(name)}") if name else ""  # plain text, never markup
         self.query_one("#export-step", Static).update(step)
 
-    def finished(self, folder: Path | None, problem: str | None) -> None:
+    @on(ExportFinished)
+    def _finished(self, finished: ExportFinished) -> None:
         """The export is over: say where the files are, or what stopped it."""
+        folder, problem = finished.folder, finished.problem
         self.done = True
         self.folder, self.problem = folder, problem
         if not self.is_attached:

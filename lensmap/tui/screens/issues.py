@@ -152,6 +152,7 @@ class IssuesScreen(Screen):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_session())
+        self.app.follow_session(self, self.refresh_session)
         self.refresh_session()
         self.query_one(DataTable).focus()
 

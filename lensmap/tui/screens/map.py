@@ -80,6 +80,7 @@ class MapScreen(Screen):
         self.watch(self.app, "persona", lambda _: self.refresh_session(), init=False)
         # after the stylesheet has the new theme's colours (a plain watcher runs too early)
         self.app.theme_changed_signal.subscribe(self, lambda _: self.refresh_session(force=True))
+        self.app.follow_session(self, self.refresh_session)
         self.selected = self._current_stage() or self.state.pathway.entries[0]
         self.followed = (self.app.persona, self._current_stage())  # the cursor is there now
         self.refresh_session()

@@ -85,6 +85,7 @@ class PeopleScreen(Screen[None]):
         wanted = self._highlighted or self.app.persona
         self._highlight(wanted if wanted in self._state.personas else self._first_persona())
         self.watch(self.app, "persona", self._persona_walked, init=False)
+        self.app.follow_session(self, self.refresh_session)
 
     @property
     def _state(self) -> SessionState:
