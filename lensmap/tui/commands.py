@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
+from typing import TypeVar
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from ..screen_text import shown
 from ..vocabulary import KIND_WORD
 
 Command = Callable[[], Awaitable[None] | None]
+ScreenT = TypeVar("ScreenT", bound=Screen)
 
 
 class LensmapCommands(Provider):
@@ -24,14 +27,18 @@ class LensmapCommands(Provider):
 
     async def _show_vignette(self, persona_id: str) -> None:
         # The people screen still shows the content notes first; this only selects the persona.
+        from .screens.people import PeopleScreen
+
         await self.app.switch_mode("people")
-        screen = self._screen_with("select_persona")
+        screen = self._screen_of(PeopleScreen)
         if screen is not None:
             screen.select_persona(persona_id)
 
     async def _tag_stage(self, stage_id: str, kind: str) -> None:
+        from .screens.map import MapScreen
+
         await self.app.switch_mode("map")
-        screen = self._screen_with("tag_stage")
+        screen = self._screen_of(MapScreen)
         if screen is None:
             self.app.notify("Tags can be added on the map with p, b or r.", timeout=5)
             return
@@ -40,10 +47,10 @@ class LensmapCommands(Provider):
     def _run(self, action: str) -> None:
         self.app.call_later(self.app.run_action, action)
 
-    def _screen_with(self, method: str) -> object | None:
-        """The screen of the current mode that offers `method` (dialogs may sit above it)."""
+    def _screen_of(self, kind: type[ScreenT]) -> ScreenT | None:
+        """The current mode's screen of this kind (help or a pause may sit above it)."""
         for screen in reversed(self.app.screen_stack):
-            if callable(getattr(screen, method, None)):
+            if isinstance(screen, kind):
                 return screen
         return None
 
