@@ -10,7 +10,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
 from .problems import LoadError, Problem, in_brief
 from .screen_text import shown
 
@@ -23,6 +22,7 @@ def _print_problems(problems: Sequence[Problem], stream=None) -> None:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from . import __version__
     from .examples import example_pathway, example_vignettes
     from .pathway import load_pathway
     from .vignettes import load_vignettes
@@ -374,6 +374,24 @@ def _port(text: str) -> int:
     return int(text)
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked for (lensmap.__version__ reads package metadata)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
+        super().__init__(
+            option_strings,
+            argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from . import __version__
+
+        print(f"lensmap {__version__}")  # on stdout, as argparse's own version action does
+        parser.exit()
+
+
 def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     """The command line's parser; `only_open` leaves out every command but `open` (the app's
     start: each command's parser costs a millisecond, most of it looking for translations)."""
@@ -381,7 +399,7 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
         prog="lensmap",
         description="Walk personas through a service pathway and record what the room sees.",
     )
-    parser.add_argument("--version", action="version", version=f"lensmap {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.set_defaults(run=cmd_open, pathway=None, vignettes=None, session=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 

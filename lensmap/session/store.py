@@ -18,7 +18,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import __version__
 from ..problems import LoadError
 from ..safe_write import (
     DRIVE_ERROR,
@@ -604,6 +603,8 @@ class SessionStore:
             raise LoadError.single(path, f"cannot start this session: {exc}") from None
         tmp = temporary_beside(path)
         try:
+            from .. import __version__  # read from package metadata when a session is made
+
             about = [("created_by", f"lensmap {__version__}")]
             data = start.model_dump_json(by_alias=True)
             first = (1, new_id("a"), clock().isoformat(), start.type, data)
