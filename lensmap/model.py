@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from .routes import Routes
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -109,41 +111,25 @@ class Pathway(Record):
         return g
 
     @cached_property
-    def entries(self) -> list[str]:
-        """Stages marked `entry`; where none are, the stages nothing leads into."""
-        marked = [s.id for s in self.stages if s.kind == "entry"]
-        if marked:
-            return marked
-        targets = {t.to for t in self.transitions}
-        return [s.id for s in self.stages if s.id not in targets]
+    def routes(self) -> Routes:
+        """The pathway's one index of its routes (next stages, ways in, depths, layers)."""
+        stages = [(s.id, s.kind) for s in self.stages]
+        return Routes.build(stages, ((t.from_, t.to) for t in self.transitions))
 
     @cached_property
-    def following(self) -> dict[str, list[str]]:
-        """The pathway's one index of where transitions lead: each stage's next stages, in
-        file order, without repeats. Built once, so a walk over the map is linear."""
-        index: dict[str, dict[str, None]] = {s.id: {} for s in self.stages}
-        for t in self.transitions:
-            index.setdefault(t.from_, {})[t.to] = None
-        return {stage: list(targets) for stage, targets in index.items()}
+    def entries(self) -> list[str]:
+        """Stages marked `entry`; where none are, the stages nothing leads into."""
+        return list(self.routes.entries)
 
     def next_stages(self, stage_id: str) -> list[str]:
         """Where a transition leads from this stage, in file order."""
-        return list(self.following.get(stage_id, ()))
+        return list(self.routes.next_stages(stage_id))
 
-    @cached_property
+    @property
     def order(self) -> dict[str, int]:
         """Each stage's position in the pathway: breadth-first from the entries, entries and
         transitions in file order; stages that cannot be reached come last, in file order."""
-        position: dict[str, int] = {}
-        queue = list(self.entries)
-        for stage_id in queue:
-            if stage_id in position:
-                continue
-            position[stage_id] = len(position)
-            queue.extend(n for n in self.next_stages(stage_id) if n not in position)
-        for s in self.stages:
-            position.setdefault(s.id, len(position))
-        return position
+        return self.routes.order
 
 
 class Team(Record):

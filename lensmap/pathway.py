@@ -12,6 +12,7 @@ from .explain import in_file_order, item_label, problems_from
 from .files import check_format, read_toml
 from .model import Pathway
 from .problems import LoadError, Problem, errors, suggest
+from .routes import Routes
 
 
 def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -75,11 +76,8 @@ def pathway_problems(data: dict[str, Any], file: str) -> list[Problem]:
         return problems  # entries and reach mean little until every stage has an id
 
     kinds = {_str(s, "id"): s.get("kind", "step") for _, s in stages}
-    entries = [sid for sid, kind in kinds.items() if kind == "entry"]
-    if not entries:
-        targets = {to for _, _, to in edges}
-        entries = [sid for sid in ids if sid not in targets]
-    if not entries:
+    routes = Routes.build(list(kinds.items()), ((source, target) for _, source, target in edges))
+    if not routes.entries:
         problems.append(
             Problem(
                 file,
@@ -114,16 +112,7 @@ def pathway_problems(data: dict[str, Any], file: str) -> list[Problem]:
                 )
             )
 
-    reachable = set(entries)
-    frontier = list(entries)
-    following: dict[str, list[str]] = {}
-    for _, source, target in edges:
-        following.setdefault(source, []).append(target)
-    while frontier:
-        for target in following.get(frontier.pop(), []):
-            if target not in reachable:
-                reachable.add(target)
-                frontier.append(target)
+    reachable = routes.depths
     for i, stage in stages:
         stage_id = _str(stage, "id")
         if stage_id and stage_id not in reachable and first_use.get(stage_id) == i:
