@@ -240,10 +240,10 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         walk = " > ".join(shown(content.pathway.stage(s.stage).label) for s in journey.steps)
         end = f" [ended: {shown(journey.outcome)}]" if journey.outcome else ""
         print(f"  {name}: {walk}{end}")
-    counts = {k: sum(t.kind == k for t in content.tags) for k in ("positive", "barrier", "risk")}
+    from .counts import by_kind
     from .vocabulary import KIND_SYMBOL, KIND_WORD, tag_counts
 
-    print("Tags: " + tag_counts(counts))
+    print("Tags: " + tag_counts(by_kind(content.tags)))
     for tag in content.tags:  # in the order the room added them
         about = names.get(tag.persona or "", "general")
         lines = [line.strip() for line in shown(tag.note, lines=True).split("\n")]

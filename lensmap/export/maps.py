@@ -11,6 +11,7 @@ import sysconfig
 from collections import Counter
 from pathlib import Path
 
+from ..counts import by_stage
 from ..problems import LoadError
 from ..screen_text import shown
 from ..session.content import SessionContent
@@ -65,10 +66,9 @@ NAME_WIDTH = 22
 
 def combined_dot(content: SessionContent) -> str:
     """The whole pathway, each stage labelled with its counts and marked by its worst issue."""
-    counts: dict[str, Counter[str]] = {}
+    counts = by_stage(content.tags)
     notes: dict[str, list[str]] = {}
     for tag in content.tags:
-        counts.setdefault(tag.stage, Counter())[tag.kind] += 1
         if tag.note:
             notes.setdefault(tag.stage, []).append(f"{KIND_SYMBOL[tag.kind]} {tag.note}")
     title = content.event.title or content.pathway.title
@@ -292,10 +292,7 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
         'fontcolor="#555555"];',
         f'  edge [fontname="DejaVu Sans", fontsize={LINE_FONT}, color="#BBBBBB", arrowsize=0.7];',
     ]
-    counted: dict[str, Counter[str]] = {}  # once, not once per stage
-    for tag in content.tags:
-        if tag.persona in persona_ids:
-            counted.setdefault(tag.stage, Counter())[tag.kind] += 1
+    counted = by_stage(content.tags, persona_ids)  # once, not once per stage
     for stage in pathway.stages:
         if stage.id not in near:
             continue

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ...counts import by_stage
 from ...describe import note_start, persona_name, stage_label
 from ...journeys import is_jump
 from ...model import Tag
@@ -102,9 +103,7 @@ class MapScreen(Screen):
 
     def card_views(self) -> dict[str, CardView]:
         state = self.state
-        counts: dict[str, Counter[str]] = {}
-        for tag in state.tags.values():
-            counts.setdefault(tag.stage, Counter())[tag.kind] += 1
+        counts = by_stage(state.tags.values())
         persona = self.app.persona
         name = persona_name(state, persona) if persona else ""
         journey = state.journeys.get(persona or "")
