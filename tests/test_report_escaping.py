@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from lensmap.export.writer import export_session
-from lensmap.model import Event, Journey, Step, Tag
+from lensmap.model import Event, Journey, Pathway, Step, Tag
 from lensmap.screen_text import shown
 from lensmap.session.content import SessionContent
 from tests.hostile import forbidden_in
@@ -28,14 +28,14 @@ ESCAPED = (
 
 @pytest.fixture
 def page(content: SessionContent, tmp_path) -> str:
-    stages = [
-        s.model_copy(update={"label": f"Stage {TYPED}"}) if s.id == "triage" else s
-        for s in content.pathway.stages
-    ]
+    pathway = content.pathway.model_dump(by_alias=True)  # anew: a copy keeps stages_by_id
+    for stage in pathway["stages"]:
+        if stage["id"] == "triage":
+            stage["label"] = f"Stage {TYPED}"
     content = content.model_copy(
         update={
             "event": Event.model_construct(title=f"Event {TYPED}", date=None, place=None),
-            "pathway": content.pathway.model_copy(update={"stages": stages}),
+            "pathway": Pathway.model_validate(pathway),
             "journeys": [Journey(persona="ollie", steps=[Step(stage="triage")])],
             "tags": [
                 Tag(id="t1", stage="triage", persona="ollie", kind="barrier",
