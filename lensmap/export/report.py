@@ -3,15 +3,21 @@
 Everything is inline (styles, maps as SVG); a Content-Security-Policy forbids the page from
 fetching anything or running any script, and every text a person typed is HTML-escaped: the
 page is templates/report.html, rendered by Jinja with autoescape on. It needs no script
-either: "show full size" is a <details> element styled with CSS."""
+either: "show full size" is a <details> element styled with CSS.
+
+A map's SVG goes into the page as markup, so it is first cut down to what Graphviz draws a
+lensmap map with (`clean_svg`): anything else in it is left out, never passed through."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from xml.parsers import expat
 
+from ..problems import LoadError
 from ..screen_text import shown
 from ..session.content import SessionContent
 from ..vocabulary import (
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 # -- the page ---------------------------------------------------------------------------------
 
@@ -44,7 +52,7 @@ def index_html(
     from markupsafe import Markup  # Jinja's own; both wait until a report is written
 
     content = report.content
-    maps = {name: Markup(clean_svg(svg)) for name, svg in svgs.items()}  # once clean
+    maps = {name: Markup(_safe_svg(name, svg)) for name, svg in svgs.items()}  # once clean
     event = content.event
     themes = Counter(t.theme for t in content.tags if t.theme)
     principles = Counter(p for t in content.tags for p in t.principles)
@@ -166,19 +174,110 @@ def _journey(
 
 # -- the maps -------------------------------------------------------------------------------
 
+# What Graphviz draws a lensmap map with, as the system's dot (2.43 here) and graphviz-pure
+# write it, and three plain shapes more. Nothing that runs, animates, styles, embeds or
+# defines anything: no script, style, set, animate*, foreignObject, image, use, defs.
+SVG_ELEMENTS = frozenset(
+    {"svg", "g", "title", "a", "text", "path", "polygon", "polyline", "ellipse", "circle",
+     "rect", "line"}
+)  # fmt: skip
+SVG_ATTRIBUTES = frozenset(
+    {"width", "height", "viewBox", "id", "class", "transform", "points", "d",
+     "x", "y", "cx", "cy", "r", "rx", "ry", "x1", "y1", "x2", "y2",
+     "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity",
+     "font-family", "font-size", "font-weight", "font-style", "text-anchor",
+     f"{{{XML_NS}}}space"}
+)  # fmt: skip
+TOOLTIP = f"{{{XLINK_NS}}}title"  # a stage's notes: text, shown as text
+HREFS = frozenset({"href", f"{{{XLINK_NS}}}href"})  # kept only as a link within the page
+# A value that could fetch or reach out: url(...), or a CSS escape that could spell it.
+_REACHES_OUT = re.compile(r"url\s*\(|\\", re.IGNORECASE)
+
 
 def clean_svg(svg: bytes) -> str:
-    """An engine's SVG, safe to inline: no scripts, no event handlers, no outside links."""
+    """An engine's SVG, safe to inline: only the elements and attributes a map is drawn with
+    (anything else is left out with all it holds), no event handler, no link but to a place
+    in the page, no DTD, entity, comment or processing instruction.
+
+    Raises ValueError for an SVG that cannot be read safely: not well-formed, not an <svg>,
+    or declaring a DTD of its own (entities, or attributes every element would get)."""
+    root = _parse(svg)
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise ValueError("is not an SVG drawing")
+    todo = [root]
+    while todo:
+        element = todo.pop()
+        for name in list(element.attrib):
+            if not _attribute_kept(name, element.attrib[name]):
+                del element.attrib[name]
+        before = None  # the last child kept, which takes on the text after one left out
+        for child in list(element):
+            namespace, _, local = child.tag.rpartition("}")
+            if namespace == "{" + SVG_NS and local in SVG_ELEMENTS:
+                todo.append(child)
+                before = child
+                continue
+            if child.tail:
+                if before is None:
+                    element.text = (element.text or "") + child.tail
+                else:
+                    before.tail = (before.tail or "") + child.tail
+            element.remove(child)
     ET.register_namespace("", SVG_NS)
-    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-    root = ET.fromstring(svg)
-    for parent in root.iter():
-        for child in list(parent):
-            if child.tag.rsplit("}", 1)[-1] in ("script", "foreignObject"):
-                parent.remove(child)
-        for name in list(parent.attrib):
-            local = name.rsplit("}", 1)[-1]
-            value = parent.attrib[name]
-            if local.startswith("on") or (local == "href" and not value.startswith("#")):
-                del parent.attrib[name]
+    ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(root, encoding="unicode")
+
+
+def _attribute_kept(name: str, value: str) -> bool:
+    if name == TOOLTIP:
+        return True
+    if name in HREFS:
+        return value.startswith("#")
+    return name in SVG_ATTRIBUTES and not _REACHES_OUT.search(value)
+
+
+def _parse(svg: bytes) -> ET.Element:
+    """The SVG as ElementTree reads it, with the care of defusedxml: a DTD of its own is
+    refused, an entity reference is left out (never expanded, never fetched), and comments
+    and processing instructions are dropped."""
+    builder = ET.TreeBuilder()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.ordered_attributes = True
+
+    def qualified(name: str) -> str:
+        return "{" + name if "}" in name else name
+
+    def start(tag: str, attrs: list[str]) -> None:
+        pairs = zip(attrs[::2], attrs[1::2], strict=True)  # expat's [name, value, name, ...]
+        builder.start(qualified(tag), {qualified(k): v for k, v in pairs})
+
+    def doctype(_name: str, _system: str, _public: str, own_subset: int) -> None:
+        if own_subset:
+            refuse()
+
+    def refuse(*_args: object) -> None:
+        raise ValueError("declares a DTD of its own (entities, or attributes to add)")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda tag: builder.end(qualified(tag))
+    parser.CharacterDataHandler = builder.data
+    parser.StartDoctypeDeclHandler = doctype  # Graphviz's names the SVG 1.1 DTD, unread
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    # Anything else (comments, processing instructions, the XML declaration, a reference to
+    # an entity the DTD it names might define) goes here and is dropped. Having this handler
+    # also keeps expat from expanding entities in the text.
+    parser.DefaultHandler = lambda _text: None
+    try:
+        parser.Parse(svg, True)
+    except expat.ExpatError as exc:
+        raise ValueError(f"is not well-formed XML ({exc})") from None
+    return builder.close()
+
+
+def _safe_svg(name: str, svg: bytes) -> str:
+    try:
+        return clean_svg(svg)
+    except ValueError as exc:
+        raise LoadError.single(f"maps/{name}.svg", f"cannot go into index.html: it {exc}") from None
