@@ -37,7 +37,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         f"{kinds.count('entry')} ways in, {kinds.count('exit')} ways out"
     )
     print("  Ways in: " + ", ".join(shown(pathway.stage(s).label) for s in pathway.entries))
-    print("\nTeams and personas (vignettes are shown after their content notes):")
+    print("\nPersonas, by team (vignettes are shown after their content notes):")
     for team in vignettes.teams:
         name = shown(team.name)
         print(f"  {name} ({shown(team.risk)})" if team.risk else f"  {name}")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -83,6 +84,14 @@ class Pathway(Record):
         """The same object as a pathway file holds."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False):
+        """A copy that works out its own index and routes (pydantic would copy those of this
+        pathway along with its fields, stale once `update` changes the stages)."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _WORKED_OUT:
+            copied.__dict__.pop(name, None)
+        return copied
+
     @cached_property
     def stages_by_id(self) -> dict[str, Stage]:
         return {s.id: s for s in self.stages}
@@ -130,6 +139,9 @@ class Pathway(Record):
         """Each stage's position in the pathway: breadth-first from the entries, entries and
         transitions in file order; stages that cannot be reached come last, in file order."""
         return self.routes.order
+
+
+_WORKED_OUT = [name for name, value in vars(Pathway).items() if isinstance(value, cached_property)]
 
 
 class Team(Record):

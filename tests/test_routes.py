@@ -106,3 +106,13 @@ def test_transitions_naming_no_stage_are_left_out() -> None:
     routes = Routes.build([("a", "entry"), ("b", "step")], [("a", "b"), ("a", "ghost"), ("x", "a")])
     assert routes.following == {"a": ("b",), "b": ()}
     assert routes.entries == ("a",)
+
+
+def test_a_copy_with_other_stages_works_out_its_own_routes(pathway) -> None:
+    assert pathway.routes.entries and pathway.stages_by_id  # worked out for the original
+    first = pathway.stages[0]
+    copy = pathway.model_copy(update={"stages": [first], "transitions": []})
+    assert list(copy.stages_by_id) == [first.id]
+    assert copy.routes.stages == (first.id,) and copy.entries == [first.id]
+    assert copy.next_stages(first.id) == []
+    assert pathway.routes.stages == tuple(s.id for s in pathway.stages)  # the original kept

@@ -12,7 +12,7 @@ PAGE_WAITS = "LENSMAP_PAGE_WAITS"  # set by the server for the app process it st
 # comes first; here the process is waiting anyway, so the first tag dialog opens as fast).
 WHAT_THE_APP_USES = ("textual.drivers.web_driver", "lensmap.tui.app",
                      *(f"lensmap.tui.screens.{name}" for name in
-                       ("map", "people", "issues", "help", "export", "pause")),
+                       ("map", "personas", "issues", "help", "export", "pause")),
                      *(f"lensmap.tui.dialogs.{name}" for name in
                        ("tag", "choose", "outcome", "tags_at_stage", "issue_dialog")))  # fmt: skip
 LONGEST = 24  # bytes in the line "WIDTH HEIGHT\n", and then some

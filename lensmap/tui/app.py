@@ -36,7 +36,7 @@ class LensmapApp(App[None]):
     CSS_PATH = [
         "app.tcss",
         "styles/issues.tcss",
-        "styles/people.tcss",
+        "styles/personas.tcss",
         "styles/extras.tcss",
     ]
     TITLE = "lensmap"
@@ -47,7 +47,7 @@ class LensmapApp(App[None]):
 
     BINDINGS = [
         Binding("m", "show('map')", "Map", id="show-map"),
-        Binding("t", "show('people')", "Personas", id="show-people"),
+        Binding("t", "show('personas')", "Personas", id="show-personas"),
         Binding("i", "show('issues')", "Issues", id="show-issues"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+y", "redo", "Redo", id="redo"),
@@ -103,7 +103,7 @@ class LensmapApp(App[None]):
         # The map is the first screen (`get_default_screen`), so the stylesheet is parsed
         # once at start-up; the other screens are built when first shown.
         self.add_mode("map", _map_screen)
-        self.add_mode("people", _people_screen)
+        self.add_mode("personas", _personas_screen)
         self.add_mode("issues", _issues_screen)
         if len(self.store.entries) > 1:
             last = local_time(self.store.entries[-1].at)
@@ -301,7 +301,7 @@ class LensmapApp(App[None]):
         for binding in self.BINDINGS:
             if binding.id in (
                 "show-map",
-                "show-people",
+                "show-personas",
                 "show-issues",
                 "export",
                 "pause",
@@ -374,10 +374,10 @@ def _map_screen() -> Screen:
     return MapScreen()
 
 
-def _people_screen() -> Screen:
-    from .screens.people import PeopleScreen
+def _personas_screen() -> Screen:
+    from .screens.personas import PersonasScreen
 
-    return PeopleScreen()
+    return PersonasScreen()
 
 
 def _issues_screen() -> Screen:

@@ -26,11 +26,11 @@ class LensmapCommands(Provider):
         await app.switch_mode("map")
 
     async def _show_vignette(self, persona_id: str) -> None:
-        # The people screen still shows the content notes first; this only selects the persona.
-        from .screens.people import PeopleScreen
+        # The personas screen still shows the content notes first; this only selects the persona.
+        from .screens.personas import PersonasScreen
 
-        await self.app.switch_mode("people")
-        screen = self._screen_of(PeopleScreen)
+        await self.app.switch_mode("personas")
+        screen = self._screen_of(PersonasScreen)
         if screen is not None:
             screen.select_persona(persona_id)
 

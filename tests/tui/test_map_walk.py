@@ -257,7 +257,7 @@ async def test_the_footer_shows_every_key_of_the_screen_and_a_click_presses_one(
         column = next(c for c, it in rows[row] if it is item)
         await pilot.click(RoomFooter, offset=(column + 1, row))
         await pilot.pause()
-        assert app.current_mode == "people"
+        assert app.current_mode == "personas"
 
 
 async def test_clicking_the_header_does_not_push_the_map_down(app):

@@ -1,4 +1,4 @@
-"""Teams and personas, the pause screen, help, export progress and the command palette."""
+"""The personas screen, the pause screen, help, export progress and the command palette."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from lensmap.tui.messages import ExportFinished, ExportProgress
 from lensmap.tui.screens.export import ExportScreen
 from lensmap.tui.screens.help import HELP_FILE, HelpScreen
 from lensmap.tui.screens.pause import PauseScreen
-from lensmap.tui.screens.people import PeopleScreen
+from lensmap.tui.screens.personas import PersonasScreen
 
 SIZES = [(120, 36), (80, 24)]
 GILL_PHRASE = "attempts to take her own life"
@@ -55,7 +55,7 @@ def everything_held(app: LensmapApp) -> str:
 
 
 def highlighted(app: LensmapApp) -> str | None:
-    option = app.screen.query_one("#people-list", OptionList).highlighted_option
+    option = app.screen.query_one("#personas-list", OptionList).highlighted_option
     return option.id.removeprefix("persona:") if option and option.id else None
 
 
@@ -93,14 +93,14 @@ def app_without_notes(tmp_path: Path, content: SessionContent, clock) -> Lensmap
     store.close()
 
 
-# -- teams and personas ----------------------------------------------------------------------
+# -- the personas screen --------------------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES)
 async def test_teams_are_listed_with_risk_and_purpose(app: LensmapApp, size) -> None:
     async with app.run_test(size=size) as pilot:
         await pilot.press("t")
-        assert isinstance(app.screen, PeopleScreen)
-        assert app.current_mode == "people"
-        listed = rendered(app, "#people-list")
+        assert isinstance(app.screen, PersonasScreen)
+        assert app.current_mode == "personas"
+        listed = rendered(app, "#personas-list")
         for team in ("Team 1", "Team 2", "Team 3"):
             assert team in listed
         for name in ("Ollie, 32", "Jay, 42", "Gill, 30", "Bruno, 25", "Stuart, 25", "Lauren, 35"):
@@ -171,7 +171,7 @@ async def test_walk_this_persona_goes_to_the_map(app: LensmapApp) -> None:
         assert app.current_mode == "map"
         await pilot.press("t")
         assert highlighted(app) == "lauren"
-        assert "Lauren, 35 ◆ on the map" in rendered(app, "#people-list")
+        assert "Lauren, 35 ◆ on the map" in rendered(app, "#personas-list")
 
 
 async def test_journey_marks_follow_the_session(app: LensmapApp) -> None:
@@ -184,7 +184,7 @@ async def test_journey_marks_follow_the_session(app: LensmapApp) -> None:
         assert app.record(StepTaken(persona="jay", stage="self_referral"))
         await pilot.pause()
         assert "Journey: under way, now at Self-referral (1 step)" in rendered(app)
-        assert "under way, 1 step" in rendered(app, "#people-list")
+        assert "under way, 1 step" in rendered(app, "#personas-list")
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert "Journey: not started" in rendered(app, "#persona-detail")
@@ -201,11 +201,11 @@ def session_words(app: LensmapApp) -> list[str]:
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("mode", ["people", "map"])
+@pytest.mark.parametrize("mode", ["personas", "map"])
 async def test_pause_hides_the_session_and_space_returns(app: LensmapApp, size, mode) -> None:
     with_palette(app)
     async with app.run_test(size=size) as pilot:
-        await pilot.press({"people": "t", "map": "m"}[mode])
+        await pilot.press({"personas": "t", "map": "m"}[mode])
         before = app.screen
         await pilot.press("space")
         assert isinstance(app.screen, PauseScreen)
@@ -236,7 +236,7 @@ async def test_escape_also_ends_a_pause(app: LensmapApp) -> None:
         await pilot.press("t", "space")
         assert isinstance(app.screen, PauseScreen)
         await pilot.press("escape")
-        assert isinstance(app.screen, PeopleScreen)
+        assert isinstance(app.screen, PersonasScreen)
 
 
 # -- help ------------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_help_lists_every_key() -> None:
     from lensmap.tui.screens.map import MapScreen
 
     help_md = HELP_FILE.read_text(encoding="utf-8")
-    owners = (LensmapApp, MapScreen, IssuesScreen, PeopleScreen, PauseScreen, HelpScreen)
+    owners = (LensmapApp, MapScreen, IssuesScreen, PersonasScreen, PauseScreen, HelpScreen)
     for owner in (*owners, ExportScreen):
         for binding in owner.BINDINGS:
             assert documented(binding, help_md), (owner.__name__, binding.key)
@@ -275,7 +275,7 @@ async def test_help_opens_with_question_mark_and_f1(app: LensmapApp, size) -> No
             assert isinstance(app.screen, HelpScreen)
             assert "Keys that work everywhere" in rendered(app)
             await pilot.press(closer)
-            assert isinstance(app.screen, PeopleScreen)
+            assert isinstance(app.screen, PersonasScreen)
         assert app.is_running  # q closed help, not lensmap
 
 
@@ -398,7 +398,7 @@ async def test_palette_shows_a_vignette_behind_its_notes(app: LensmapApp) -> Non
         assert "Show vignette of Gill" in prompts[0]
         await pilot.press("enter")
         await pilot.pause()
-        assert app.current_mode == "people"
+        assert app.current_mode == "personas"
         assert highlighted(app) == "gill"
         assert GILL_NOTICE in rendered(app, "#vignette")
         assert GILL_PHRASE not in everything_held(app)
@@ -428,7 +428,7 @@ async def test_palette_pauses(app: LensmapApp) -> None:
 
 # -- snapshots -------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES, ids=["120x36", "80x24"])
-def test_snapshot_people_with_content_note(app: LensmapApp, snap_compare, size) -> None:
+def test_snapshot_personas_with_content_note(app: LensmapApp, snap_compare, size) -> None:
     async def same_header(pilot) -> None:
         pilot.app.sub_title = "session: event.lens"  # not the test's own temporary folder
 

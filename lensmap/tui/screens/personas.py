@@ -1,4 +1,4 @@
-"""Teams and personas: who is being walked, and each vignette behind its content notes.
+"""The personas screen: who is being walked, and each vignette behind its content notes.
 
 Every name and text from the vignette files goes through `shown`: no control character from a
 file reaches the terminal, and each is put in as plain text, never read as markup."""
@@ -47,17 +47,17 @@ def content_notice(persona: Persona) -> str:
     return f"This vignette mentions: {notes}. Press Enter to show it."
 
 
-class PeopleScreen(Screen[None]):
+class PersonasScreen(Screen[None]):
     """The three teams, their personas, and one persona's details and vignette."""
 
-    TITLE = "Teams and personas"
+    TITLE = "Personas"
 
     BINDINGS = [
         # Priority, so Enter shows the vignette rather than "selecting" in the list: showing
         # distressing text is always this one deliberate key.
-        Binding("enter", "reveal", "Show vignette", id="people-show-vignette", priority=True),
-        Binding("h", "hide", "Hide vignette", id="people-hide-vignette"),
-        Binding("s", "walk", "Walk this persona", id="people-walk"),
+        Binding("enter", "reveal", "Show vignette", id="personas-show-vignette", priority=True),
+        Binding("h", "hide", "Hide vignette", id="personas-hide-vignette"),
+        Binding("s", "walk", "Walk this persona", id="personas-walk"),
     ]
 
     def __init__(self) -> None:
@@ -69,8 +69,8 @@ class PeopleScreen(Screen[None]):
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield RoomHeader()
-        with Horizontal(id="people-body"):
-            yield OptionList(id="people-list")
+        with Horizontal(id="personas-body"):
+            yield OptionList(id="personas-list")
             with VerticalScroll(id="persona-detail"):
                 yield Static(id="persona-name")
                 yield Static(id="persona-team")
@@ -136,24 +136,24 @@ class PeopleScreen(Screen[None]):
             heading_id = TEAM_PREFIX + (team.id if team else "")
             options.append(Option(self._heading(team), id=heading_id, disabled=True))
             options.extend(Option(self._entry(p), id=PERSONA_PREFIX + p.id) for p in personas)
-        people = self.query_one("#people-list", OptionList)
-        people.set_options(options)
+        listed = self.query_one("#personas-list", OptionList)
+        listed.set_options(options)
 
     def _highlight(self, persona_id: str | None) -> None:
         if persona_id is None:
             self._show_details(None)
             return
-        people = self.query_one("#people-list", OptionList)
-        people.highlighted = people.get_option_index(PERSONA_PREFIX + persona_id)
+        listed = self.query_one("#personas-list", OptionList)
+        listed.highlighted = listed.get_option_index(PERSONA_PREFIX + persona_id)
         self._show_details(persona_id)
 
-    @on(OptionList.OptionHighlighted, "#people-list")
+    @on(OptionList.OptionHighlighted, "#personas-list")
     def _highlighted_changed(self, event: OptionList.OptionHighlighted) -> None:
         option_id = event.option.id or ""
         if option_id.startswith(PERSONA_PREFIX):
             self._show_details(option_id.removeprefix(PERSONA_PREFIX))
 
-    @on(OptionList.OptionSelected, "#people-list")
+    @on(OptionList.OptionSelected, "#personas-list")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         # A click only chooses whom to look at; showing a vignette stays a deliberate Enter.
         event.stop()
@@ -290,7 +290,7 @@ class PeopleScreen(Screen[None]):
             self._highlighted = persona_id
             return
         self._highlight(persona_id)
-        self.query_one("#people-list", OptionList).focus()
+        self.query_one("#personas-list", OptionList).focus()
 
     def _persona_walked(self, _persona: str | None) -> None:
         self.refresh_session()
@@ -299,17 +299,17 @@ class PeopleScreen(Screen[None]):
         """Redraw the journey marks and details after any action (or undo) in the session."""
         if not self.is_mounted:
             return
-        people = self.query_one("#people-list", OptionList)
-        known = {o.id for o in people.options if o.id and o.id.startswith(PERSONA_PREFIX)}
+        listed = self.query_one("#personas-list", OptionList)
+        known = {o.id for o in listed.options if o.id and o.id.startswith(PERSONA_PREFIX)}
         wanted = {PERSONA_PREFIX + pid for pid in self.persona_order()}
         if wanted != known:
             self._fill_list()
         else:
             for persona in self._state.personas.values():
-                people.replace_option_prompt(PERSONA_PREFIX + persona.id, self._entry(persona))
+                listed.replace_option_prompt(PERSONA_PREFIX + persona.id, self._entry(persona))
         if self._highlighted in self._state.personas:
             # the same persona stays highlighted, and a vignette being shown stays shown
-            people.highlighted = people.get_option_index(PERSONA_PREFIX + self._highlighted)
+            listed.highlighted = listed.get_option_index(PERSONA_PREFIX + self._highlighted)
             self._show_details(self._highlighted)
         else:
             self._highlight(self._first_persona())
