@@ -2,6 +2,10 @@
 
     python3 dev.py run     install (first time only) and run lensmap on the built-in example
     python3 dev.py test    install (first time only) and run the tests, lint and format checks
+                           (every layer, side by side on every core)
+    python3 dev.py test --quick    the unit layer only: no app, terminal, browser, server,
+                           crash or wheel tests (about a minute)
+    python3 dev.py bench   the performance figures (benchmarks/)
 
 Works the same on Linux, macOS and Windows; needs only Python 3.11 or newer.
 """
@@ -68,6 +72,11 @@ def main(argv: list[str]) -> int:
             or _run(PYTHON, "benchmarks/export_figures.py")
             or _run(PYTHON, "benchmarks/serve_figures.py")
         )
+    if "--quick" in rest:
+        rest = [arg for arg in rest if arg != "--quick"]
+        rest = ["-m", "not (app or terminal or browser or serve or crash or wheel)", *rest]
+    if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in rest):
+        rest = ["-n", "auto", *rest]  # each core runs tests: the whole suite in half the time
     status = _run(PYTHON, "-m", "pytest", *rest)
     status = status or _run(PYTHON, "-m", "ruff", "check", ".")
     return status or _run(PYTHON, "-m", "ruff", "format", "--check", ".")

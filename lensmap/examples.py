@@ -1,17 +1,22 @@
-"""Where the built-in example pathway and vignettes are, installed or in a checkout."""
+"""Where the built-in example pathway and vignettes are, installed or in a checkout.
+
+A wheel carries them as package data in `lensmap/built_in/` (a folder that shares its name
+with no module); in a checkout they are the top-level `pathways/` and `vignettes/` folders,
+where facilitators find and copy them."""
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
 EXAMPLE_PATHWAY = "community-alcohol-drug-service.toml"
 EXAMPLE_VIGNETTES = "annex-b.toml"
 
 
 def _folder(name: str) -> Path:
-    installed = _PACKAGE / "examples" / name  # inside a wheel
-    return installed if installed.is_dir() else _PACKAGE.parent / name  # in a checkout
+    package = Path(str(files("lensmap")))
+    installed = package / "built_in" / name  # inside a wheel
+    return installed if installed.is_dir() else package.parent / name  # in a checkout
 
 
 def pathways_folder() -> Path:

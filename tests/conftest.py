@@ -16,6 +16,26 @@ from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore
 from lensmap.vignettes import load_vignettes
 
+# Each test's layer, from the file it is in (see the markers in pyproject.toml). Everything
+# else is the unit layer, quick enough to run after every change: `python3 dev.py test --quick`.
+LAYERS = {
+    "terminal": ("tests/tui/test_typed_in_tmux.py", "tests/tui/test_hostile_screens.py"),
+    "browser": ("tests/test_report_in_browser.py", "tests/test_serve_in_browser.py"),
+    "serve": ("tests/test_serve.py", "tests/test_serve_abuse.py"),
+    "crash": ("tests/test_crash_safety.py",),
+    "wheel": ("tests/test_wheel.py",),
+    "app": ("tests/tui/",),
+}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    root = Path(__file__).resolve().parent.parent
+    for item in items:
+        where = Path(item.fspath).resolve().relative_to(root).as_posix()
+        for layer, places in LAYERS.items():
+            if any(where == place or where.startswith(place) for place in places if place):
+                item.add_marker(layer)
+
 
 @pytest.fixture(autouse=True)
 def own_settings_folder(tmp_path, monkeypatch):
