@@ -36,7 +36,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         f"  {len(pathway.stages)} stages, {len(pathway.transitions)} transitions; "
         f"{kinds.count('entry')} ways in, {kinds.count('exit')} ways out"
     )
-    print("  Ways in: " + ", ".join(shown(pathway.stage(s).label) for s in pathway.entries))
+    print("  Ways in: " + ", ".join(shown(pathway.label_of(s)) for s in pathway.entries))
     print("\nPersonas, by team (vignettes are shown after their content notes):")
     for team in vignettes.teams:
         name = shown(team.name)
@@ -237,7 +237,7 @@ def cmd_session_show(args: argparse.Namespace) -> int:
     names = {p.id: shown(p.name) for p in content.personas}
     for journey in content.journeys:
         name = names.get(journey.persona, "?")
-        walk = " > ".join(shown(content.pathway.stage(s.stage).label) for s in journey.steps)
+        walk = " > ".join(shown(content.pathway.label_of(s.stage)) for s in journey.steps)
         end = f" [ended: {shown(journey.outcome)}]" if journey.outcome else ""
         print(f"  {name}: {walk}{end}")
     from .counts import by_kind
@@ -250,7 +250,7 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         note = "\n      ".join(line for line in lines if line) or "(no note)"  # under the tag
         severity = "" if tag.kind == "positive" else f", severity {tag.severity}"
         kind = f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]}"
-        stage = shown(content.pathway.stage(tag.stage).label)
+        stage = shown(content.pathway.label_of(tag.stage))
         print(f"  {kind} at {stage} ({about}{severity}): {note}")
     return EXIT_OK
 

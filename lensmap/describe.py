@@ -22,8 +22,7 @@ from .vocabulary import KIND_WORD, WINDOW_SHORT
 
 def stage_label(state: SessionState, stage: str) -> str:
     """A stage's label as shown on screen (its id if the pathway has no such stage)."""
-    found = state.pathway.stages_by_id.get(stage)
-    return shown(found.label if found else stage)
+    return shown(state.pathway.label_of(stage))
 
 
 def local_time(at: str) -> str:

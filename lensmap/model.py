@@ -99,6 +99,12 @@ class Pathway(Record):
     def stage(self, stage_id: str) -> Stage:
         return self.stages_by_id[stage_id]
 
+    def label_of(self, stage_id: str) -> str:
+        """The stage's label, or the id itself when this pathway has no such stage (as the
+        room wrote it: wrap it in `shown` to show it)."""
+        found = self.stages_by_id.get(stage_id)
+        return found.label if found else stage_id
+
     @cached_property
     def graph(self) -> nx.DiGraph:
         """Stages as nodes (fields as attributes), transitions as edges, in file order."""

@@ -74,8 +74,7 @@ class KeepItem:
 
 
 def default_title(pathway: Pathway, stage: str, kind: str) -> str:
-    label = pathway.stages_by_id[stage].label if stage in pathway.stages_by_id else stage
-    return f"{KIND_WORDS[kind]} at {label}"
+    return f"{KIND_WORDS[kind]} at {pathway.label_of(stage)}"
 
 
 def _unique(values: Iterable[str]) -> list[str]:

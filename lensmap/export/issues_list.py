@@ -34,8 +34,7 @@ class Report:
         self.names = {p.id: p.name for p in content.personas}
 
     def stage(self, stage_id: str) -> str:
-        found = self.content.pathway.stages_by_id.get(stage_id)
-        return found.label if found else stage_id
+        return self.content.pathway.label_of(stage_id)
 
     def people(self, ids: list[str], general: bool = False) -> list[str]:
         return [self.names.get(p, p) for p in ids] + (["general"] if general else [])

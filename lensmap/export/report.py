@@ -152,7 +152,6 @@ def _journey(
 ) -> dict[str, Any]:
     """A journey map with its steps in words too, for reading without the picture."""
     names = {p.id: p.name for p in content.personas}
-    stages = content.pathway.stages_by_id
     journeys = {j.persona: j for j in content.journeys}
     people = []
     for persona in personas:
@@ -161,7 +160,7 @@ def _journey(
             continue
         steps = [
             (
-                stages[step.stage].label if step.stage in stages else step.stage,
+                content.pathway.label_of(step.stage),
                 WINDOW_WORD[step.window] if step.window else "",
             )
             for step in journey.steps

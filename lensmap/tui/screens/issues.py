@@ -202,7 +202,7 @@ class IssuesScreen(Screen):
     def _row(self, issue: Issue) -> dict[str, Text]:
         colour = self.app.theme_variables.get(issue.kind)
         kind_style = Style(color=colour, bold=True) if colour else Style(bold=True)
-        stage = _cell(self._stage_label(issue), "bold")
+        stage = _cell(self.app.store.state.pathway.label_of(issue.stage), "bold")
         own_title = self._own_title(issue)
         if own_title:
             stage.append(f" · {shown(own_title)}", "not bold italic")
@@ -223,10 +223,6 @@ class IssuesScreen(Screen):
             "reach": _cell(str(issue.reach), right=True),
             "severity": _cell(str(issue.severity), right=True),
         }
-
-    def _stage_label(self, issue: Issue) -> str:
-        stage = self.app.store.state.pathway.stages_by_id.get(issue.stage)
-        return stage.label if stage else issue.stage
 
     def _own_title(self, issue: Issue) -> str | None:
         """The room's title for the issue, or None while it has the default one ("Barrier at
@@ -261,7 +257,7 @@ class IssuesScreen(Screen):
         state = self.app.store.state
         first = Text()
         first.append(f"#{issue.rank} {KIND_SYMBOL[issue.kind]} {KIND_WORD[issue.kind]}", "bold")
-        first.append(f" at {shown(self._stage_label(issue))}")
+        first.append(f" at {shown(state.pathway.label_of(issue.stage))}")
         own_title = self._own_title(issue)
         if own_title:
             first.append(": ")
@@ -295,13 +291,12 @@ class IssuesScreen(Screen):
         mark = Style(color=colour, bold=True) if colour else Style(bold=True)
         lines = Text()
         for n, item in enumerate(items):
-            stage = state.pathway.stages_by_id.get(item.stage)
             names = [
                 shown(state.personas[p].name) if p in state.personas else p for p in item.personas
             ]
             lines.append("\n" if n else "")
             lines.append(f"{KIND_SYMBOL['positive']} {KIND_WORD['positive']}", mark)
-            lines.append(f"  {shown(stage.label) if stage else item.stage}", "bold")
+            lines.append(f"  {shown(state.pathway.label_of(item.stage))}", "bold")
             lines.append(f": {', '.join(names) if names else 'general'}")
             if item.lived_experience:
                 lines.append(f" · raised by {RAISED_BY_WORD['lived-experience']}")

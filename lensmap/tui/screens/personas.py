@@ -209,8 +209,7 @@ class PersonasScreen(Screen[None]):
         if journey is None or not journey.steps:
             lines.append("Journey: not started")
         else:
-            here = state.pathway.stages_by_id.get(journey.steps[-1].stage)
-            where = shown(here.label) if here else journey.steps[-1].stage
+            where = shown(state.pathway.label_of(journey.steps[-1].stage))
             counted = steps_counted(journey)
             if journey.outcome is not None:
                 lines.append(f"Journey: ended at {where} ({counted}): {shown(journey.outcome)}")
