@@ -229,14 +229,16 @@ def _read_session(path: str | Path, what: str):
 
 
 def cmd_session_show(args: argparse.Namespace) -> int:
+    from .model import persona_names
+
     content = _read_session(args.session, "this shows")
     # Everything from the session is shown, not obeyed: no terminal code in any of it.
     event = content.event
     print(shown(f"{event.title or 'Untitled event'}  {event.date or ''}".rstrip()))
     print(f"Pathway: {shown(content.pathway.title)} ({len(content.pathway.stages)} stages)")
-    names = {p.id: shown(p.name) for p in content.personas}
+    names = persona_names(content.personas)
     for journey in content.journeys:
-        name = names.get(journey.persona, "?")
+        name = shown(names.get(journey.persona, "?"))
         walk = " > ".join(shown(content.pathway.label_of(s.stage)) for s in journey.steps)
         end = f" [ended: {shown(journey.outcome)}]" if journey.outcome else ""
         print(f"  {name}: {walk}{end}")
@@ -245,7 +247,7 @@ def cmd_session_show(args: argparse.Namespace) -> int:
 
     print("Tags: " + tag_counts(by_kind(content.tags)))
     for tag in content.tags:  # in the order the room added them
-        about = names.get(tag.persona or "", "general")
+        about = shown(names.get(tag.persona or "", "general"))
         lines = [line.strip() for line in shown(tag.note, lines=True).split("\n")]
         note = "\n      ".join(line for line in lines if line) or "(no note)"  # under the tag
         severity = "" if tag.kind == "positive" else f", severity {tag.severity}"

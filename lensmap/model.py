@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -165,6 +165,12 @@ class Persona(Record):
     summary: LongText = ""
     entry: Identifier | None = None
     content_notes: list[Text] = []
+
+
+def persona_names(personas: Iterable[Persona]) -> dict[str, str]:
+    """Each persona's name by its id, as the vignette file wrote it (wrap a name in `shown`
+    to show it)."""
+    return {p.id: p.name for p in personas}
 
 
 class Vignettes(Record):

@@ -10,6 +10,7 @@ import io
 import json
 from typing import Any
 
+from ..model import persona_names
 from ..priorities import Issue, KeepItem, rank_issues, what_to_keep
 from ..screen_text import json_for_terminals
 from ..session.content import SessionContent
@@ -31,7 +32,7 @@ class Report:
         self.issues: list[Issue] = rank_issues(content.pathway, content.tags, notes)
         self.keep: list[KeepItem] = what_to_keep(content.pathway, content.tags)
         self.tags = {t.id: t for t in content.tags}
-        self.names = {p.id: p.name for p in content.personas}
+        self.names = persona_names(content.personas)
 
     def stage(self, stage_id: str) -> str:
         return self.content.pathway.label_of(stage_id)

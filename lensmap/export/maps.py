@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..counts import by_stage
+from ..model import persona_names
 from ..problems import LoadError
 from ..screen_text import shown
 from ..session.content import SessionContent
@@ -265,7 +266,7 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
     stages, the outcome, the notes as numbered footnotes (and tooltips), and a key."""
     from ..vocabulary import WINDOW_SHORT, WINDOW_SYMBOL
 
-    names = {p.id: p.name for p in content.personas}
+    names = persona_names(content.personas)
     journeys = {j.persona: j for j in content.journeys}
     visited: dict[str, list[str]] = {}
     footnotes: list[str] = []

@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
+from ..model import persona_names
 from ..problems import LoadError
 from ..screen_text import shown
 from ..session.content import SessionContent
@@ -151,7 +152,7 @@ def _journey(
     content: SessionContent, personas: list[str], title: str, name: str, svg: object
 ) -> dict[str, Any]:
     """A journey map with its steps in words too, for reading without the picture."""
-    names = {p.id: p.name for p in content.personas}
+    names = persona_names(content.personas)
     journeys = {j.persona: j for j in content.journeys}
     people = []
     for persona in personas:

@@ -9,6 +9,7 @@ from typing import TypeVar
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from ..model import persona_names
 from ..screen_text import shown
 from ..vocabulary import KIND_WORD
 
@@ -59,16 +60,16 @@ class LensmapCommands(Provider):
         """(text, command, help) for every command; stage tags only when searching, as there
         are three for every stage and they would crowd the list."""
         state = self.app.store.state
-        names = {persona.id: shown(persona.name) for persona in state.personas.values()}
+        names = persona_names(state.personas.values())
         for persona_id, name in names.items():
             yield (
-                f"Open persona {name}",
+                f"Open persona {shown(name)}",
                 partial(self._open_persona, persona_id),
-                f"Walk {name} on the map",
+                f"Walk {shown(name)} on the map",
             )
         for persona_id, name in names.items():
             yield (
-                f"Show vignette of {name}",
+                f"Show vignette of {shown(name)}",
                 partial(self._show_vignette, persona_id),
                 "Content notes come first; the vignette shows after Enter",
             )

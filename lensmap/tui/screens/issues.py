@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from ...describe import persona_name
 from ...model import IssueNotes
 from ...priorities import Issue, default_title, rank_issues, what_to_keep
 from ...screen_text import shown
@@ -291,9 +292,7 @@ class IssuesScreen(Screen):
         mark = Style(color=colour, bold=True) if colour else Style(bold=True)
         lines = Text()
         for n, item in enumerate(items):
-            names = [
-                shown(state.personas[p].name) if p in state.personas else p for p in item.personas
-            ]
+            names = [persona_name(state, p) for p in item.personas]
             lines.append("\n" if n else "")
             lines.append(f"{KIND_SYMBOL['positive']} {KIND_WORD['positive']}", mark)
             lines.append(f"  {shown(state.pathway.label_of(item.stage))}", "bold")

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from ...counts import by_stage
 from ...describe import note_start, persona_name, stage_label
 from ...journeys import is_jump
-from ...model import Tag
+from ...model import Tag, persona_names
 from ...screen_text import shown
 from ...session.actions import (
     OutcomeSet,
@@ -371,7 +371,7 @@ class MapScreen(Screen):
         if not tags:
             self.app.notify(f"No tags at {label} yet.")
             return
-        names = {p.id: shown(p.name) for p in self.state.personas.values()}
+        names = persona_names(self.state.personas.values())  # shown by TagsAtStage
 
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is None:
