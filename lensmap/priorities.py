@@ -12,13 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .model import IssueNotes, Pathway, Tag
+from .vocabulary import KIND_TITLE, KIND_WORD
 
 WEIGHT = {"risk": 3, "barrier": 2}
-KIND_WORDS = {
-    "positive": "Positive practice",
-    "barrier": "Barrier",
-    "risk": "Re-traumatisation risk",
-}
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ class Issue:
             reach += " + general"
         parts = [
             f"{self.votes} vote{'s' * (self.votes != 1)}",
-            f"score {self.score} = {KIND_WORDS[self.kind].lower()} {self.weight}"
+            f"score {self.score} = {KIND_WORD[self.kind]} {self.weight}"
             f" x severity {self.severity} x reach {self.reach} ({reach})",
         ]
         if self.quick_win:
@@ -74,7 +70,7 @@ class KeepItem:
 
 
 def default_title(pathway: Pathway, stage: str, kind: str) -> str:
-    return f"{KIND_WORDS[kind]} at {pathway.label_of(stage)}"
+    return f"{KIND_TITLE[kind]} at {pathway.label_of(stage)}"
 
 
 def _unique(values: Iterable[str]) -> list[str]:

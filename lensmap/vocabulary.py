@@ -9,6 +9,7 @@ KIND_WORD = {
     "barrier": "barrier",
     "risk": "re-traumatisation risk",
 }
+KIND_TITLE = {kind: word[0].upper() + word[1:] for kind, word in KIND_WORD.items()}  # "Barrier"
 KIND_SHORT = {"positive": "positive", "barrier": "barrier", "risk": "risk"}
 KIND_PLURAL = {"positive": "positive", "barrier": "barriers", "risk": "risks"}
 
