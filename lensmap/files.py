@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .problems import LoadError
+from .problems import LoadError, refuse_newer
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # far beyond any real pathway; keeps a wrong file from hanging
 
@@ -79,11 +79,4 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def check_format(path: Path, data: dict[str, Any], supported: int = 1) -> None:
     """Refuse files from a newer lensmap before reading anything else in them."""
-    version = data.get("format", supported)
-    if isinstance(version, int) and not isinstance(version, bool) and version > supported:
-        raise LoadError.single(
-            path,
-            f"was written for a newer lensmap (format {version}); this lensmap reads "
-            f"format {supported}. Update lensmap to open it.",
-            "format",
-        )
+    refuse_newer(path, "format", data.get("format", supported), supported, "format")

@@ -43,6 +43,25 @@ class LoadError(Exception):
         return cls([Problem(str(file), message, place)])
 
 
+def refuse_newer(
+    file: str | Path,
+    what: str,
+    found: object,
+    reads: int,
+    place: str | None = None,
+    tail: str = "",
+) -> None:
+    """Refuse a file written by a newer lensmap (its `what`, say "format", is a number above
+    `reads`), in the same words for every kind of file; anything else is left to the reader."""
+    if isinstance(found, int) and not isinstance(found, bool) and found > reads:
+        raise LoadError.single(
+            file,
+            f"is from a newer lensmap ({what} {found}); this lensmap reads {what} {reads}. "
+            f"Update lensmap to open it{tail}.",
+            place,
+        )
+
+
 def one_line(text: str) -> str:
     """Control characters (a line break inside a quoted value, say) shown, not obeyed, so each
     problem stays on one line of the terminal."""

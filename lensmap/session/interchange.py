@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..explain import in_file_order, problems_from
 from ..files import read_text
-from ..problems import LoadError, Problem, errors
+from ..problems import LoadError, Problem, errors, refuse_newer
 from ..safe_write import write_atomic
 from ..screen_text import json_for_terminals
 from .content import SessionContent, content_problems
@@ -60,14 +60,7 @@ def content_from_json_data(data: Any, file: str) -> tuple[SessionContent, list[P
         raise LoadError.single(
             file, f'is JSON, but not a lensmap session ("format" should be "{FORMAT_NAME}")'
         )
-    version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        raise LoadError.single(
-            file,
-            f"was saved by a newer lensmap (session version {version}; this lensmap reads "
-            f"version {VERSION}). Update lensmap to open it.",
-            "version",
-        )
+    refuse_newer(file, "session version", data.get("version"), VERSION, "version")
     try:
         doc = SessionDocument.model_validate(data)
     except ValidationError as exc:

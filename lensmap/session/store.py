@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..problems import LoadError
+from ..problems import LoadError, refuse_newer
 from ..safe_write import (
     DRIVE_ERROR,
     FOLDER_GONE,
@@ -199,12 +199,7 @@ def check_header(path: Path) -> None:
     if int.from_bytes(head[68:72], "big") != APPLICATION_ID:
         raise LoadError.single(path, "is a database, but not a lensmap session")
     version = int.from_bytes(head[60:64], "big")
-    if version > FORMAT:
-        raise LoadError.single(
-            path,
-            f"was saved by a newer lensmap (session format {version}; this lensmap reads "
-            f"format {FORMAT}). Update lensmap to open it; the file was left as it is.",
-        )
+    refuse_newer(path, "session format", version, FORMAT, tail="; the file was left as it is")
 
 
 # -- only lensmap's own schema --------------------------------------------------------------
