@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .screen_text import escaped
+
 Level = Literal["error", "warning"]
 
 
@@ -28,7 +30,7 @@ class Problem:
         if self.level == "warning":
             parts.append("warning")
         parts.append(self.message)
-        return one_line(": ".join(parts))
+        return escaped(": ".join(parts))  # a line break in a value is said, not obeyed
 
 
 class LoadError(Exception):
@@ -60,15 +62,6 @@ def refuse_newer(
             f"Update lensmap to open it{tail}.",
             place,
         )
-
-
-def one_line(text: str) -> str:
-    """Control characters (a line break inside a quoted value, say) shown, not obeyed, so each
-    problem stays on one line of the terminal."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
-    )
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
@@ -123,7 +116,7 @@ def _first_of(problems: Sequence[Problem], most: int) -> list[str]:
     kinds = "warnings" if all(p.level == "warning" for p in rest) else "problems"
     return [
         *(str(p) for p in first),
-        one_line(
+        escaped(
             f"{len(rest)} more {kinds} like these in {', '.join(files)}. "
             f"To see every one: lensmap validate {' '.join(_quoted(f) for f in files)}"
         ),

@@ -144,18 +144,38 @@ def shown_in_place(text: str, *, tabs: bool = False) -> str:
     return _hidden_shown(text, lambda _ch: "\N{REPLACEMENT CHARACTER}")
 
 
-def unseen(text: str) -> list[str]:
-    """The characters of `text` that `shown` does not show as they are, each once, in the order
-    they first appear (tabs and line breaks are not counted: they are ordinary layout)."""
-    if _plain(text.replace("\n", "").replace("\t", "")) or not _NEEDS_A_LOOK.search(text):
-        return []
-    found = [(i, ch) for i, ch in enumerate(text) if ord(ch) in _ONE_LINE and ch not in "\t\n\r"]
+def _not_as_they_are(text: str) -> list[tuple[int, str]]:
+    """Where `text` holds a character `shown` does not show as it is (a tab and a line break
+    too), with the character, in order."""
+    found = [(i, ch) for i, ch in enumerate(text) if ord(ch) in _ONE_LINE]
     found += [
         (m.start(), m.group(2))
         for m in _HIDDEN.finditer(text)
         if m.group(2) and not _kept(text, m.start())
     ]
-    return list(dict.fromkeys(ch for _, ch in sorted(found)))
+    return sorted(found)
+
+
+def unseen(text: str) -> list[str]:
+    """The characters of `text` that `shown` does not show as they are, each once, in the order
+    they first appear (tabs and line breaks are not counted: they are ordinary layout)."""
+    if _plain(text.replace("\n", "").replace("\t", "")) or not _NEEDS_A_LOOK.search(text):
+        return []
+    found = (ch for _, ch in _not_as_they_are(text) if ch not in "\t\n\r")
+    return list(dict.fromkeys(found))
+
+
+def escaped(text: str) -> str:
+    """`text` on one line, each character that `shown` would not show as it is written as its
+    escape instead (\\x1b, \\n, \\u202e): for a problem message, which must say exactly what a
+    file holds (a misspelt key with a control character in it) and stay on one line."""
+    if _plain(text) or not _NEEDS_A_LOOK.search(text):
+        return text
+    parts, start = [], 0
+    for i, ch in _not_as_they_are(text):
+        parts += [text[start:i], ch.encode("unicode_escape").decode("ascii")]
+        start = i + 1
+    return "".join(parts) + text[start:]
 
 
 def is_control(ch: str) -> bool:

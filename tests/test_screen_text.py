@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lensmap.screen_text import json_for_terminals, shown, shown_in_place, unseen
+from lensmap.screen_text import escaped, json_for_terminals, shown, shown_in_place, unseen
 from tests.hostile import FORBIDDEN, TERMINAL_CODES
 
 CONTROLS = {*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80, 0xA0))}
@@ -114,6 +114,20 @@ def test_ordinary_text_of_other_kinds_is_kept(text):
 def test_unseen_names_each_character_once_in_order():
     assert unseen(f"a{TERMINAL_CODES}\x1b") == ["\x1b", "\x07", "\x9b", "\u202e"]
     assert unseen("tab\tand\nline\r\n") == []
+
+
+@given(any_text)
+def test_escaped_is_one_line_with_nothing_for_a_terminal_to_obey(text):
+    out = escaped(text)
+    assert not {ch for ch in out if ch in CONTROLS or ch in DIRECTION}
+    assert len(out.splitlines()) <= 1
+    assert (out == text) == (shown(text) == text)  # the same characters are said otherwise
+
+
+def test_escaped_writes_what_is_not_shown_as_its_escape():
+    assert escaped("lab\x1bel") == "lab\\x1bel"
+    assert escaped("a\nb\tc\u202ed") == "a\\nb\\tc\\u202ed"
+    assert escaped("caf\u00e9 \u2764\ufe0f") == "caf\u00e9 \u2764\ufe0f"
 
 
 def test_every_format_character_of_this_python_is_marked():

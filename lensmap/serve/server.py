@@ -96,7 +96,7 @@ class OneLine(logging.Formatter):
         elif error is not None:
             said = f"{said} ({plainly(error)})"
         # One line of plain characters: nothing a request carried can move the cursor.
-        said = " ".join("".join(c if c.isprintable() else " " for c in said).split())
+        said = " ".join(shown(said).split())
         return "lensmap serve: " + (said if len(said) <= 300 else said[:299] + "…")
 
 
