@@ -10,10 +10,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .problems import LoadError, Problem, in_brief
+from .problems import CannotDo, Problem, in_brief
 from .screen_text import shown
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class BadCommand(CannotDo):
+    """What was typed on the command line cannot be used as it is: an unknown export format,
+    an event date that is not a date, an examples folder that is a file or cannot be made."""
 
 
 def _print_problems(problems: Sequence[Problem], stream=None) -> None:
@@ -177,7 +182,7 @@ def cmd_session_new(args: argparse.Namespace) -> int:
     try:
         event = Event(title=args.title or pathway.title, date=args.date, place=args.place or None)
     except ValidationError as exc:
-        raise LoadError(
+        raise BadCommand(
             [
                 Problem("lensmap session new", e["msg"].removeprefix("Value error, "))
                 for e in exc.errors()
@@ -284,7 +289,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise LoadError.single(
+        raise BadCommand.single(
             "--formats", f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}"
         )
     notes: list[str] = []
@@ -311,14 +316,14 @@ def cmd_examples(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     todo = "choose another folder: lensmap examples FOLDER"
     if folder.exists() and not folder.is_dir():
-        raise LoadError.single(folder, f"is a file, not a folder; {todo}")
+        raise BadCommand.single(folder, f"is a file, not a folder; {todo}")
     copied: list[str] = []
     kept: list[str] = []
     for source in (pathways_folder(), vignettes_folder()):
         try:
             (folder / source.name).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LoadError.single(
+            raise BadCommand.single(
                 folder / source.name, f"cannot be made ({exc.strerror or exc}); {todo}"
             ) from None
         for built_in in sorted(source.glob("*.toml")):
@@ -496,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(only_open=given[:1] in ([], ["open"])).parse_args(given)
     try:
         return args.run(args)
-    except LoadError as exc:
+    except CannotDo as exc:  # a file, an export, a port, the command itself: said, exit 2
         _print_problems(exc.problems)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

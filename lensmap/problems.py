@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
 from .screen_text import escaped
 
@@ -33,16 +33,23 @@ class Problem:
         return escaped(": ".join(parts))  # a line break in a value is said, not obeyed
 
 
-class LoadError(Exception):
-    """A file could not be used. Carries every problem found, not just the first."""
+class CannotDo(Exception):
+    """What lensmap was asked to do cannot be done as things stand. Carries every problem
+    found, not just the first, each worded to be fixed; the command line prints them and
+    exits with 2. Raised as one of the kinds below, each named for what went wrong."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = [p for p in problems if p.level == "error"] or list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def single(cls, file: str | Path, message: str, place: str | None = None) -> LoadError:
+    def single(cls, file: str | Path, message: str, place: str | None = None) -> Self:
         return cls([Problem(str(file), message, place)])
+
+
+class LoadError(CannotDo):
+    """A file could not be used (read, or written in its place). Carries every problem found,
+    not just the first."""
 
 
 def refuse_newer(

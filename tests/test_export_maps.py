@@ -89,10 +89,8 @@ def test_graphviz_pure_is_used_without_a_system_dot(tmp_path, monkeypatch):
 
 
 def test_no_engine_is_a_clear_message(monkeypatch):
-    from lensmap.problems import LoadError
-
     monkeypatch.setattr(maps.shutil, "which", lambda n, path=None: None)
-    with pytest.raises(LoadError, match="no Graphviz engine found"):
+    with pytest.raises(maps.NoMapEngine, match="no Graphviz engine found"):
         maps.engine()
 
 
@@ -187,6 +185,15 @@ def test_unknown_format_is_a_clear_error(store, capsys):
     store.close()
     assert main(["export", str(store.path), "--formats", "svg,jpeg"]) == 2
     assert "unknown format 'jpeg'" in capsys.readouterr().err
+
+
+def test_no_engine_stops_an_export_with_its_message(store, monkeypatch, tmp_path, capsys):
+    from lensmap.cli import main
+
+    store.close()
+    monkeypatch.setattr(maps.shutil, "which", lambda n, path=None: None)
+    assert main(["export", str(store.path), "--out", str(tmp_path / "out")]) == 2
+    assert "maps: no Graphviz engine found: install Graphviz" in capsys.readouterr().err
 
 
 def test_png_from_graphviz_pure_gets_symbols_its_font_has():

@@ -9,11 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from lensmap.export import maps
+from lensmap.export import ExportFailed, maps
 from lensmap.export.issues_list import Report
 from lensmap.export.report import clean_svg, index_html
 from lensmap.export.writer import _maps
-from lensmap.problems import LoadError
 from tests.workshop import record_morning
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -153,7 +152,7 @@ def test_what_is_not_a_well_formed_svg_is_refused(svg):
 
 def test_a_refused_map_stops_the_report_with_a_message_naming_it(content):
     hostile = drawing("<text>&x;</text>", head='<!DOCTYPE svg [<!ENTITY x "Expanded">]>')
-    with pytest.raises(LoadError, match=r"maps/combined\.svg.*DTD of its own"):
+    with pytest.raises(ExportFailed, match=r"maps/combined\.svg.*DTD of its own"):
         index_html(Report(content), {"combined": hostile}, {}, {})
 
 

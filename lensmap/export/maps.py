@@ -13,10 +13,10 @@ from pathlib import Path
 
 from ..counts import by_stage
 from ..model import persona_names
-from ..problems import LoadError
 from ..screen_text import shown
 from ..session.content import SessionContent
 from ..vocabulary import KIND_SYMBOL, STAGE_KIND_WORD, tag_counts
+from . import ExportFailed
 
 SHAPES = {"entry": "house", "step": "box", "wait": "parallelogram", "decision": "diamond",
           "exit": "doubleoctagon"}  # fmt: skip
@@ -126,6 +126,10 @@ def _legend() -> list[str]:
     return lines
 
 
+class NoMapEngine(ExportFailed):
+    """Neither Graphviz nor graphviz-pure can be found to draw the maps."""
+
+
 def engine() -> list[str]:
     """The Graphviz engine to run: the system's dot, else the pip-installed graphviz-pure."""
     found = shutil.which("dot") or shutil.which("graphviz-pure")
@@ -135,7 +139,7 @@ def engine() -> list[str]:
         found = next((f for s in scripts if (f := shutil.which("graphviz-pure", path=s))), None)
     if found:
         return [found]
-    raise LoadError.single(
+    raise NoMapEngine.single(
         "maps",
         "no Graphviz engine found: install Graphviz (graphviz.org) or "
         "`pip install graphviz-pure`, then export again",
@@ -194,7 +198,7 @@ def _draw(program: list[str], dot: str, formats: tuple[str, ...], targets: tuple
             data = path.read_bytes() if path.exists() else b""
             if done.returncode != 0 or not data:
                 problem = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-                raise LoadError.single(
+                raise ExportFailed.single(
                     target, f"could not be drawn by Graphviz ({(problem or ['no output'])[0]})"
                 )
             write_atomic(target, data, replace=True)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
 from ..model import persona_names
-from ..problems import LoadError
 from ..screen_text import shown
 from ..session.content import SessionContent
 from ..vocabulary import (
@@ -29,6 +28,7 @@ from ..vocabulary import (
     WINDOW_WORD,
     tag_counts,
 )
+from . import ExportFailed
 from .issues_list import Issue, Report
 
 if TYPE_CHECKING:
@@ -280,4 +280,6 @@ def _safe_svg(name: str, svg: bytes) -> str:
     try:
         return clean_svg(svg)
     except ValueError as exc:
-        raise LoadError.single(f"maps/{name}.svg", f"cannot go into index.html: it {exc}") from None
+        raise ExportFailed.single(
+            f"maps/{name}.svg", f"cannot go into index.html: it {exc}"
+        ) from None

@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import LoadError
 from ..safe_write import write_atomic
 from ..session.content import SessionContent
 from ..session.interchange import dumps
+from . import ExportFailed
 from . import issues_list as lists
 
 Progress = Callable[[int, int, str], None]
@@ -229,7 +229,7 @@ def export_session(
     try:
         (folder / "maps").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LoadError.single(
+        raise ExportFailed.single(
             folder, f"cannot be made ({exc.strerror or exc}); choose another folder with --out"
         ) from None
     maps, titles, members = _maps(content)

@@ -9,7 +9,7 @@ import os
 import re
 import socket
 
-from ..problems import LoadError
+from ..problems import CannotDo
 
 # What a browser sends as Host: a name or IPv4 address, or a bracketed IPv6 one, then a port.
 HOST_HEADER = re.compile(r"(?P<name>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>\d{1,5}))?")
@@ -107,8 +107,13 @@ def _listening(host: str, port: int) -> bool:
         return False
 
 
+class CannotListen(CannotDo):
+    """The server cannot listen where it was asked: the port is in use, or the host is not
+    an address of this computer."""
+
+
 def check_port(host: str, port: int) -> None:
-    """Say clearly, before anything starts, when the address cannot be used."""
+    """Say clearly, before anything starts, when the address cannot be used (CannotListen)."""
     problem, advice = None, f"try --port {port + 1}"
     if _listening(host, port):
         problem = "another program is using it"
@@ -124,6 +129,6 @@ def check_port(host: str, port: int) -> None:
                 if exc.errno != errno.EADDRINUSE:  # not the port: the address itself
                     advice = "check --host (127.0.0.1 is this computer only)"
     if problem:
-        raise LoadError.single(
+        raise CannotListen.single(
             "lensmap serve", f"cannot listen on {host} port {port} ({problem}); {advice}"
         )
