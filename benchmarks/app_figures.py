@@ -42,7 +42,7 @@ Minimal().run(headless=True, size=(120, 36), auto_pilot=ready)
 LENSMAP = """
 import sys
 import time
-from lensmap.examples import example_pathway, example_vignettes
+from lensmap.files.examples import example_pathway, example_vignettes
 from lensmap.opening import open_session
 from lensmap.tui.app import make_app
 
@@ -93,7 +93,7 @@ async def tag_round_trip(repeat: int) -> dict[str, float]:
 
     from run import big_pathway, personas
 
-    from lensmap.model import Tag
+    from lensmap.event.model import Tag
     from lensmap.session.actions import TagAdded, new_id
     from lensmap.session.content import SessionContent
     from lensmap.session.store import SessionStore

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from run import big_pathway, personas
 
+from lensmap.event.model import Tag
 from lensmap.export.maps import engine
 from lensmap.export.writer import FORMATS, _maps, export_session
-from lensmap.model import Tag
 from lensmap.session.actions import new_id
 from lensmap.session.content import SessionContent
 from lensmap.session.state import SessionState, apply

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lensmap.model import Pathway, Persona, Tag
+from lensmap.event.model import Pathway, Persona, Tag
 from lensmap.session import checkpoint
 from lensmap.session.actions import (
     IssueEdited,

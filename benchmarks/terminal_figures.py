@@ -186,7 +186,7 @@ def startup(repeat: int, folder: str) -> dict[str, object]:
 
 
 def example() -> str:
-    from lensmap.examples import example_pathway
+    from lensmap.files.examples import example_pathway
 
     return str(example_pathway())
 
@@ -195,8 +195,8 @@ def big_session(stages: int, folder: str) -> tuple[str, str]:
     """A pathway file of this many stages, and a session on it holding 1,000 tags."""
     from run import big_pathway, personas
 
-    from lensmap.model import Tag
-    from lensmap.pathway_toml import write_pathway
+    from lensmap.event.model import Tag
+    from lensmap.files.pathway_toml import write_pathway
     from lensmap.session.actions import new_id
     from lensmap.session.content import SessionContent
     from lensmap.session.store import SessionStore

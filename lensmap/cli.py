@@ -10,8 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .problems import CannotDo, Problem, in_brief
-from .screen_text import shown
+from .files.problems import CannotDo, Problem, in_brief
+from .wording.screen_text import shown
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -28,9 +28,9 @@ def _print_problems(problems: Sequence[Problem], stream=None) -> None:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from . import __version__
-    from .examples import example_pathway, example_vignettes
-    from .pathway import load_pathway
-    from .vignettes import load_vignettes
+    from .files.examples import example_pathway, example_vignettes
+    from .files.pathway import load_pathway
+    from .files.vignettes import load_vignettes
 
     pathway, _ = load_pathway(example_pathway())
     vignettes, _ = load_vignettes(example_vignettes())
@@ -70,7 +70,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
         if wait_for_page() is None:
             return EXIT_OK
-    from .examples import example_pathway, example_vignettes
+    from .files.examples import example_pathway, example_vignettes
     from .opening import open_session
 
     pathway = args.pathway or example_pathway()
@@ -99,7 +99,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .examples import example_pathway, example_vignettes
+    from .files.examples import example_pathway, example_vignettes
     from .opening import open_session
     from .serve import app_argv, check_port, is_local, make_server, open_browser_soon, page_url
     from .serve.key import new_key
@@ -160,7 +160,7 @@ def _expanded(names: Sequence[str]) -> list[str]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_files
+    from .files.validate import validate_files
 
     reports = validate_files(_expanded(args.files))
     for report in reports:
@@ -173,8 +173,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_session_new(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from .examples import example_vignettes
-    from .model import Event
+    from .event.model import Event
+    from .files.examples import example_vignettes
     from .opening import load_files, new_content
     from .session.store import SessionStore
 
@@ -234,7 +234,7 @@ def _read_session(path: str | Path, what: str):
 
 
 def cmd_session_show(args: argparse.Namespace) -> int:
-    from .model import persona_names
+    from .event.model import persona_names
 
     content = _read_session(args.session, "this shows")
     # Everything from the session is shown, not obeyed: no terminal code in any of it.
@@ -247,8 +247,8 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         walk = " > ".join(shown(content.pathway.label_of(s.stage)) for s in journey.steps)
         end = f" [ended: {shown(journey.outcome)}]" if journey.outcome else ""
         print(f"  {name}: {walk}{end}")
-    from .counts import by_kind
-    from .vocabulary import KIND_SYMBOL, KIND_WORD, tag_counts
+    from .event.counts import by_kind
+    from .wording.vocabulary import KIND_SYMBOL, KIND_WORD, tag_counts
 
     print("Tags: " + tag_counts(by_kind(content.tags)))
     for tag in content.tags:  # in the order the room added them
@@ -280,8 +280,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export.writer import FORMATS, export_session
-    from .locations import exports_dir, safe_name
     from .progress_bar import export_progress
+    from .storage.locations import exports_dir, safe_name
 
     content = _read_session(args.session, "this exports")
     folder = Path(args.out) if args.out else exports_dir() / safe_name(Path(args.session).stem)
@@ -310,8 +310,8 @@ DEFAULT_EXAMPLES = "lensmap-examples"
 
 
 def cmd_examples(args: argparse.Namespace) -> int:
-    from .examples import pathways_folder, vignettes_folder
-    from .safe_write import write_atomic
+    from .files.examples import pathways_folder, vignettes_folder
+    from .storage.safe_write import write_atomic
 
     folder = Path(args.folder)
     todo = "choose another folder: lensmap examples FOLDER"
@@ -355,8 +355,8 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_pathway_import(args: argparse.Namespace) -> int:
-    from .pathway_import import pathway_from_csv, pathway_from_graphml
-    from .pathway_toml import write_pathway
+    from .files.pathway_import import pathway_from_csv, pathway_from_graphml
+    from .files.pathway_toml import write_pathway
 
     source = Path(args.source)
     if source.suffix.lower() == ".csv":

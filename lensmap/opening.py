@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .explain import unseen_summary
-from .locations import default_session_path
-from .model import Event, Pathway, Vignettes
-from .pathway import load_pathway
-from .problems import LoadError, Problem
+from .event.model import Event, Pathway, Vignettes
+from .files.explain import unseen_summary
+from .files.pathway import load_pathway
+from .files.problems import LoadError, Problem
+from .files.vignettes import entry_warnings, load_vignettes, merge_vignettes
 from .session.content import SessionContent
 from .session.store import SessionStore
-from .vignettes import entry_warnings, load_vignettes, merge_vignettes
+from .storage.locations import default_session_path
 
 
 def load_files(

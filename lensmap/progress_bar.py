@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from .screen_text import shown
+from .wording.screen_text import shown
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult

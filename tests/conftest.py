@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from lensmap.examples import example_pathway, example_vignettes
-from lensmap.model import Event, Pathway, Vignettes
-from lensmap.pathway import load_pathway
+from lensmap.event.model import Event, Pathway, Vignettes
+from lensmap.files.examples import example_pathway, example_vignettes
+from lensmap.files.pathway import load_pathway
+from lensmap.files.vignettes import load_vignettes
 from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore
-from lensmap.vignettes import load_vignettes
 
 # Each test's layer, from the file it is in (see the markers in pyproject.toml). Everything
 # else is the unit layer, quick enough to run after every change: `python3 dev.py test --quick`.

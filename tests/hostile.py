@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lensmap.model import Event, IssueNotes, Tag
-from lensmap.pathway import load_pathway
+from lensmap.event.model import Event, IssueNotes, Tag
+from lensmap.files.pathway import load_pathway
+from lensmap.files.vignettes import load_vignettes
 from lensmap.session.actions import IssueEdited, OutcomeSet, StepTaken, TagAdded
 from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore
-from lensmap.vignettes import load_vignettes
 
 TERMINAL_CODES = "\x1b]0;PWNED\x07\x1b[2J\x9b31m\u202e"
 """Sets the window title (OSC 0), clears the screen (CSI 2J), starts a colour with the one-byte

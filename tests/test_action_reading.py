@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from lensmap.model import Tag
+from lensmap.event.model import Tag
 from lensmap.session.actions import (
     KINDS,
     StepTaken,

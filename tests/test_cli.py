@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lensmap.cli import main
-from lensmap.examples import example_pathway, example_vignettes, pathways_folder
+from lensmap.files.examples import example_pathway, example_vignettes, pathways_folder
 from lensmap.session.actions import StepTaken, TagAdded
 from lensmap.session.store import SessionStore
 
@@ -87,7 +87,7 @@ def test_session_new_export_import_and_merge(tmp_path):
     assert result.returncode == 0, result.stderr
     with SessionStore.open(lens) as store:
         store.record(StepTaken(persona="lauren", stage="hospital_overdose"))
-        from lensmap.model import Tag
+        from lensmap.event.model import Tag
 
         store.record(TagAdded(tag=Tag(id="t1", stage="hospital_overdose", kind="risk")))
     out_json = tmp_path / "event.json"
@@ -138,7 +138,7 @@ def test_session_new_with_a_bad_date_says_so_and_writes_nothing(tmp_path, capsys
 
 def test_session_show_lists_every_tag_with_its_note_and_no_terminal_codes(store, capsys):
     from lensmap.cli import main
-    from lensmap.model import Tag
+    from lensmap.event.model import Tag
     from lensmap.session.actions import TagAdded
 
     store.record(TagAdded(tag=Tag(id="t1", stage="triage", persona="ollie", kind="barrier",
@@ -157,7 +157,7 @@ def test_session_show_into_a_reader_that_stops_early_ends_quietly(store, tmp_pat
     import subprocess
     import sys
 
-    from lensmap.model import Tag
+    from lensmap.event.model import Tag
     from lensmap.session.actions import TagAdded
 
     for n in range(2000):

@@ -26,4 +26,4 @@ def test_core_modules_import_without_textual():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "lensmap.session.store" in CORE and "lensmap.pathway" in CORE
+    assert "lensmap.session.store" in CORE and "lensmap.files.pathway" in CORE

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from lensmap.model import Tag
-from lensmap.pathway import load_pathway
-from lensmap.problems import LoadError
+from lensmap.event.model import Tag
+from lensmap.files.pathway import load_pathway
+from lensmap.files.problems import LoadError
+from lensmap.files.vignettes import load_vignettes
 from lensmap.session.actions import TagAdded
 from lensmap.session.content import SessionContent
 from lensmap.session.state import replay
 from lensmap.session.store import SessionStore
-from lensmap.vignettes import load_vignettes
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="needs SIGKILL and select() on pipes"
@@ -39,7 +39,7 @@ STAGE = "triage"
 # Records tags t0, t1, ... and says so once each record() has returned.
 CHILD_TAGS = r"""
 import sys
-from lensmap.model import Tag
+from lensmap.event.model import Tag
 from lensmap.session.actions import TagAdded
 from lensmap.session.state import replay
 from lensmap.session.store import SessionStore
@@ -57,7 +57,7 @@ for i in range(100_000):
 PATTERN = ["record", "record", "undo", "redo", "undo", "undo", "redo", "record"]
 CHILD_UNDO = r"""
 import sys
-from lensmap.model import Tag
+from lensmap.event.model import Tag
 from lensmap.session.actions import TagAdded
 from lensmap.session.state import replay
 from lensmap.session.store import SessionStore
@@ -89,7 +89,7 @@ for k in range(100_000):
 # the file itself, and only the journal can take it back.
 CHILD_HALF_WRITE = r"""
 import sqlite3, sys, time
-from lensmap.model import Tag
+from lensmap.event.model import Tag
 from lensmap.session.actions import TagAdded
 from lensmap.session.state import replay
 from lensmap.session.store import SessionStore
@@ -324,7 +324,7 @@ def test_sigkill_in_the_middle_of_a_transaction_is_rolled_back(tmp_path: Path) -
 # its state: from 5 actions here, again 3 later) and opening it again (from that checkpoint).
 CHILD_CHECKPOINTS = r"""
 import sys
-from lensmap.model import Tag
+from lensmap.event.model import Tag
 from lensmap.session import checkpoint
 from lensmap.session.actions import TagAdded
 from lensmap.session.state import replay

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lensmap.cli import main
-from lensmap.examples import pathways_folder, vignettes_folder
+from lensmap.files.examples import pathways_folder, vignettes_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,10 +9,10 @@ import json
 import pytest
 
 from lensmap.cli import main
+from lensmap.event.model import IssueNotes, Tag
 from lensmap.export.escaping import csv_cell, markdown_text
 from lensmap.export.maps import engine
 from lensmap.export.writer import export_session
-from lensmap.model import IssueNotes, Tag
 from lensmap.session.actions import IssueEdited, TagAdded
 from lensmap.session.interchange import write_json
 

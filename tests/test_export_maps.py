@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from lensmap.event.model import Pathway, Tag
 from lensmap.export import maps
 from lensmap.export.maps import combined_dot, dot_string, render
-from lensmap.model import Pathway, Tag
 from lensmap.session.content import SessionContent
 from tests.test_export_maps_wall import statements
 

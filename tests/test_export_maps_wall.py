@@ -8,8 +8,8 @@ from __future__ import annotations
 import itertools
 import re
 
+from lensmap.event.model import Journey, Pathway, Step, Tag
 from lensmap.export.maps import combined_dot, journey_dot
-from lensmap.model import Journey, Pathway, Step, Tag
 from lensmap.session.content import SessionContent
 
 QUOTED = r'"(?:[^"\\]|\\.)*"'

@@ -59,10 +59,10 @@ def test_session_show_writes_no_terminal_code(tmp_path):
 
 def test_summary_writes_no_terminal_code(tmp_path, monkeypatch, capsys):
     pathway, vignettes = write_files(tmp_path)
-    import lensmap.examples
+    import lensmap.files.examples
 
-    monkeypatch.setattr(lensmap.examples, "example_pathway", lambda: pathway)
-    monkeypatch.setattr(lensmap.examples, "example_vignettes", lambda: vignettes)
+    monkeypatch.setattr(lensmap.files.examples, "example_pathway", lambda: pathway)
+    monkeypatch.setattr(lensmap.files.examples, "example_vignettes", lambda: vignettes)
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
     assert_safe(out.encode())
@@ -96,7 +96,7 @@ def test_validate_of_a_control_character_alone_says_so_in_words(make_file):
         "p.toml",
         'id = "p"\ntitle = "Bell\\u0007"\n[[stages]]\nid = "a"\nlabel = "Tri\\u202eage"\n',
     )
-    from lensmap.validate import validate_files
+    from lensmap.files.validate import validate_files
 
     messages = [str(p) for p in validate_files([path])[0].problems]
     assert messages == [

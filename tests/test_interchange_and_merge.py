@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from lensmap.model import IssueNotes, Tag
-from lensmap.problems import LoadError
+from lensmap.event.model import IssueNotes, Tag
+from lensmap.files.problems import LoadError
 from lensmap.session.actions import IssueEdited, OutcomeSet, StepTaken, TagAdded, WindowSet
 from lensmap.session.content import SessionContent
 from lensmap.session.interchange import document, dumps, load_json, read_session, write_json
@@ -221,8 +221,8 @@ def test_merge_combines_issue_edits(content):
 
 
 def test_merge_refuses_different_pathways(content, tmp_path):
-    from lensmap.examples import pathways_folder
-    from lensmap.pathway import load_pathway
+    from lensmap.files.examples import pathways_folder
+    from lensmap.files.pathway import load_pathway
 
     island, _ = load_pathway(pathways_folder() / "island-service.toml")
     other = SessionContent(pathway=island)

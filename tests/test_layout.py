@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from lensmap.layout import layers, unreached
-from lensmap.model import Pathway
+from lensmap.event.layout import layers, unreached
+from lensmap.event.model import Pathway
 
 
 def test_layers_follow_the_flow_and_ignore_loops_back():

@@ -30,10 +30,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lensmap.model import IssueNotes, Tag
-from lensmap.pathway import load_pathway
-from lensmap.pathway_import import pathway_from_csv
-from lensmap.problems import LoadError, Problem
+from lensmap.event.model import IssueNotes, Tag
+from lensmap.files.pathway import load_pathway
+from lensmap.files.pathway_import import pathway_from_csv
+from lensmap.files.problems import LoadError, Problem
+from lensmap.files.vignettes import load_vignettes
 from lensmap.session import interchange
 from lensmap.session.actions import (
     IssueEdited,
@@ -45,7 +46,6 @@ from lensmap.session.actions import (
 )
 from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore
-from lensmap.vignettes import load_vignettes
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PATHWAY = ROOT / "pathways" / "community-alcohol-drug-service.toml"

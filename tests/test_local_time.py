@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from lensmap.describe import local_time
+from lensmap.wording.describe import local_time
 
 
 @pytest.fixture

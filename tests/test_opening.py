@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from lensmap.examples import example_pathway, example_vignettes, pathways_folder
+from lensmap.files.examples import example_pathway, example_vignettes, pathways_folder
+from lensmap.files.problems import LoadError, Problem, in_brief
 from lensmap.opening import load_files, open_session
-from lensmap.problems import LoadError, Problem, in_brief
 from lensmap.session.actions import StepTaken
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def test_many_warnings_reach_the_screen_in_brief():
 def test_your_own_pathway_with_the_built_in_personas_is_one_calm_line(tmp_path):
     """Six suggested starting stages that a facilitator's own pathway lacks: one line on the
     projector (no file paths), the details kept for `lensmap validate`."""
-    from lensmap.examples import example_vignettes
+    from lensmap.files.examples import example_vignettes
 
     own = tmp_path / "my-service.toml"
     own.write_text(

@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from lensmap.examples import pathways_folder
-from lensmap.pathway import load_pathway
-from lensmap.problems import LoadError
+from lensmap.files.examples import pathways_folder
+from lensmap.files.pathway import load_pathway
+from lensmap.files.problems import LoadError
 
 GOOD = """\
 format = 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from lensmap.cli import main
-from lensmap.pathway import load_pathway
-from lensmap.pathway_import import pathway_from_csv, pathway_from_graphml
-from lensmap.pathway_toml import pathway_toml
-from lensmap.problems import LoadError
+from lensmap.files.pathway import load_pathway
+from lensmap.files.pathway_import import pathway_from_csv, pathway_from_graphml
+from lensmap.files.pathway_toml import pathway_toml
+from lensmap.files.problems import LoadError
 
 EDGES = """\ufefffrom,to,label
 GP referral,Triage,referral letter

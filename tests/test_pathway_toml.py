@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lensmap.model import Pathway
-from lensmap.pathway import load_pathway
-from lensmap.pathway_toml import pathway_toml, toml_document, write_pathway
+from lensmap.event.model import Pathway
+from lensmap.files.pathway import load_pathway
+from lensmap.files.pathway_toml import pathway_toml, toml_document, write_pathway
 
 # Pieces that TOML has to quote or escape, mixed with any other text.
 AWKWARD = [

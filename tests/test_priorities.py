@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lensmap.model import IssueNotes, Pathway, Tag
-from lensmap.priorities import rank_issues, what_to_keep
+from lensmap.event.model import IssueNotes, Pathway, Tag
+from lensmap.event.priorities import rank_issues, what_to_keep
 
 PATHWAY = Pathway.model_validate(
     {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lensmap.cli import main
-from lensmap.model import Tag
+from lensmap.event.model import Tag
 from lensmap.session import store as store_module
 from lensmap.session.actions import TagAdded
 from lensmap.session.store import SessionStore

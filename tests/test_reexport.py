@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from lensmap.cli import main
+from lensmap.event.model import Tag
 from lensmap.export.writer import RECORD, export_session, plan_placed
-from lensmap.model import Tag
 from lensmap.session.actions import TagAdded
 
 EDITED = "plan.csv was edited since lensmap wrote it, so it is kept; the new plan is"

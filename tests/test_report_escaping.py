@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from lensmap.event.model import Event, Journey, Pathway, Step, Tag
 from lensmap.export.writer import export_session
-from lensmap.model import Event, Journey, Pathway, Step, Tag
-from lensmap.screen_text import shown
 from lensmap.session.content import SessionContent
+from lensmap.wording.screen_text import shown
 from tests.hostile import forbidden_in
 
 # Markup, both quotes, an ampersand, terminal codes (OSC title, BEL, one-byte CSI) and a

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from lensmap.event.model import Event
 from lensmap.export.writer import export_session
-from lensmap.model import Event
 from lensmap.session.actions import EventEdited
 from tests.browser import watch
 from tests.workshop import HOSTILE_NOTE, HOSTILE_TITLE, record_morning

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lensmap.layout import layers, stage_numbers, unreached
-from lensmap.model import Pathway
-from lensmap.pathway import pathway_problems
-from lensmap.routes import Routes
+from lensmap.event.layout import layers, stage_numbers, unreached
+from lensmap.event.model import Pathway
+from lensmap.event.routes import Routes
+from lensmap.files.pathway import pathway_problems
 
 
 @st.composite

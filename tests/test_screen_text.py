@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lensmap.screen_text import escaped, json_for_terminals, shown, shown_in_place, unseen
+from lensmap.wording.screen_text import escaped, json_for_terminals, shown, shown_in_place, unseen
 from tests.hostile import FORBIDDEN, TERMINAL_CODES
 
 CONTROLS = {*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80, 0xA0))}

@@ -434,7 +434,7 @@ def test_a_spare_app_the_server_never_needed_creates_no_session(tmp_path):
     import subprocess
     import sys
 
-    from lensmap.examples import example_pathway
+    from lensmap.files.examples import example_pathway
 
     session = tmp_path / "event.lens"
     env = {**os.environ, "LENSMAP_PAGE_WAITS": "1", "LENSMAP_SERVED": "1"}

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from lensmap.model import Event, IssueNotes, Tag
-from lensmap.problems import LoadError
+from lensmap.event.model import Event, IssueNotes, Tag
+from lensmap.files.problems import LoadError
 from lensmap.session.actions import (
     EventEdited,
     IssueEdited,

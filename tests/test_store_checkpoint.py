@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from lensmap.model import Tag
-from lensmap.problems import LoadError
+from lensmap.event.model import Tag
+from lensmap.files.problems import LoadError
 from lensmap.session import checkpoint
 from lensmap.session.actions import Action, Entry, StepTaken, TagAdded, TagEdited
 from lensmap.session.state import ActionRefused, replay

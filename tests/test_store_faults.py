@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from lensmap import safe_write
-from lensmap.model import Tag
-from lensmap.problems import LoadError
-from lensmap.safe_write import os_fault, write_atomic
+from lensmap.event.model import Tag
+from lensmap.files.problems import LoadError
 from lensmap.session.actions import TagAdded
 from lensmap.session.store import SaveFailed, SessionStore, sqlite_fault
+from lensmap.storage import safe_write
+from lensmap.storage.safe_write import os_fault, write_atomic
 
 BIG = "The letter did not say how long the wait would be. " * 200  # more than a page
 

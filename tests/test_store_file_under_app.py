@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from lensmap import safe_write
-from lensmap.model import Tag
+from lensmap.event.model import Tag
 from lensmap.session.actions import TagAdded
 from lensmap.session.store import SaveFailed, SessionStore, copy_names
+from lensmap.storage import safe_write
 
 WINDOWS_FORBIDS = set('<>:"/\\|?*')
 
@@ -242,7 +242,7 @@ def age(path: Path, seconds: float) -> None:
 
 def leftover_of_a_killed_create(folder: Path) -> list[Path]:
     code = (
-        "import os, sys; from pathlib import Path; from lensmap.safe_write import "
+        "import os, sys; from pathlib import Path; from lensmap.storage.safe_write import "
         "temporary_beside; t = temporary_beside(Path(sys.argv[1])); "
         "Path(str(t) + '-journal').write_bytes(b'j'); os._exit(9)"
     )

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from lensmap import safe_write
+from lensmap.storage import safe_write
 
 CHILD_WRITING = r"""
 import sys, time
 from pathlib import Path
-from lensmap.safe_write import temporary_beside
+from lensmap.storage.safe_write import temporary_beside
 tmp = temporary_beside(Path(sys.argv[1]))
 print(tmp, flush=True)
 time.sleep(120)

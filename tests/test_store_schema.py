@@ -15,8 +15,8 @@ import pytest
 
 from lensmap import __version__
 from lensmap.cli import main
-from lensmap.model import Tag
-from lensmap.problems import LoadError
+from lensmap.event.model import Tag
+from lensmap.files.problems import LoadError
 from lensmap.session.actions import Started, TagAdded
 from lensmap.session.store import SaveFailed, SessionStore
 
@@ -109,7 +109,7 @@ def test_a_file_with_parts_lensmap_did_not_make_is_refused_and_left_alone(
     ids=lambda c: " ".join(c[:2]),
 )
 def test_every_command_refuses_it_with_exit_2(tmp_path, content, clock, capsys, command):
-    from lensmap.examples import example_pathway
+    from lensmap.files.examples import example_pathway
 
     path = session(tmp_path, content, clock)
     change(path, CHANGES["trigger-rewriting-notes"][0])

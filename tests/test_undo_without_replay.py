@@ -8,7 +8,7 @@ import contextlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lensmap.model import Event, IssueNotes, Tag
+from lensmap.event.model import Event, IssueNotes, Tag
 from lensmap.session.actions import (
     EventEdited,
     IssueEdited,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lensmap.examples import example_vignettes
-from lensmap.problems import LoadError
-from lensmap.vignettes import entry_warnings, load_vignettes
+from lensmap.files.examples import example_vignettes
+from lensmap.files.problems import LoadError
+from lensmap.files.vignettes import entry_warnings, load_vignettes
 
 TEAM = '[[teams]]\nid = "team-1"\nname = "Team 1"\n'
 

@@ -3,7 +3,7 @@ issue edits, and some hostile text, for tests that look at whole exports."""
 
 from __future__ import annotations
 
-from lensmap.model import IssueNotes, Tag
+from lensmap.event.model import IssueNotes, Tag
 from lensmap.session.actions import IssueEdited, OutcomeSet, StepTaken, TagAdded
 from lensmap.session.store import SessionStore
 

@@ -1,6 +1,6 @@
 """Exports for the implementation group, who review the event's work offline afterwards."""
 
-from ..problems import CannotDo
+from ..files.problems import CannotDo
 
 
 class ExportFailed(CannotDo):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..screen_text import shown
+from ..wording.screen_text import shown
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,6 +1,6 @@
 """The prioritised issues list as JSON, Markdown and CSV, and the implementation-plan template.
 
-All three say the same thing, built from one ranking (lensmap.priorities), and each shows
+All three say the same thing, built from one ranking (lensmap.event.priorities), and each shows
 every issue's score components so the ranking can be checked by hand."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import io
 import json
 from typing import Any
 
-from ..model import persona_names
-from ..priorities import Issue, KeepItem, rank_issues, what_to_keep
-from ..screen_text import json_for_terminals
+from ..event.model import persona_names
+from ..event.priorities import Issue, KeepItem, rank_issues, what_to_keep
 from ..session.content import SessionContent
-from ..vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
+from ..wording.screen_text import json_for_terminals
+from ..wording.vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
 from .escaping import csv_cell, markdown_lines, markdown_text
 
 PLAN_COLUMNS = [

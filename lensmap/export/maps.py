@@ -11,11 +11,11 @@ import sysconfig
 from collections import Counter
 from pathlib import Path
 
-from ..counts import by_stage
-from ..model import persona_names
-from ..screen_text import shown
+from ..event.counts import by_stage
+from ..event.model import persona_names
 from ..session.content import SessionContent
-from ..vocabulary import KIND_SYMBOL, STAGE_KIND_WORD, tag_counts
+from ..wording.screen_text import shown
+from ..wording.vocabulary import KIND_SYMBOL, STAGE_KIND_WORD, tag_counts
 from . import ExportFailed
 
 SHAPES = {"entry": "house", "step": "box", "wait": "parallelogram", "decision": "diamond",
@@ -185,7 +185,7 @@ def render(dot: str, formats: tuple[str, ...], targets: tuple[Path, ...]) -> Non
 def _draw(program: list[str], dot: str, formats: tuple[str, ...], targets: tuple[Path, ...]):
     import tempfile
 
-    from ..safe_write import write_atomic
+    from ..storage.safe_write import write_atomic
 
     dot = engine_input(dot, formats[0], program)
     with tempfile.TemporaryDirectory(prefix="lensmap-drawing-") as folder:
@@ -268,7 +268,7 @@ def journey_dot(content: SessionContent, persona_ids: list[str], title: str) -> 
     """Personas' journeys drawn over the pathway: numbered steps along the transitions used
     (jumps a double line, and said), the window of tolerance at each step, their tags on the
     stages, the outcome, the notes as numbered footnotes (and tooltips), and a key."""
-    from ..vocabulary import WINDOW_SHORT, WINDOW_SYMBOL
+    from ..wording.vocabulary import WINDOW_SHORT, WINDOW_SYMBOL
 
     names = persona_names(content.personas)
     journeys = {j.persona: j for j in content.journeys}

@@ -17,10 +17,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
-from ..model import persona_names
-from ..screen_text import shown
+from ..event.model import persona_names
 from ..session.content import SessionContent
-from ..vocabulary import (
+from ..wording.screen_text import shown
+from ..wording.vocabulary import (
     KIND_SYMBOL,
     KIND_WORD,
     RAISED_BY_WORD,

@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..safe_write import write_atomic
 from ..session.content import SessionContent
 from ..session.interchange import dumps
+from ..storage.safe_write import write_atomic
 from . import ExportFailed
 from . import issues_list as lists
 
@@ -173,7 +173,7 @@ def _maps(
 ) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
     """Every map's DOT, its title and whose journeys it shows: the whole pathway, then each
     team's and each persona's journey."""
-    from ..locations import safe_name
+    from ..storage.locations import safe_name
     from .maps import combined_dot, journey_dot
 
     taken: set[str] = {"combined"}

@@ -9,7 +9,7 @@ import os
 import re
 import socket
 
-from ..problems import CannotDo
+from ..files.problems import CannotDo
 
 # What a browser sends as Host: a name or IPv4 address, or a bracketed IPv6 one, then a port.
 HOST_HEADER = re.compile(r"(?P<name>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>\d{1,5}))?")

@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Any
 
-from ..screen_text import shown
+from ..wording.screen_text import shown
 from .key import new_key
 
 WIDTHS, HEIGHTS = (20, 500), (10, 200)  # a screen's size in cells, as the app is told it

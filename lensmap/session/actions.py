@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from ..model import Event, Identifier, IssueNotes, Tag, Text, Window
+from ..event.model import Event, Identifier, IssueNotes, Tag, Text, Window
 from .content import SessionContent
 
 

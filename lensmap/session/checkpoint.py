@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..problems import LoadError
+from ..files.problems import LoadError
 from .actions import Entry, Redone, Started, Undone
 from .content import SessionContent
 from .state import ActionRefused, History, SessionState, apply, revert

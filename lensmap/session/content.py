@@ -6,11 +6,11 @@ from operator import attrgetter
 
 from pydantic import BaseModel, ConfigDict
 
-from ..explain import item_label
-from ..model import Event, IssueNotes, Journey, Pathway, Persona, Tag, Team
-from ..pathway import pathway_problems
-from ..problems import Problem, errors, suggest
-from ..vignettes import entry_warnings
+from ..event.model import Event, IssueNotes, Journey, Pathway, Persona, Tag, Team
+from ..files.explain import item_label
+from ..files.pathway import pathway_problems
+from ..files.problems import Problem, errors, suggest
+from ..files.vignettes import entry_warnings
 
 
 class SessionContent(BaseModel):

@@ -9,11 +9,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from ..explain import in_file_order, problems_from
-from ..files import read_text
-from ..problems import LoadError, Problem, errors, refuse_newer
-from ..safe_write import write_atomic
-from ..screen_text import json_for_terminals
+from ..files.explain import in_file_order, problems_from
+from ..files.problems import LoadError, Problem, errors, refuse_newer
+from ..files.reading import read_text
+from ..storage.safe_write import write_atomic
+from ..wording.screen_text import json_for_terminals
 from .content import SessionContent, content_problems
 
 FORMAT_NAME = "lensmap-session"

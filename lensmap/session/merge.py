@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..model import Event, IssueNotes, Journey
-from ..problems import LoadError
+from ..event.model import Event, IssueNotes, Journey
+from ..files.problems import LoadError
 from .actions import new_id
 from .content import SessionContent
 

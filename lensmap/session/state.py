@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from ..model import Event, IssueNotes, Journey, Pathway, Persona, Step, Tag, Team
-from ..problems import errors
-from ..screen_text import shown
+from ..event.model import Event, IssueNotes, Journey, Pathway, Persona, Step, Tag, Team
+from ..files.problems import errors
+from ..wording.screen_text import shown
 from .actions import (
     Entry,
     EventEdited,

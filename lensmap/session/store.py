@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..problems import LoadError, refuse_newer
-from ..safe_write import (
+from ..files.problems import LoadError, refuse_newer
+from ..storage.safe_write import (
     DRIVE_ERROR,
     FOLDER_GONE,
     FULL,
@@ -758,7 +758,7 @@ class SessionStore:
 
     def _rescue(self, why: str) -> str:
         """Write every action to a new file in lensmap's data folder; say where, or why not."""
-        from ..locations import data_dir
+        from ..storage.locations import data_dir
 
         beside = data_dir() / "rescued" / self.path.name
         loaded = self._loaded

@@ -14,13 +14,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
 
-from ..describe import local_time
-from ..problems import LoadError
-from ..screen_text import shown
+from ..files.problems import LoadError
 from ..session.actions import Entry, OutcomeSet, SteppedBack, StepTaken, WindowSet
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
-from ..settings import load_settings, save_setting
+from ..storage.settings import load_settings, save_setting
+from ..wording.describe import local_time
+from ..wording.screen_text import shown
 from .commands import LensmapCommands
 from .dialogs.holds_typing import HoldsTyping
 from .keys_in_order import KeysInOrder
@@ -244,7 +244,7 @@ class LensmapApp(App[None]):
         if entry is None:
             self.notify(f"Nothing to {which}.", timeout=3)
             return
-        from ..describe import describe_action
+        from ..wording.describe import describe_action
 
         self.session_changed_signal.publish(self.store.entries[-1])
         word = "Undone" if which == "undo" else "Redone"
@@ -335,7 +335,7 @@ class LensmapApp(App[None]):
         """Write the export, telling its window how it goes (the window may be closed
         meanwhile: then the app hears that it finished, and says so in a notice)."""
         from ..export.writer import export_session
-        from ..locations import exports_dir, safe_name
+        from ..storage.locations import exports_dir, safe_name
 
         folder = exports_dir() / safe_name(Path(self.store.path).stem)
 

@@ -9,9 +9,9 @@ from typing import TypeVar
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from ..model import persona_names
-from ..screen_text import shown
-from ..vocabulary import KIND_WORD
+from ..event.model import persona_names
+from ..wording.screen_text import shown
+from ..wording.vocabulary import KIND_WORD
 
 Command = Callable[[], Awaitable[None] | None]
 ScreenT = TypeVar("ScreenT", bound=Screen)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from lensmap.model import IssueNotes, Tag
-from lensmap.priorities import rank_issues
+from lensmap.event.model import IssueNotes, Tag
+from lensmap.event.priorities import rank_issues
 from lensmap.session.actions import IssueEdited, TagAdded
 from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from lensmap.model import Pathway, Persona, Stage
+from lensmap.event.model import Pathway, Persona, Stage
 from lensmap.session.content import SessionContent
 from lensmap.session.store import SessionStore
 from lensmap.tui.app import make_app

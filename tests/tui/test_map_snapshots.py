@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lensmap.model import Tag
+from lensmap.event.model import Tag
 from lensmap.session.actions import StepTaken, TagAdded, WindowSet
 from lensmap.tui.app import make_app
 

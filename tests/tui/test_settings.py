@@ -8,7 +8,7 @@ import json
 import pytest
 
 from lensmap.session.store import SessionStore
-from lensmap.settings import settings_file
+from lensmap.storage.settings import settings_file
 from lensmap.tui.app import make_app
 
 

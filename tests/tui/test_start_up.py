@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 
 from lensmap.cli import main
-from lensmap.examples import example_pathway
+from lensmap.files.examples import example_pathway
 
 
 def test_lensmap_open_starts_with_the_collector_held_back(tmp_path, monkeypatch):

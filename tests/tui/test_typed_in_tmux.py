@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lensmap.examples import example_pathway
+from lensmap.files.examples import example_pathway
 from lensmap.session.store import SessionStore
 from tests.terminal import need_tmux, wait_for
 

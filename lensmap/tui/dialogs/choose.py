@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...screen_text import shown
+from ...wording.screen_text import shown
 from ..widgets.text_box import SHOWN_IN_PLACE
 
 

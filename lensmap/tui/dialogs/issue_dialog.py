@@ -12,8 +12,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from ...model import IssueNotes
-from ...screen_text import shown
+from ...event.model import IssueNotes
+from ...wording.screen_text import shown
 from ..widgets.choice import Choice
 from ..widgets.footer import RoomFooter
 from ..widgets.text_box import SHOWN_IN_PLACE

@@ -17,10 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from ...model import PRINCIPLES, Tag
-from ...screen_text import shown_in_place
+from ...event.model import PRINCIPLES, Tag
 from ...session.actions import new_id
-from ...vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
+from ...wording.screen_text import shown_in_place
+from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
 from ..widgets.choice import Choice
 from .choose import Confirm
 from .holds_typing import HoldsTyping

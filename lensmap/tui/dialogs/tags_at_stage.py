@@ -9,9 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...model import Tag
-from ...screen_text import shown
-from ...vocabulary import KIND_SYMBOL, KIND_WORD
+from ...event.model import Tag
+from ...wording.screen_text import shown
+from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD
 
 
 class TagsAtStage(ModalScreen[tuple[str, str] | None]):

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
 from ...export.writer import plan_placed
-from ...screen_text import shown
+from ...wording.screen_text import shown
 from ..messages import ExportFinished, ExportProgress
 from ..widgets.footer import RoomFooter
 

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from ...screen_text import shown
+from ...wording.screen_text import shown
 from ..widgets.footer import RoomFooter
 
 HELP_FILE = Path(__file__).resolve().parent.parent / "help.md"

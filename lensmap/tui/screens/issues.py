@@ -15,12 +15,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ...describe import persona_name
-from ...model import IssueNotes
-from ...priorities import Issue, default_title, rank_issues, what_to_keep
-from ...screen_text import shown
+from ...event.model import IssueNotes
+from ...event.priorities import Issue, default_title, rank_issues, what_to_keep
 from ...session.actions import IssueEdited
-from ...vocabulary import KIND_SHORT, KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD
+from ...wording.describe import persona_name
+from ...wording.screen_text import shown
+from ...wording.vocabulary import KIND_SHORT, KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD
 from ..dialogs.issue_dialog import IssueDialog
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader

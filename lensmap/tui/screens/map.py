@@ -10,11 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...counts import by_stage
-from ...describe import note_start, persona_name, stage_label
-from ...journeys import is_jump
-from ...model import Tag, persona_names
-from ...screen_text import shown
+from ...event.counts import by_stage
+from ...event.journeys import is_jump
+from ...event.model import Tag, persona_names
 from ...session.actions import (
     OutcomeSet,
     SteppedBack,
@@ -24,7 +22,9 @@ from ...session.actions import (
     TagEdited,
     WindowSet,
 )
-from ...vocabulary import KIND_SYMBOL, KIND_WORD, WINDOW_SYMBOL, WINDOW_WORD
+from ...wording.describe import note_start, persona_name, stage_label
+from ...wording.screen_text import shown
+from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD, WINDOW_SYMBOL, WINDOW_WORD
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
 from ..widgets.pathway_map import PathwayMap

@@ -14,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...model import Journey, Persona, Team
-from ...screen_text import shown
+from ...event.model import Journey, Persona, Team
 from ...session.state import SessionState
+from ...wording.screen_text import shown
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
 

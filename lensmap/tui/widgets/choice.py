@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...screen_text import shown
+from ...wording.screen_text import shown
 
 
 class Choice(Widget, can_focus=True):

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.events import Click
 from textual.widgets import Header
 
-from ...screen_text import shown
+from ...wording.screen_text import shown
 
 
 class RoomHeader(Header):

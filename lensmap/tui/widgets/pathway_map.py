@@ -19,8 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.signal import Signal
 from textual.strip import Strip
 
-from ...layout import layers, stage_numbers, unreached
-from ...model import Pathway
+from ...event.layout import layers, stage_numbers, unreached
+from ...event.model import Pathway
 from .stage_card import CardView, card_look, card_text
 from .wrapping import wrapped_height
 

@@ -16,11 +16,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ...describe import persona_name, stage_label
-from ...model import Tag
-from ...screen_text import shown
+from ...event.model import Tag
 from ...session.state import SessionState
-from ...vocabulary import (
+from ...wording.describe import persona_name, stage_label
+from ...wording.screen_text import shown
+from ...wording.vocabulary import (
     KIND_SYMBOL,
     KIND_WORD,
     RAISED_BY_WORD,

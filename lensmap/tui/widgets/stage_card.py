@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from ...model import Stage
-from ...screen_text import shown
-from ...vocabulary import KIND_SYMBOL, STAGE_KIND_WORD
+from ...event.model import Stage
+from ...wording.screen_text import shown
+from ...wording.vocabulary import KIND_SYMBOL, STAGE_KIND_WORD
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.highlighter import Highlighter
 from rich.text import Text
 
-from ...screen_text import shown_in_place
+from ...wording.screen_text import shown_in_place
 
 
 class ShownInPlace(Highlighter):

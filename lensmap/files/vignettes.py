@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..event.model import Pathway, Persona, Vignettes
 from .explain import in_file_order, item_label, problems_from
-from .files import check_format, read_toml
-from .model import Pathway, Persona, Vignettes
 from .problems import SUGGESTED_ENTRY, LoadError, Problem, errors, suggest
+from .reading import check_format, read_toml
 
 
 def _duplicates(data: dict[str, Any], key: str, file: str) -> list[Problem]:

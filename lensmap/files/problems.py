@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Self
 
-from .screen_text import escaped
+from ..wording.screen_text import escaped
 
 Level = Literal["error", "warning"]
 

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .files import read_text
-from .model import ID_PATTERN, STAGE_KINDS
+from ..event.model import ID_PATTERN, STAGE_KINDS
 from .pathway import pathway_from_data
 from .problems import LoadError, Problem, suggest
+from .reading import read_text
 
 EDGE_COLUMNS = ("from", "to", "label")
 STAGE_COLUMNS = ("id", "label", "kind", "service", "description", "prompts")

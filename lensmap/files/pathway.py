@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..event.model import Pathway
+from ..event.routes import Routes
 from .explain import in_file_order, item_label, problems_from
-from .files import check_format, read_toml
-from .model import Pathway
 from .problems import LoadError, Problem, errors, suggest
-from .routes import Routes
+from .reading import check_format, read_toml
 
 
 def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:

@@ -4,8 +4,7 @@ from a file reaches the terminal)."""
 
 from __future__ import annotations
 
-from .screen_text import shown
-from .session.actions import (
+from ..session.actions import (
     EventEdited,
     IssueEdited,
     OutcomeSet,
@@ -16,7 +15,8 @@ from .session.actions import (
     TagEdited,
     WindowSet,
 )
-from .session.state import SessionState
+from ..session.state import SessionState
+from .screen_text import shown
 from .vocabulary import KIND_WORD, WINDOW_SHORT
 
 

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..event.model import Pathway, Vignettes
 from .explain import unseen_warnings
-from .files import read_toml
-from .model import Pathway, Vignettes
 from .pathway import load_pathway, pathway_from_data
 from .problems import LoadError, Problem
+from .reading import read_toml
 from .vignettes import entry_warnings, vignettes_from_data
 
 
@@ -32,7 +32,7 @@ def _check_one(path: Path) -> tuple[Report, Pathway | Vignettes | None]:
     suffix = path.suffix.lower()
     try:
         if suffix in (".lens", ".json"):
-            from .session.interchange import read_session
+            from ..session.interchange import read_session
 
             content, problems = read_session(path)
             return Report(name, problems + _session_unseen(content, name), "session"), None
@@ -58,7 +58,7 @@ def _check_one(path: Path) -> tuple[Report, Pathway | Vignettes | None]:
 
 def _session_unseen(content, file: str) -> list[Problem]:
     """Texts in a session (another team's, say) that lensmap will not show as they are."""
-    from .session.interchange import document
+    from ..session.interchange import document
 
     doc = document(content)
     pathway = doc.pop("pathway")

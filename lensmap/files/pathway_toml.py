@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from .model import Pathway
-from .safe_write import write_atomic
+from ..event.model import Pathway
+from ..storage.safe_write import write_atomic
 
 
 def _has_crlf(value: object) -> bool:

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..wording.screen_text import is_control, mark, unseen
 from .problems import Problem, suggest
-from .screen_text import is_control, mark, unseen
 
 _TYPE_WORDS = {
     "str": "text in quotes",

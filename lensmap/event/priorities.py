@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from ..wording.vocabulary import KIND_TITLE, KIND_WORD
 from .model import IssueNotes, Pathway, Tag
-from .vocabulary import KIND_TITLE, KIND_WORD
 
 WEIGHT = {"risk": 3, "barrier": 2}
 

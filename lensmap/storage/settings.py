@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..files.problems import LoadError
 from .locations import config_dir
-from .problems import LoadError
 from .safe_write import write_atomic
 
 MOST = 16 * 1024  # a settings file is a few lines; anything bigger is not lensmap's

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from .problems import LoadError
+from ..files.problems import LoadError
 
 PRIVATE = 0o600
 

@@ -1,0 +1,1 @@
+"""Where lensmap keeps things on this computer, and how it writes them safely."""
