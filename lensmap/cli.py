@@ -355,7 +355,8 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_pathway_import(args: argparse.Namespace) -> int:
-    from .files.pathway_import import pathway_from_csv, pathway_from_graphml
+    from .files.pathway_csv import pathway_from_csv
+    from .files.pathway_graphml import pathway_from_graphml
     from .files.pathway_toml import write_pathway
 
     source = Path(args.source)

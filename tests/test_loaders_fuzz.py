@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from lensmap.event.model import IssueNotes, Tag
 from lensmap.files.pathway import load_pathway
-from lensmap.files.pathway_import import pathway_from_csv
+from lensmap.files.pathway_csv import pathway_from_csv
 from lensmap.files.problems import LoadError, Problem
 from lensmap.files.vignettes import load_vignettes
 from lensmap.session import interchange

@@ -6,7 +6,8 @@ import pytest
 
 from lensmap.cli import main
 from lensmap.files.pathway import load_pathway
-from lensmap.files.pathway_import import pathway_from_csv, pathway_from_graphml
+from lensmap.files.pathway_csv import pathway_from_csv
+from lensmap.files.pathway_graphml import pathway_from_graphml
 from lensmap.files.pathway_toml import pathway_toml
 from lensmap.files.problems import LoadError
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from lensmap.event.layout import layers, stage_numbers, unreached
 from lensmap.event.model import Pathway
 from lensmap.event.routes import Routes
-from lensmap.files.pathway import pathway_problems
+from lensmap.files.pathway_checks import pathway_problems
 
 
 @st.composite

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..event.model import Pathway, Vignettes
 from .explain import unseen_warnings
-from .pathway import load_pathway, pathway_from_data
+from .pathway import load_pathway
+from .pathway_checks import pathway_from_data
 from .problems import LoadError, Problem
 from .reading import read_toml
 from .vignettes import entry_warnings, vignettes_from_data

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..event.model import Event, IssueNotes, Journey, Pathway, Persona, Tag, Team
 from ..files.explain import item_label
-from ..files.pathway import pathway_problems
+from ..files.pathway_checks import pathway_problems
 from ..files.problems import Problem, errors, suggest
 from ..files.vignettes import entry_warnings
 

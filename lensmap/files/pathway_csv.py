@@ -1,53 +1,21 @@
-"""Pathways kept in spreadsheets (CSV edge lists) or drawn in graph tools (GraphML)."""
+"""Pathways kept in spreadsheets: a CSV edge list (from,to,label) and an optional stages
+CSV, as Excel and LibreOffice save them."""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 from typing import Any
 
-from ..event.model import ID_PATTERN, STAGE_KINDS
-from .pathway import pathway_from_data
+from ..event.model import STAGE_KINDS
+from .pathway_checks import pathway_from_data
 from .problems import LoadError, Problem, suggest
 from .reading import read_text
+from .stage_ids import StageNames, slug, title_from_name
 
 EDGE_COLUMNS = ("from", "to", "label")
 STAGE_COLUMNS = ("id", "label", "kind", "service", "description", "prompts")
-_ID = re.compile(ID_PATTERN)
-_PLAIN_ID = re.compile(r"^[a-z0-9_-]+$")  # written as an id, not as a label for people
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "stage"
-
-
-class _Stages:
-    """Stages met while reading, named the way the spreadsheet names them (by id or label)."""
-
-    def __init__(self) -> None:
-        self.by_name: dict[str, str] = {}
-        self.data: dict[str, dict[str, Any]] = {}
-
-    def add(self, stage_id: str, fields: dict[str, Any]) -> None:
-        self.data[stage_id] = {"id": stage_id, **fields}
-        self.by_name[stage_id] = stage_id
-        label = fields.get("label")
-        if isinstance(label, str):
-            self.by_name.setdefault(label.strip().casefold(), stage_id)
-
-    def find_or_add(self, name: str) -> str:
-        key = name.strip()
-        found = self.by_name.get(key) or self.by_name.get(key.casefold())
-        if found:
-            return found
-        stage_id = key if _PLAIN_ID.fullmatch(key) else slug(key)
-        base, n = stage_id, 2
-        while stage_id in self.data:
-            stage_id, n = f"{base}-{n}", n + 1
-        self.add(stage_id, {"label": key})
-        return stage_id
 
 
 def _rows(path: Path, allowed: tuple[str, ...], required: tuple[str, ...]):
@@ -93,11 +61,6 @@ def _rows(path: Path, allowed: tuple[str, ...], required: tuple[str, ...]):
         raise LoadError.single(path, f"cannot be read as CSV ({exc})") from None
 
 
-def _title(path: Path) -> str:
-    words = re.sub(r"[-_]+", " ", path.stem).strip()
-    return words[:1].upper() + words[1:] if words else "Imported pathway"
-
-
 def pathway_from_csv(
     edges: Path,
     stages: Path | str | None = None,
@@ -107,7 +70,7 @@ def pathway_from_csv(
     """A pathway from a CSV edge list (from,to,label) and an optional stages CSV
     (id,label,kind,service,description,prompts; prompts separated by "|")."""
     edges = Path(edges)
-    known = _Stages()
+    known = StageNames()
     problems: list[Problem] = []
     if stages is not None:
         stages = Path(stages)
@@ -148,59 +111,8 @@ def pathway_from_csv(
     data = {
         "format": 1,
         "id": pathway_id or slug(edges.stem),
-        "title": title or _title(edges),
+        "title": title or title_from_name(edges),
         "stages": list(known.data.values()),
         "transitions": transitions,
     }
     return pathway_from_data(data, str(edges))
-
-
-def pathway_from_graphml(
-    path: Path, pathway_id: str | None = None, title: str | None = None
-) -> tuple[Any, list[Problem]]:
-    """A pathway from GraphML: node attributes label, kind, service, description and prompts
-    (one per line); edge attribute label; graph attributes id, title, description."""
-    import networkx as nx
-
-    path = Path(path)
-    read_text(path)  # the same clear messages for missing, unreadable or binary files
-    try:
-        graph = nx.read_graphml(path, force_multigraph=True)
-    except Exception as exc:  # networkx and expat raise many kinds; all mean "not GraphML"
-        raise LoadError.single(path, f"is not readable GraphML ({exc})") from None
-    known = _Stages()
-    problems: list[Problem] = []
-    if not graph.is_directed():
-        problems.append(
-            Problem(
-                str(path), "the graph is undirected; edges are read as written", None, "warning"
-            )
-        )
-    for node, attrs in graph.nodes(data=True):
-        node = str(node)
-        stage_id = node if _ID.fullmatch(node) else slug(node)
-        fields: dict[str, Any] = {"label": str(attrs.get("label") or attrs.get("name") or node)}
-        for key in ("kind", "service", "description"):
-            if attrs.get(key) not in (None, ""):
-                fields[key] = attrs[key]
-        if attrs.get("prompts"):
-            fields["prompts"] = [p.strip() for p in str(attrs["prompts"]).splitlines() if p.strip()]
-        known.add(stage_id, fields)
-        known.by_name[node] = stage_id
-    transitions = []
-    for source, target, attrs in graph.edges(data=True):
-        transition = {"from": known.by_name[str(source)], "to": known.by_name[str(target)]}
-        if attrs.get("label") not in (None, ""):
-            transition["label"] = attrs["label"]
-        transitions.append(transition)
-    data = {
-        "format": 1,
-        "id": pathway_id or str(graph.graph.get("id") or slug(path.stem)),
-        "title": title or str(graph.graph.get("title") or _title(path)),
-        "stages": list(known.data.values()),
-        "transitions": transitions,
-    }
-    if graph.graph.get("description"):
-        data["description"] = str(graph.graph["description"])
-    pathway, more = pathway_from_data(data, str(path))
-    return pathway, problems + more

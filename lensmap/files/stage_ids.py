@@ -1,0 +1,46 @@
+"""Stage ids for a pathway read from another tool's file, made from the names people gave
+the stages there: readable, and unique within the pathway. Shared by every import."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+_PLAIN_ID = re.compile(r"^[a-z0-9_-]+$")  # written as an id, not as a label for people
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "stage"
+
+
+class StageNames:
+    """Stages met while reading, named the way the spreadsheet names them (by id or label)."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, str] = {}
+        self.data: dict[str, dict[str, Any]] = {}
+
+    def add(self, stage_id: str, fields: dict[str, Any]) -> None:
+        self.data[stage_id] = {"id": stage_id, **fields}
+        self.by_name[stage_id] = stage_id
+        label = fields.get("label")
+        if isinstance(label, str):
+            self.by_name.setdefault(label.strip().casefold(), stage_id)
+
+    def find_or_add(self, name: str) -> str:
+        key = name.strip()
+        found = self.by_name.get(key) or self.by_name.get(key.casefold())
+        if found:
+            return found
+        stage_id = key if _PLAIN_ID.fullmatch(key) else slug(key)
+        base, n = stage_id, 2
+        while stage_id in self.data:
+            stage_id, n = f"{base}-{n}", n + 1
+        self.add(stage_id, {"label": key})
+        return stage_id
+
+
+def title_from_name(path: Path) -> str:
+    words = re.sub(r"[-_]+", " ", path.stem).strip()
+    return words[:1].upper() + words[1:] if words else "Imported pathway"
