@@ -1,8 +1,8 @@
 """Set up lensmap in a local virtual environment, then run it or its tests.
 
     python3 dev.py run     install (first time only) and run lensmap on the built-in example
-    python3 dev.py test    install (first time only) and run the tests, lint and format checks
-                           (every layer, side by side on every core)
+    python3 dev.py test    install (first time only) and run the tests (every layer, side by
+                           side on every core), then ruff, mypy and the import rules
     python3 dev.py test --quick    the unit layer only: no app, terminal, browser, server,
                            crash or wheel tests (about a minute)
     python3 dev.py bench   the performance figures (benchmarks/)
@@ -79,7 +79,9 @@ def main(argv: list[str]) -> int:
         rest = ["-n", "auto", *rest]  # each core runs tests: the whole suite in half the time
     status = _run(PYTHON, "-m", "pytest", *rest)
     status = status or _run(PYTHON, "-m", "ruff", "check", ".")
-    return status or _run(PYTHON, "-m", "ruff", "format", "--check", ".")
+    status = status or _run(PYTHON, "-m", "ruff", "format", "--check", ".")
+    status = status or _run(PYTHON, "-m", "mypy")  # the package, as pyproject.toml says
+    return status or _run(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"))
 
 
 if __name__ == "__main__":

@@ -400,6 +400,12 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _help(parser: argparse.ArgumentParser) -> int:
+    """A command named without one of its own commands: say what they are."""
+    parser.print_help()
+    return EXIT_BAD_INPUT
+
+
 def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     """The command line's parser; `only_open` leaves out every command but `open` (the app's
     start: each command's parser costs a millisecond, most of it looking for translations)."""
@@ -448,7 +454,7 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_validate)
 
     session = sub.add_parser("session", help="start, show, export or import a session")
-    session.set_defaults(run=lambda _: session.print_help() or EXIT_BAD_INPUT)
+    session.set_defaults(run=lambda _: _help(session))
     ssub = session.add_subparsers(title="session commands", metavar="COMMAND")
     p = ssub.add_parser("new", help="start a session file from a pathway and vignettes")
     p.add_argument("pathway", metavar="PATHWAY")
@@ -485,7 +491,7 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_export)
 
     pathway = sub.add_parser("pathway", help="make a pathway file from a spreadsheet or GraphML")
-    pathway.set_defaults(run=lambda _: pathway.print_help() or EXIT_BAD_INPUT)
+    pathway.set_defaults(run=lambda _: _help(pathway))
     psub = pathway.add_subparsers(title="pathway commands", metavar="COMMAND")
     p = psub.add_parser("import", help="CSV edge list (from,to,label) or GraphML to TOML")
     p.add_argument("source", metavar="EDGES.csv|FILE.graphml")

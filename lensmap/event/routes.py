@@ -24,7 +24,9 @@ class Routes:
     """The ways in: stages marked `entry`; where none are, the stages nothing leads into."""
 
     @classmethod
-    def build(cls, stages: Sequence[tuple[str, str]], edges: Iterable[tuple[str, str]]) -> Routes:
+    def build(
+        cls, stages: Sequence[tuple[str, object]], edges: Iterable[tuple[str, str]]
+    ) -> Routes:
         """From (id, kind) of each stage and (from, to) of each transition, in file order.
         Transitions naming a stage that is not there are left out (the checks say so)."""
         ids = tuple(stage for stage, _kind in stages)

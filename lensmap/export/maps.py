@@ -403,11 +403,11 @@ def _journey_key(
         samples.append(({"color": colour, "style": style}, words, colour))
     if jumped:
         colour = walkers[0][1] if len(walkers) == 1 else "#444444"
-        look = {"color": jump_colour(colour), "style": JUMP_STYLE}
+        look: dict[str, object] = {"color": jump_colour(colour), "style": JUMP_STYLE}
         words = 'a jump (a step along no transition of the pathway): double line, "(jump)"'
         samples.append((look, words, "#000000"))
     samples.append(({"color": "#BBBBBB"}, "a transition of the pathway", "#000000"))
-    boxes = [
+    boxes: list[tuple[dict[str, object], str]] = [
         ({"color": "#000000", "penwidth": 3, "style": "filled", "fillcolor": "#FFF7D6",
           "fontsize": STAGE_FONT}, "a stage on the journey, with each step there"),
         ({"color": "#999999", "fontcolor": "#555555"}, "a stage one transition from the journey"),
@@ -438,10 +438,10 @@ def _journey_key(
         label = wrapped(words, 24)
         lines.append(f"    {text} [{_attrs(label=label, shape='plaintext', fontcolor=colour)}];")
         lines.append(f"    {top} -> {text} [{_attrs(penwidth=3, **look)}];")
-    for n, (look, words) in enumerate(boxes, start=len(samples)):
+    for n, (box, words) in enumerate(boxes, start=len(samples)):
         name = dot_string("key left out" if words == said else f"key {n}")
         bottoms.append(name)
-        lines.append(f"    {name} [{_attrs(label=wrapped(words, 22), **look)}];")
+        lines.append(f"    {name} [{_attrs(label=wrapped(words, 22), **box)}];")
     lines.append(f"    {{ rank=same; {'; '.join(tops)}; }}")
     lines.append(f"    {{ rank=same; {'; '.join(bottoms)}; }}")
     lines += [f"    {a} -> {b} [style=invis];" for a, b in itertools.pairwise(bottoms)]  # in order

@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from xml.parsers import expat
 
 from ..event.model import persona_names
@@ -144,7 +144,7 @@ def _grid(report: Report) -> list[tuple[int, list[tuple[bool, list[Issue]]]]]:
     ]
 
 
-def _counted(counts: Counter[str], words: dict[str, str]) -> list[tuple[str, int]]:
+def _counted(counts: Counter[Any], words: dict[str, str]) -> list[tuple[str, int]]:
     return [(words.get(key, key.capitalize()), n) for key, n in counts.most_common()]
 
 
@@ -252,19 +252,22 @@ def _parse(svg: bytes) -> ET.Element:
         pairs = zip(attrs[::2], attrs[1::2], strict=True)  # expat's [name, value, name, ...]
         builder.start(qualified(tag), {qualified(k): v for k, v in pairs})
 
-    def doctype(_name: str, _system: str, _public: str, own_subset: int) -> None:
+    def doctype(_name: str, _system: str | None, _public: str | None, own_subset: bool) -> None:
         if own_subset:
             refuse()
 
-    def refuse(*_args: object) -> None:
+    def refuse(*_args: object) -> NoReturn:
         raise ValueError("declares a DTD of its own (entities, or attributes to add)")
+
+    def refuse_reference(*_args: object) -> int:  # expat's handler returns a status
+        refuse()
 
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda tag: builder.end(qualified(tag))
     parser.CharacterDataHandler = builder.data
     parser.StartDoctypeDeclHandler = doctype  # Graphviz's names the SVG 1.1 DTD, unread
     parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
+    parser.ExternalEntityRefHandler = refuse_reference
     # Anything else (comments, processing instructions, the XML declaration, a reference to
     # an entity the DTD it names might define) goes here and is dropped. Having this handler
     # also keeps expat from expanding entities in the text.

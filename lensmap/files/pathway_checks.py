@@ -77,7 +77,10 @@ def pathway_problems(data: dict[str, Any], file: str) -> list[Problem]:
         return problems  # entries and reach mean little until every stage has an id
 
     kinds = {_str(s, "id"): s.get("kind", "step") for _, s in stages}
-    routes = Routes.build(list(kinds.items()), ((source, target) for _, source, target in edges))
+    routes = Routes.build(
+        [(sid, kind) for sid, kind in kinds.items() if sid is not None],
+        ((source, target) for _, source, target in edges),
+    )
     if not routes.entries:
         problems.append(
             Problem(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeGuard
 
 from ..event.model import Pathway
 from ..storage.safe_write import write_atomic
@@ -35,7 +36,7 @@ def _table(fields: Mapping[str, object]) -> str:
     return tomli_w.dumps(fields, multiline_strings=not _has_crlf(fields))
 
 
-def _is_tables(value: object) -> bool:
+def _is_tables(value: object) -> TypeGuard[list[Mapping[str, object]]]:
     return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
 

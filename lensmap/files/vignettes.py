@@ -38,7 +38,8 @@ def _duplicates(data: dict[str, Any], key: str, file: str) -> list[Problem]:
 
 def vignette_problems(data: dict[str, Any], file: str) -> list[Problem]:
     problems = _duplicates(data, "teams", file) + _duplicates(data, "personas", file)
-    teams = data.get("teams") if isinstance(data.get("teams"), list) else []
+    found = data.get("teams")
+    teams = found if isinstance(found, list) else []
     team_ids = [t["id"] for t in teams if isinstance(t, dict) and isinstance(t.get("id"), str)]
     personas = data.get("personas")
     for i, persona in enumerate(personas if isinstance(personas, list) else []):

@@ -81,9 +81,11 @@ def network_urls(host: str, port: int, key: str = "") -> list[str]:
     if host not in ("0.0.0.0", "::"):
         return [f"http://{_shown(host)}:{port}/{end}"]
     family = socket.AF_INET6 if host == "::" else socket.AF_INET
-    found = set()
+    found: set[str] = set()
     with contextlib.suppress(OSError):  # this computer's names, as the network knows them
-        found.update(info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, family))
+        found.update(
+            str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, family)
+        )
     # ... and the address it would reach the network from (a UDP "connect" sends nothing).
     with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as probe:
         probe.connect(("2001:db8::1" if family == socket.AF_INET6 else "192.0.2.1", 9))

@@ -129,21 +129,25 @@ class PageApp(AppService):
         for process in (spare, None):
             if process in (None, SPAWNING) or process.returncode is not None:
                 process = await self._spawn()
+            assert process.stdin is not None  # started with a pipe to it
             try:
                 process.stdin.write(size_line(width, height))
                 await process.stdin.drain()
             except (OSError, RuntimeError):  # the spare had ended: start one afresh
                 continue
             break
+        assert process is not None
         self._process, self._stdin = process, process.stdin
         return process
 
     async def run(self) -> None:
         process = self._process
+        assert process is not None and process.stdout is not None and process.stderr is not None
         said = bytearray()
+        stderr = process.stderr
 
         async def read_errors() -> None:
-            while chunk := await process.stderr.read(4096):
+            while chunk := await stderr.read(4096):
                 said.extend(chunk)
 
         errors = asyncio.create_task(read_errors())

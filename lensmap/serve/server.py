@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..wording.screen_text import shown
 from .key import new_key
@@ -48,7 +48,7 @@ class Unreadable(ValueError):
     """A message from a page that is not one lensmap's page sends; says what, in words."""
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

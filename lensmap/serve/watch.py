@@ -18,7 +18,11 @@ def watch_server(on_gone: Callable[[], None], every: float = 1.0) -> None:
         waited = _windows_wait(int(os.environ.get(SERVER_PID, "0")))
         if waited is None:
             return
-        target = lambda: (waited(), on_gone())  # noqa: E731
+
+        def target() -> None:
+            waited()
+            on_gone()
+
     else:
         parent = os.getppid()  # started directly (no shell), so the parent is the server
 

@@ -248,6 +248,7 @@ class LensmapServer(Server):
                 _number(request.query.get("height"), 24, *HEIGHTS),
             )
             app_ended = service._task
+            assert app_ended is not None  # start() made it
             relay = asyncio.ensure_future(self._process_messages(websocket, service))
             # The next page's app (a reload's, say) starts importing once this one is drawn,
             # so it is ready when that page asks.

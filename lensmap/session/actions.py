@@ -131,8 +131,8 @@ KINDS: dict[str, type[BaseModel]] = {
 @functools.cache
 def _reader(kind: str | None, many: bool = True) -> TypeAdapter:
     """Reads a JSON list of actions of one kind (or, kind None, of any kind), or one action."""
-    model = KINDS[kind] if kind is not None else Action
-    return TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
+    model: Any = KINDS[kind] if kind is not None else Action
+    return TypeAdapter(list[model] if many else model)
 
 
 def read_actions(rows: Sequence[tuple[Any, Any]]) -> list | None:
@@ -187,7 +187,7 @@ class Entry:
     seq: int
     id: str
     at: str
-    action: Action  # type: ignore[valid-type]
+    action: Action
 
 
 def new_id(prefix: str = "") -> str:

@@ -79,7 +79,7 @@ def merge_sessions(named: Sequence[tuple[str, SessionContent]]) -> tuple[Session
                 "the same pathway file",
             )
     notes: list[str] = []
-    event = {}
+    event: dict[str, object] = {}
     for _, content in named:
         for key, value in content.event:
             if value and not event.get(key):
@@ -110,7 +110,7 @@ def merge_sessions(named: Sequence[tuple[str, SessionContent]]) -> tuple[Session
             found_issue = issues.get(issue.key)
             issues[issue.key] = _issue(found_issue, name, issue, notes) if found_issue else issue
     merged = SessionContent(
-        event=Event(**event),
+        event=Event.model_validate(event),
         pathway=first.pathway,
         teams=teams,
         personas=personas,

@@ -9,6 +9,7 @@ from ..event.model import Event, IssueNotes, Journey, Pathway, Persona, Step, Ta
 from ..files.problems import errors
 from ..wording.screen_text import shown
 from .actions import (
+    Action,
     Entry,
     EventEdited,
     IssueEdited,
@@ -85,31 +86,31 @@ class SessionState:
         )
 
     # -- checks shared by the actions -------------------------------------------------------
-    def _stage(self, stage: str) -> None:
+    def check_stage(self, stage: str) -> None:
         if stage not in self.pathway.stages_by_id:
             raise ActionRefused(f'stage "{stage}" is not in the pathway')
 
-    def _persona(self, persona: str | None) -> None:
+    def check_persona(self, persona: str | None) -> None:
         if persona is not None and persona not in self.personas:
             raise ActionRefused(f'persona "{persona}" is not in this session')
 
-    def _journey(self, persona: str, *, open_: bool = True) -> Journey:
+    def journey_of(self, persona: str, *, open_: bool = True) -> Journey:
         journey = self.journeys.get(persona)
         if journey is None or not journey.steps:
-            raise ActionRefused(f"{self._name(persona)} has not started a journey yet")
+            raise ActionRefused(f"{self.name_of(persona)} has not started a journey yet")
         if open_ and journey.outcome is not None:
             raise ActionRefused(
-                f"{self._name(persona)}'s journey has ended; take it up again first"
+                f"{self.name_of(persona)}'s journey has ended; take it up again first"
             )
         return journey
 
-    def _name(self, persona: str) -> str:
+    def name_of(self, persona: str) -> str:
         found = self.personas.get(persona)
         return found.name if found else persona
 
-    def _tag(self, tag: Tag) -> None:
-        self._stage(tag.stage)
-        self._persona(tag.persona)
+    def check_tag(self, tag: Tag) -> None:
+        self.check_stage(tag.stage)
+        self.check_persona(tag.persona)
 
 
 MISSING = object()
@@ -120,7 +121,7 @@ Changes = list[tuple[str, object, object]]
 takes it back without replaying the log: quick however long the session."""
 
 
-def apply(state: SessionState, action: object) -> Changes:
+def apply(state: SessionState, action: Action) -> Changes:
     """Apply one action, or raise ActionRefused having changed nothing. Returns what it
     replaced, for `revert`."""
     changes: Changes = []
@@ -135,42 +136,42 @@ def apply(state: SessionState, action: object) -> Changes:
             changes.append(("event", None, state.event))
             state.event = event
         case StepTaken(persona=persona, stage=stage, window=window):
-            state._persona(persona)
-            state._stage(stage)
+            state.check_persona(persona)
+            state.check_stage(stage)
             journey = state.journeys.get(persona) or Journey(persona=persona)
             if journey.outcome is not None:
-                raise ActionRefused(f"{state._name(persona)}'s journey has ended")
+                raise ActionRefused(f"{state.name_of(persona)}'s journey has ended")
             step = Step(stage=stage, window=window)
             put("journeys", persona, journey.model_copy(update={"steps": [*journey.steps, step]}))
         case SteppedBack(persona=persona):
-            journey = state._journey(persona)
+            journey = state.journey_of(persona)
             put("journeys", persona, journey.model_copy(update={"steps": journey.steps[:-1]}))
         case WindowSet(persona=persona, step=number, window=window):
-            journey = state._journey(persona, open_=False)
+            journey = state.journey_of(persona, open_=False)
             if number > len(journey.steps):
-                raise ActionRefused(f"{state._name(persona)}'s journey has no step {number}")
+                raise ActionRefused(f"{state.name_of(persona)}'s journey has no step {number}")
             steps = list(journey.steps)
             steps[number - 1] = steps[number - 1].model_copy(update={"window": window})
             put("journeys", persona, journey.model_copy(update={"steps": steps}))
         case OutcomeSet(persona=persona, outcome=outcome):
-            journey = state._journey(persona, open_=False)
+            journey = state.journey_of(persona, open_=False)
             put("journeys", persona, journey.model_copy(update={"outcome": outcome}))
         case TagAdded(tag=tag):
             if tag.id in state.tags:
                 raise ActionRefused(f'there is already a tag "{tag.id}"')
-            state._tag(tag)
+            state.check_tag(tag)
             put("tags", tag.id, tag)
         case TagEdited(tag=tag):
             if tag.id not in state.tags:
                 raise ActionRefused(f'there is no tag "{tag.id}"')
-            state._tag(tag)
+            state.check_tag(tag)
             put("tags", tag.id, tag)
         case TagDeleted(id=tag_id):
             if tag_id not in state.tags:
                 raise ActionRefused(f'there is no tag "{tag_id}"')
             changes.append(("tags", tag_id, state.tags.pop(tag_id)))
         case IssueEdited(issue=notes):
-            state._stage(notes.stage)
+            state.check_stage(notes.stage)
             put("issues", notes.key, notes)
         case Started():
             raise ActionRefused("a session can only start once")
@@ -183,6 +184,7 @@ def revert(state: SessionState, changes: Changes) -> None:
     """Take back what `apply` did, latest change first."""
     for part, key, before in reversed(changes):
         if part == "event":
+            assert isinstance(before, Event)
             state.event = before
         elif before is MISSING:
             del getattr(state, part)[key]

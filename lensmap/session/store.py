@@ -11,7 +11,7 @@ import re
 import sqlite3
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from ..storage.safe_write import (
     temporary_beside,
 )
 from . import checkpoint
-from .actions import Entry, Redone, Started, Undone, new_id, read_action, read_actions
+from .actions import Action, Entry, Redone, Started, Undone, new_id, read_action, read_actions
 from .content import SessionContent
 from .state import ActionRefused, SessionState, apply, replay, revert
 
@@ -500,7 +500,7 @@ def _fill(
 LONG_SESSION = 5_000  # actions
 
 
-def _entry(path: Path, row: Row, action: object = None) -> Entry:
+def _entry(path: Path, row: Row, action: Action | None = None) -> Entry:
     """One row as an entry (its action read from it unless already read), or LoadError."""
     seq, action_id, at, kind, data = row
     try:
@@ -566,7 +566,7 @@ class SessionStore:
         # A long session is opened from its checkpoint where there is one that stands for
         # this very log; otherwise (and always for anything else) the whole log is replayed.
         resumed = checkpoint.resume(loaded.rows, loaded.about, functools.partial(_entry, path))
-        self.entries: Sequence[Entry]
+        self.entries: list[Entry] | checkpoint.Log
         self.checkpoint: int | None = None  # the last action the checkpoint used covers
         self.replayed: int  # how many actions opening read and applied
         if resumed is None:
@@ -919,7 +919,7 @@ class SessionStore:
             return False
         return found is not None
 
-    def _write(self, action: object) -> Entry:
+    def _write(self, action: Action) -> Entry:
         if self.readonly:
             raise SaveFailed(f"{self.path} is open read-only")
         self._make_sure_of_the_file()
@@ -961,7 +961,7 @@ class SessionStore:
                 self._watch.settle()
         return entry
 
-    def record(self, action: object) -> Entry:
+    def record(self, action: Action) -> Entry:
         """Check an action against the session, store it durably, then make it count.
 
         Raises ActionRefused (the action does not fit; nothing stored) or SaveFailed.
