@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NoReturn
 from xml.parsers import expat
 
+from ..event.counts import by_kind
 from ..event.model import persona_names
 from ..session.content import SessionContent
 from ..wording.screen_text import shown
@@ -63,7 +64,7 @@ def index_html(
         facts=[x for x in (event.date, event.place) if x],
         pathway=content.pathway,
         walked=len([j for j in content.journeys if j.steps]),
-        tag_counts=tag_counts(dict(Counter(t.kind for t in content.tags))),
+        tag_counts=tag_counts(by_kind(content.tags)),
         combined=maps["combined"],
         report=report,
         efforts=EFFORTS,
