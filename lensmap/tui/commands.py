@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
@@ -13,12 +13,22 @@ from ..event.model import persona_names
 from ..wording.screen_text import shown
 from ..wording.vocabulary import KIND_WORD
 
+if TYPE_CHECKING:
+    from .app import LensmapApp
+
 Command = Callable[[], Awaitable[None] | None]
 ScreenT = TypeVar("ScreenT", bound=Screen)
 
 
 class LensmapCommands(Provider):
     """Everything a facilitator might look for by name, in the room's own words."""
+
+    if TYPE_CHECKING:  # for the type checker only: this provider runs in lensmap's app
+        # Textual types Provider.app as App[object], which LensmapApp (an App[None]) cannot
+        # narrow, App being invariant in its return type, though it is only the screen's app,
+        # typed App[Any] there.
+        @property
+        def app(self) -> LensmapApp: ...  # type: ignore[override]
 
     # -- what each command does -------------------------------------------------------------
     async def _open_persona(self, persona_id: str) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
 from ...wording.screen_text import shown
+from ..knows_app import KnowsLensmapApp
 from ..widgets.footer import RoomFooter
 
 HELP_FILE = Path(__file__).resolve().parent.parent / "help.md"
@@ -21,7 +22,7 @@ def help_text() -> str:
     return HELP_FILE.read_text(encoding="utf-8")
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(KnowsLensmapApp, ModalScreen[None]):
     """Help over whatever screen was showing; closing it returns there unchanged."""
 
     BINDINGS = [

@@ -22,6 +22,7 @@ from ...wording.describe import persona_name
 from ...wording.screen_text import shown
 from ...wording.vocabulary import KIND_SHORT, KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD
 from ..dialogs.issue_dialog import IssueDialog
+from ..knows_app import KnowsLensmapApp
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
 
@@ -108,7 +109,7 @@ def _cell(value: str, style: str | Style = "", *, right: bool = False) -> Text:
     )
 
 
-class IssuesScreen(Screen):
+class IssuesScreen(KnowsLensmapApp, Screen):
     """Prioritised issues updating live as tags arrive, dot votes, and what to keep."""
 
     BINDINGS = [

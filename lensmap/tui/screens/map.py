@@ -25,6 +25,7 @@ from ...session.actions import (
 from ...wording.describe import note_start, persona_name, stage_label
 from ...wording.screen_text import shown
 from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD, WINDOW_SYMBOL, WINDOW_WORD
+from ..knows_app import KnowsLensmapApp
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
 from ..widgets.pathway_map import PathwayMap
@@ -37,7 +38,7 @@ LEGEND = (
 )
 
 
-class MapScreen(Screen):
+class MapScreen(KnowsLensmapApp, Screen):
     """Walk a persona through the pathway and tag what the room sees."""
 
     BINDINGS = [

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from ...event.model import Journey, Persona, Team
 from ...session.state import SessionState
 from ...wording.screen_text import shown
+from ..knows_app import KnowsLensmapApp
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
 
@@ -47,7 +48,7 @@ def content_notice(persona: Persona) -> str:
     return f"This vignette mentions: {notes}. Press Enter to show it."
 
 
-class PersonasScreen(Screen[None]):
+class PersonasScreen(KnowsLensmapApp, Screen[None]):
     """The three teams, their personas, and one persona's details and vignette."""
 
     TITLE = "Personas"
