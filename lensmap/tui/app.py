@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -15,7 +16,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from ..files.problems import LoadError
-from ..session.actions import Entry, OutcomeSet, SteppedBack, StepTaken, WindowSet
+from ..session.actions import Action, Entry, OutcomeSet, SteppedBack, StepTaken, WindowSet
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
 from ..storage.settings import load_settings, save_setting
@@ -26,6 +27,9 @@ from .dialogs.holds_typing import HoldsTyping
 from .keys_in_order import KeysInOrder
 from .messages import ExportFinished, ExportProgress
 from .themes import THEME_NAMES, THEME_WORDS, THEMES
+
+if TYPE_CHECKING:
+    from textual.notifications import Notification, SeverityLevel
 
 JOURNEY_ACTIONS = (StepTaken, SteppedBack, WindowSet, OutcomeSet)
 
@@ -71,7 +75,7 @@ class LensmapApp(App[None]):
         self.session_changed_signal: Signal[Entry] = Signal(self, "session-changed")
         """Published with the entry just stored (an action, an undo or a redo), once it is
         on disk and before the next key is handled; screens follow it with `follow_session`."""
-        self._notices: dict[tuple[str, str, str], tuple[object, int]] = {}  # the last of each
+        self._notices: dict[tuple[str, str, str], tuple[Notification, int]] = {}  # last of each
         for theme in THEMES:
             self.register_theme(theme)
         # The colours chosen last time (or calm dark). Set without the watcher: the stylesheet
@@ -145,7 +149,7 @@ class LensmapApp(App[None]):
         return personas[0] if personas else None
 
     # -- recording --------------------------------------------------------------------------
-    def record(self, action: object, done: str | None = None) -> bool:
+    def record(self, action: Action, done: str | None = None) -> bool:
         """Store an action durably, then show it. Nothing shows as done unless it was saved."""
         try:
             self.store.record(action)
@@ -173,7 +177,7 @@ class LensmapApp(App[None]):
         message: str,
         *,
         title: str = "",
-        severity="information",
+        severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
@@ -201,7 +205,7 @@ class LensmapApp(App[None]):
         self._notices[key] = (notice, count)
         self.post_message(Notify(notice))
 
-    def _withdraw(self, notice) -> None:
+    def _withdraw(self, notice: Notification) -> None:
         if notice in self._notifications:
             self._unnotify(notice)  # Textual's own way a notice goes (its toast's, on a click)
 
@@ -299,7 +303,7 @@ class LensmapApp(App[None]):
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
-            if binding.id in (
+            if isinstance(binding, Binding) and binding.id in (  # all are, as listed above
                 "show-map",
                 "show-personas",
                 "show-issues",
