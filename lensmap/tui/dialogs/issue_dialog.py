@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from pydantic import ValidationError
 from textual import on
@@ -12,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from ...event.model import IssueNotes
+from ...event.model import Effort, IssueNotes
 from ...wording.screen_text import shown
 from ..widgets.choice import Choice
 from ..widgets.footer import RoomFooter
@@ -108,9 +109,10 @@ class IssueDialog(HoldsTyping, ModalScreen[IssueNotes | None]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
-    def _effort(self) -> str | None:
+    def _effort(self) -> Effort | None:
         value = self.query_one("#issue-effort", Choice).value
-        return None if value == "none" else value
+        # One of EFFORTS: an Effort or "none" (and IssueNotes checks it all the same).
+        return None if value == "none" else cast(Effort, value)
 
     def _text(self, field: str) -> str | None:
         return self.query_one(f"#issue-{field}", Input).value.strip() or None

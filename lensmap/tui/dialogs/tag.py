@@ -6,6 +6,7 @@ colour or a dot, so a projected screen reads the same to everyone."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -17,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from ...event.model import PRINCIPLES, Tag
+from ...event.model import PRINCIPLES, Principle, RaisedBy, Tag, TagKind, Theme
 from ...session.actions import new_id
 from ...wording.screen_text import shown_in_place
 from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
@@ -197,16 +198,20 @@ class TagDialog(HoldsTyping, ModalScreen[Tag | None]):
         about = self._value("about")
         raised = self._value("raised_by")
         theme = self._value("theme")
+        # The choices offer only the model's own values (and "none"), so the strings read back
+        # are of its kinds; Tag checks every one of them all the same.
         return Tag(
             id=self.existing.id if self.existing else new_id("t"),
             stage=self._value("stage") if self.query("#stage") else self.stage_id,
             persona=None if about == GENERAL else about,
-            kind=self._value("kind") or self.kind,
+            kind=cast(TagKind, self._value("kind") or self.kind),
             note=note_text(self.query_one("#note", NoteArea)),
             severity=int(self._value("severity") or 2),
-            principles=[p for p in PRINCIPLES if p in self.query_one(Checklist).ticked],
-            theme=None if theme == "none" else theme,
-            raised_by=None if raised in ("none", "") else raised,
+            principles=cast(
+                list[Principle], [p for p in PRINCIPLES if p in self.query_one(Checklist).ticked]
+            ),
+            theme=None if theme == "none" else cast(Theme, theme),
+            raised_by=None if raised in ("none", "") else cast(RaisedBy, raised),
         )
 
     @on(NoteArea.Submitted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from pydantic import ValidationError
 from rich.style import Style
@@ -15,7 +16,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ...event.model import IssueNotes
+from ...event.model import IssueKind, IssueNotes
 from ...event.priorities import Issue, default_title, rank_issues, what_to_keep
 from ...session.actions import IssueEdited
 from ...wording.describe import persona_name
@@ -343,7 +344,8 @@ class IssuesScreen(KnowsLensmapApp, Screen):
     def _notes(self, issue: Issue) -> IssueNotes:
         """The stored notes for an issue, or blank ones with nothing set."""
         found = self.app.store.state.issues.get(issue.key)
-        return found or IssueNotes(stage=issue.stage, kind=issue.kind)
+        # An issue is the barriers or the risks of a stage (priorities words its kind as str).
+        return found or IssueNotes(stage=issue.stage, kind=cast(IssueKind, issue.kind))
 
     def action_vote(self, change: int) -> None:
         issue = self._highlighted()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +13,7 @@ from textual.widgets import Static
 
 from ...event.counts import by_stage
 from ...event.journeys import is_jump
-from ...event.model import Tag, persona_names
+from ...event.model import Tag, Window, persona_names
 from ...session.actions import (
     OutcomeSet,
     SteppedBack,
@@ -276,7 +277,8 @@ class MapScreen(KnowsLensmapApp, Screen):
 
         def chosen(window: str | None) -> None:
             if window:
-                value = None if window == "clear" else window
+                # One of the options above: a Window, or "clear" (WindowSet checks it too).
+                value = None if window == "clear" else cast(Window, window)
                 word = WINDOW_WORD[value] if value else "not recorded"
                 self.app.record(
                     WindowSet(persona=persona, step=step, window=value),
