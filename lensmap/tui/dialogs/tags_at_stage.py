@@ -51,12 +51,16 @@ class TagsAtStage(ModalScreen[tuple[str, str] | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(("edit", event.option.id))
+        self._chosen("edit", event.option)
 
     def action_choose(self, what: str) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is not None:
-            self.dismiss((what, options.get_option_at_index(options.highlighted).id))
+            self._chosen(what, options.get_option_at_index(options.highlighted))
+
+    def _chosen(self, what: str, option: Option) -> None:
+        # Every option is a tag, by its id; one with none would choose no tag, as Esc does.
+        self.dismiss(None if option.id is None else (what, option.id))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -360,7 +360,7 @@ class PathwayMap(ScrollView, can_focus=True):
             ((r, row.index(current)) for r, row in enumerate(self.rows) if current in row),
             None,
         )
-        if position is None:
+        if position is None or current is None:  # (current is None only when position is)
             if self.rows:
                 self.select(self.rows[0][0])
             return
