@@ -15,7 +15,10 @@ class RoomHeader(Header):
         # either could hold a terminal code, which must not reach the room's screen.
         return self.app.format_title(shown(self.screen_title), shown(self.screen_sub_title))
 
-    def _on_click(self, event: Click) -> None:
+    # Textual's own Header types its handler as `_on_click(self)`, synchronous and without the
+    # event, unlike Widget's `async _on_click(self, event)`, so no signature satisfies both;
+    # Textual calls either kind, with the event when the handler takes one.
+    def _on_click(self, event: Click) -> None:  # type: ignore[override]
         # Textual's header grows to three lines when clicked; clicking to focus a browser
         # page would then push the map down for the whole room. It stays as it is.
         event.prevent_default()
