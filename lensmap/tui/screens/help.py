@@ -35,10 +35,13 @@ class HelpScreen(KnowsLensmapApp, ModalScreen[None]):
             scroll.border_title = "Help"
             where = shown(str(self.app.store.path))
             yield Static(f"This session is saved in {where}", id="help-session", markup=False)
-            yield Markdown(help_text(), open_links=False)
+            yield Markdown(open_links=False)
         yield RoomFooter(show_command_palette=False)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        # The whole text is there before the screen takes a key: End typed at once goes to
+        # its end, not to the end of what had been laid out so far.
+        await self.query_one(Markdown).update(help_text())
         # Focus the text, so arrows, Page Up/Down, Home and End scroll it straight away.
         self.query_one("#help-text", VerticalScroll).focus()
 
