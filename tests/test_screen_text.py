@@ -121,13 +121,21 @@ def test_escaped_is_one_line_with_nothing_for_a_terminal_to_obey(text):
     out = escaped(text)
     assert not {ch for ch in out if ch in CONTROLS or ch in DIRECTION}
     assert len(out.splitlines()) <= 1
-    assert (out == text) == (shown(text) == text)  # the same characters are said otherwise
+    # Said otherwise: what is not shown as it is, and what does not print as itself.
+    printable = all(ch == " " or ch.isprintable() for ch in text)
+    assert (out == text) == (shown(text) == text and printable)
 
 
 def test_escaped_writes_what_is_not_shown_as_its_escape():
     assert escaped("lab\x1bel") == "lab\\x1bel"
     assert escaped("a\nb\tc\u202ed") == "a\\nb\\tc\\u202ed"
     assert escaped("caf\u00e9 \u2764\ufe0f") == "caf\u00e9 \u2764\ufe0f"
+
+
+def test_escaped_says_a_space_that_is_not_a_plain_one():
+    # Pasted from Word or Excel: "kind " would tell the facilitator nothing.
+    assert escaped('unknown key "kind\u00a0"') == 'unknown key "kind\\xa0"'
+    assert escaped("a\u3000b\ue000c") == "a\\u3000b\\ue000c"
 
 
 def test_every_format_character_of_this_python_is_marked():

@@ -167,13 +167,19 @@ def unseen(text: str) -> list[str]:
 
 def escaped(text: str) -> str:
     """`text` on one line, each character that `shown` would not show as it is written as its
-    escape instead (\\x1b, \\n, \\u202e): for a problem message, which must say exactly what a
-    file holds (a misspelt key with a control character in it) and stay on one line."""
-    if _plain(text) or not _NEEDS_A_LOOK.search(text):
+    escape instead (\\x1b, \\n, \\u202e), and so is every character that does not print as
+    itself (a non-breaking space pasted from Word, a private-use character): for a problem
+    message, which must say exactly what a file holds (`unknown key "kind\\xa0"`) and stay on
+    one line."""
+    if text.isascii() and text.isprintable():
+        return text
+    odd = {i for i, _ch in _not_as_they_are(text)}
+    odd.update(i for i, ch in enumerate(text) if ch != " " and not ch.isprintable())
+    if not odd:
         return text
     parts, start = [], 0
-    for i, ch in _not_as_they_are(text):
-        parts += [text[start:i], ch.encode("unicode_escape").decode("ascii")]
+    for i in sorted(odd):
+        parts += [text[start:i], text[i].encode("unicode_escape").decode("ascii")]
         start = i + 1
     return "".join(parts) + text[start:]
 
