@@ -25,7 +25,7 @@ from ..wording.screen_text import shown
 from .commands import LensmapCommands
 from .dialogs.holds_typing import HoldsTyping
 from .keys_in_order import KeysInOrder
-from .messages import ExportFinished, ExportProgress
+from .messages import ExportFinished, ExportProgress, ExportWindowClosed
 from .themes import THEME_NAMES, THEME_WORDS, THEMES
 
 if TYPE_CHECKING:
@@ -75,7 +75,10 @@ class LensmapApp(App[None]):
         self.session_changed_signal: Signal[Entry] = Signal(self, "session-changed")
         """Published with the entry just stored (an action, an undo or a redo), once it is
         on disk and before the next key is handled; screens follow it with `follow_session`."""
-        self._notices: dict[tuple[str, str, str], tuple[Notification, int]] = {}  # last of each
+        self._notices: dict[tuple[str, str, str], tuple[Notification, int]] = {}
+        self._export_news: dict[
+            Screen, ExportFinished
+        ] = {}  # passed on to an open window  # last of each
         for theme in THEMES:
             self.register_theme(theme)
         # The colours chosen last time (or calm dark). Set without the watcher: the stylesheet
@@ -336,28 +339,49 @@ class LensmapApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, screen: Screen, content) -> None:
-        """Write the export, telling its window how it goes (the window may be closed
-        meanwhile: then the app hears that it finished, and says so in a notice)."""
+        """Write the export, telling the app how it goes (posting a message is safe from this
+        thread); the app passes that on to the export window while it is open."""
         from ..export.writer import export_session
         from ..storage.locations import exports_dir, safe_name
 
         folder = exports_dir() / safe_name(Path(self.store.path).stem)
 
         def progress(done: int, total: int, name: str) -> None:
-            screen.post_message(ExportProgress(done, total, name))
+            self.post_message(ExportProgress(screen, done, total, name))
 
         try:
             export_session(content, folder, progress)
         except Exception as exc:  # reported on screen; the session itself is untouched
-            finished = ExportFinished(None, str(exc))
+            self.post_message(ExportFinished(screen, None, str(exc)))
         else:
-            finished = ExportFinished(folder, None)
-        if not screen.post_message(finished):
-            self.post_message(finished)  # the window was closed
+            self.post_message(ExportFinished(screen, folder, None))
+
+    def _export_window_open(self, window: Screen) -> bool:
+        """Whether the export window is still there to be told (decided here, on the app's
+        own thread, so it cannot close between the question and the answer)."""
+        return window in self.screen_stack and window.is_attached
+
+    @on(ExportProgress)
+    def _export_progress(self, progress: ExportProgress) -> None:
+        if self._export_window_open(progress.window):
+            progress.window.post_message(progress.again())
 
     @on(ExportFinished)
     def _export_finished(self, finished: ExportFinished) -> None:
-        """The export window was closed before the export finished: say how it went."""
+        """Tell the export window, or, if it was closed meanwhile, say how it went."""
+        if self._export_window_open(finished.window):
+            self._export_news[finished.window] = finished  # until it says it showed it
+            finished.window.post_message(finished.again())
+        else:
+            self._say_how_the_export_went(finished)
+
+    @on(ExportWindowClosed)
+    def _export_window_closed(self, closed: ExportWindowClosed) -> None:
+        news = self._export_news.pop(closed.window, None)
+        if news is not None and not closed.shown:  # closed with the news unread
+            self._say_how_the_export_went(news)
+
+    def _say_how_the_export_went(self, finished: ExportFinished) -> None:
         if finished.problem:
             self.notify(
                 f"The export could not be finished: {finished.problem}. The session is safe.",

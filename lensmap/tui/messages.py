@@ -5,24 +5,38 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.message import Message
+from textual.screen import Screen
 
 
-class ExportProgress(Message):
-    """`done` of `total` files are written; `name` is the one being written now."""
+class ExportProgress(Message, bubble=False):
+    """`done` of `total` files are written; `name` is the one being written now. The export
+    worker posts it to the app, which passes it on to `window` while that is open."""
 
-    bubble = False  # for the export window alone
-
-    def __init__(self, done: int, total: int, name: str) -> None:
+    def __init__(self, window: Screen, done: int, total: int, name: str) -> None:
         super().__init__()
-        self.done, self.total, self.name = done, total, name
+        self.window, self.done, self.total, self.name = window, done, total, name
+
+    def again(self) -> ExportProgress:
+        return ExportProgress(self.window, self.done, self.total, self.name)
 
 
-class ExportFinished(Message):
-    """The export is over: written to `folder`, or stopped by `problem`. Posted to the
-    export window, or to the app when that window was closed first."""
+class ExportFinished(Message, bubble=False):
+    """The export is over: written to `folder`, or stopped by `problem`. The export worker
+    posts it to the app, which passes it on to `window` while that is open, and otherwise
+    says how it went in a notice."""
 
-    bubble = False
-
-    def __init__(self, folder: Path | None, problem: str | None) -> None:
+    def __init__(self, window: Screen, folder: Path | None, problem: str | None) -> None:
         super().__init__()
-        self.folder, self.problem = folder, problem
+        self.window, self.folder, self.problem = window, folder, problem
+
+    def again(self) -> ExportFinished:
+        return ExportFinished(self.window, self.folder, self.problem)
+
+
+class ExportWindowClosed(Message, bubble=False):
+    """The export window is gone, having shown how the export went (`shown`) or not: if the
+    app had passed that on to it, the app says it in a notice instead."""
+
+    def __init__(self, window: Screen, shown: bool) -> None:
+        super().__init__()
+        self.window, self.shown = window, shown

@@ -292,7 +292,7 @@ async def test_export_window_shows_progress_then_the_folder(app: LensmapApp, tmp
         screen = ExportScreen()
         await app.push_screen(screen)
         assert "Exporting…" in rendered(app)
-        screen.post_message(ExportProgress(1, 3, "issues.csv"))
+        app.post_message(ExportProgress(screen, 1, 3, "issues.csv"))
         await pilot.pause()
         bar = screen.query_one(ProgressBar)
         assert (bar.progress, bar.total) == (1, 3)
@@ -300,7 +300,7 @@ async def test_export_window_shows_progress_then_the_folder(app: LensmapApp, tmp
         await pilot.press("enter")  # not finished: Enter does not hide it
         assert app.screen is screen
 
-        screen.post_message(ExportFinished(tmp_path / "exports" / "event", None))
+        app.post_message(ExportFinished(screen, tmp_path / "exports" / "event", None))
         await pilot.pause()
         saved = squashed(rendered(app, "#export-box"))  # the box alone: a long path wraps
         assert squashed(f"Saved to {tmp_path / 'exports' / 'event'}") in saved
@@ -312,7 +312,7 @@ async def test_export_window_reports_a_problem_calmly(app: LensmapApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = ExportScreen()
         await app.push_screen(screen)
-        screen.post_message(ExportFinished(None, "the folder is read-only"))
+        app.post_message(ExportFinished(screen, None, "the folder is read-only"))
         await pilot.pause()
         shown = rendered(app)
         assert "The export could not be finished." in shown
@@ -331,9 +331,25 @@ async def test_pressing_e_exports_the_session(app: LensmapApp, tmp_path) -> None
         folder = tmp_path / "exports" / "event"
         assert (folder / "session.json").is_file()
         assert squashed(f"Saved to {folder}") in squashed(rendered(app, "#export-step"))
+        # The window says it; no notice says it again beside it.
+        assert not [n for n in app._notifications if "Export finished" in str(n.message)]
         await pilot.press("enter")
         assert app.current_mode == "map"
         assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_a_window_closed_as_its_export_finishes_leaves_a_notice(app: LensmapApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = ExportScreen()
+        await app.push_screen(screen)
+        # The app finds the window open and passes the news on, and the window closes before
+        # it reads it (Esc already waiting).
+        app._export_finished(ExportFinished(screen, Path("somewhere"), None))
+        screen.dismiss()
+        await pilot.pause()
+        await pilot.pause()
+        said = [str(notice.message) for notice in app._notifications]
+        assert "Export finished: somewhere" in said, said
 
 
 async def test_closing_export_early_is_safe(app: LensmapApp, tmp_path, monkeypatch) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from ...export.writer import plan_placed
 from ...wording.screen_text import shown
-from ..messages import ExportFinished, ExportProgress
+from ..messages import ExportFinished, ExportProgress, ExportWindowClosed
 from ..widgets.footer import RoomFooter
 
 
@@ -62,11 +62,11 @@ class ExportScreen(ModalScreen[None]):
     @on(ExportFinished)
     def _finished(self, finished: ExportFinished) -> None:
         """The export is over: say where the files are, or what stopped it."""
+        if not self.is_attached or self not in self.app.screen_stack:
+            return  # closed already: not shown here, so the app says it (see on_unmount)
         folder, problem = finished.folder, finished.problem
         self.done = True
         self.folder, self.problem = folder, problem
-        if not self.is_attached:
-            return
         status = self.query_one("#export-status", Static)
         progress = self.query_one("#export-progress", ProgressBar)
         step = self.query_one("#export-step", Static)
@@ -90,6 +90,11 @@ class ExportScreen(ModalScreen[None]):
         close.disabled = False
         close.focus()
         self.refresh_bindings()
+
+    def on_unmount(self) -> None:
+        # Closed before it could show how the export went (perhaps with that news waiting
+        # for it): the app says it instead.
+        self.app.post_message(ExportWindowClosed(self, shown=self.done))
 
     @on(Button.Pressed, "#export-close-button")
     def _close_pressed(self) -> None:
