@@ -65,3 +65,18 @@ def test_a_row_that_is_not_text_or_not_an_action_is_left_to_be_read_alone() -> N
     assert read_actions([*rows(ACTIONS), ("tag.add", '{"type": "tag.add"}')]) is None
     with pytest.raises(ValidationError):
         read_action("tag.add", '{"type": "tag.add"}')
+
+
+def test_a_row_without_a_type_of_its_own_is_not_read_as_the_column_says() -> None:
+    kind, data = rows(ACTIONS)[2]  # tag.delete
+    bare = data.replace('"type":"tag.delete",', "")
+    assert '"type"' not in bare
+    assert read_actions([*rows(ACTIONS), (kind, bare)]) is None  # then read alone...
+    with pytest.raises(ValidationError):
+        read_action(kind, bare)  # ...which says it cannot be read, as it always did
+
+
+def test_rows_that_are_not_whole_objects_are_read_alone() -> None:
+    first, second = rows(ACTIONS)[:2]
+    cut = [(first[0], first[1][:-1]), (second[0], "}" + second[1])]  # joined, they would read
+    assert read_actions(cut) is None

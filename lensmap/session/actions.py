@@ -141,9 +141,12 @@ def read_actions(rows: Sequence[tuple[Any, Any]]) -> list | None:
     each is to be read alone with `read_action`, to say which one is damaged.
 
     The rows of each kind are read together. The type column is only a guide: if it names
-    no action, or a row does not read as the action it names, every row is read as whichever
-    kind its JSON says, so the result is always what reading each row alone would give."""
-    if not all(isinstance(data, str) for _kind, data in rows):
+    no action, or a row does not read as the action it names (with its own "type"), every row
+    is read as whichever kind its JSON says. Each row must be one JSON object on its own
+    terms (starting with "{" and ending with "}", and the one pass must find as many actions
+    as there are rows); rows damaged so that they join into valid actions could still pass,
+    as they could when every row was read in one pass before."""
+    if not all(_one_object(data) for _kind, data in rows):
         return None
     groups: dict[Any, list[int]] = {}
     for at, (kind, _data) in enumerate(rows):
@@ -157,10 +160,12 @@ def read_actions(rows: Sequence[tuple[Any, Any]]) -> list | None:
                 )
                 if len(read) != len(where):
                     return None  # a row that holds more than one action
+                if not all("type" in action.model_fields_set for action in read):
+                    raise _NotItsKind  # a row with no "type" of its own
                 for at, action in zip(where, read, strict=True):
                     found[at] = action
             return found
-        except ValidationError:
+        except (ValidationError, _NotItsKind):
             pass
     try:
         read = _reader(None).validate_json("[" + ",".join(data for _kind, data in rows) + "]")
@@ -174,10 +179,22 @@ def read_action(kind: Any, data: Any) -> Any:
     model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is not None:
         try:
-            return model.model_validate_json(data)
+            action = model.model_validate_json(data)
         except ValidationError:
             pass
+        else:
+            if "type" in action.model_fields_set:
+                return action
     return _reader(None, many=False).validate_json(data)
+
+
+class _NotItsKind(Exception):
+    """A row read as the kind its type column names, but without a "type" of its own."""
+
+
+def _one_object(data: object) -> bool:
+    """As lensmap writes a row (any other row is read alone, which also accepts spaces)."""
+    return isinstance(data, str) and data.startswith("{") and data.endswith("}")
 
 
 @dataclass(frozen=True)
