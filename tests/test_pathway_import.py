@@ -47,6 +47,42 @@ def test_csv_with_stages_file(make_file):
     assert "waiting-list" in pathway.stages_by_id  # stages only in the edge list are added
 
 
+@pytest.mark.parametrize(("separator", "plain_rows"), [(",", 0), (";", 0), (",", 200)])
+def test_csv_as_excel_saves_it_with_quotes_doubled_in_a_long_description(
+    make_file, separator, plain_rows
+):
+    # Excel (and LibreOffice) double a quote inside a quoted cell; a description may also run
+    # over several lines, with Windows line ends. The first rows hold no quotes at all.
+    rows = [
+        ["id", "label", "kind", "description"],
+        ["gp", "GP referral", "entry", "By letter"],
+        *([f"s{n}", f"Stage {n}", "step", "A plain description"] for n in range(plain_rows)),
+        ["triage", "Triage", "step", 'The "duty" worker calls.\r\nThen a letter; it says "soon".'],
+    ]
+    text = (
+        "\r\n".join(
+            separator.join(
+                f'"{cell.replace(chr(34), chr(34) * 2)}"'
+                if any(c in cell for c in f'"{separator}\r\n')
+                else cell
+                for cell in row
+            )
+            for row in rows
+        )
+        + "\r\n"
+    )
+    stages = make_file("stages.csv", text)
+    edges = make_file("edges.csv", f"from{separator}to\r\ngp{separator}triage\r\n")
+    pathway, _ = pathway_from_csv(edges, stages)
+    assert pathway.stage("triage").description == (
+        'The "duty" worker calls.\r\nThen a letter; it says "soon".'
+    )
+    assert [s.id for s in pathway.stages][:1] + [s.id for s in pathway.stages][-1:] == [
+        "gp",
+        "triage",
+    ]
+
+
 def test_csv_problems_name_rows(make_file):
     stages = make_file("stages.csv", "id,lable,kind\ngp,GP,entri\n")
     with pytest.raises(LoadError) as caught:

@@ -18,14 +18,20 @@ EDGE_COLUMNS = ("from", "to", "label")
 STAGE_COLUMNS = ("id", "label", "kind", "service", "description", "prompts")
 
 
+def _separator(text: str) -> str:
+    """The separator the header row uses: a comma, or the semicolon or tab that Excel and
+    LibreOffice use where the comma is a decimal point. Read from the header alone, because
+    guessing from the rows (csv.Sniffer) is misled by quoted text holding ; or ", and
+    guesses that quotes are not doubled, which is how every spreadsheet writes them."""
+    header = text.split("\n", 1)[0]
+    counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
 def _rows(path: Path, allowed: tuple[str, ...], required: tuple[str, ...]):
     text = read_text(path)
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=_separator(text))
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error as exc:
