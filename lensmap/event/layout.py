@@ -5,11 +5,6 @@ from __future__ import annotations
 from .model import Pathway
 
 
-def depths(pathway: Pathway) -> dict[str, int]:
-    """Each reachable stage's distance from the nearest entry (breadth-first)."""
-    return pathway.routes.depths
-
-
 def layers(pathway: Pathway) -> list[list[str]]:
     """Stages grouped by distance from the nearest entry, so loops back (relapse,
     re-referral) do not push stages down the page. Within a layer, pathway order.

@@ -4,16 +4,13 @@ cannot see (duplicate ids, broken transitions, no way in, stages no way in reach
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from ..event.model import Pathway
 from ..event.routes import Routes
-from .explain import in_file_order, item_label, problems_from
-from .problems import LoadError, Problem, errors, suggest
-from .reading import check_format
+from .explain import item_label
+from .problems import Problem, errors, suggest
+from .reading import model_from_data
 
 
 def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -134,16 +131,4 @@ def pathway_problems(data: dict[str, Any], file: str) -> list[Problem]:
 
 def pathway_from_data(data: Any, file: str) -> tuple[Pathway, list[Problem]]:
     """Validate already-parsed pathway data. Raises LoadError with every problem found."""
-    if not isinstance(data, dict):
-        raise LoadError.single(file, "a pathway should be a table of keys and values")
-    check_format(Path(file), data)
-    problems: list[Problem] = []
-    pathway = None
-    try:
-        pathway = Pathway.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(problems_from(exc, file, data, Pathway))
-    problems.extend(pathway_problems(data, file))
-    if errors(problems) or pathway is None:
-        raise LoadError(in_file_order(problems, data))
-    return pathway, problems
+    return model_from_data(Pathway, data, file, "a pathway", pathway_problems)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .problems import LoadError, refuse_newer
+from pydantic import BaseModel, ValidationError
+
+from .explain import in_file_order, problems_from
+from .problems import LoadError, Problem, errors, refuse_newer
+
+M = TypeVar("M", bound=BaseModel)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # far beyond any real pathway; keeps a wrong file from hanging
 
@@ -80,3 +86,28 @@ def read_toml(path: Path) -> dict[str, Any]:
 def check_format(path: Path, data: dict[str, Any], supported: int = 1) -> None:
     """Refuse files from a newer lensmap before reading anything else in them."""
     refuse_newer(path, "format", data.get("format", supported), supported, "format")
+
+
+def model_from_data(
+    model: type[M],
+    data: Any,
+    file: str,
+    what: str,
+    checks: Callable[[dict[str, Any], str], list[Problem]],
+) -> tuple[M, list[Problem]]:
+    """Already-parsed data of a file as `model` (a pathway, vignettes), with every problem
+    found: the schema's and those `checks` finds that a schema cannot see, in file order.
+    `what` names the file's kind ("a pathway"). Raises LoadError if any is an error."""
+    if not isinstance(data, dict):
+        raise LoadError.single(file, f"{what} should be a table of keys and values")
+    check_format(Path(file), data)
+    problems: list[Problem] = []
+    found = None
+    try:
+        found = model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, file, data, model))
+    problems.extend(checks(data, file))
+    if errors(problems) or found is None:
+        raise LoadError(in_file_order(problems, data))
+    return found, problems

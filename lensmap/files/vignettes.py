@@ -6,12 +6,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..event.model import Pathway, Persona, Vignettes
-from .explain import in_file_order, item_label, problems_from
-from .problems import SUGGESTED_ENTRY, LoadError, Problem, errors, suggest
-from .reading import check_format, read_toml
+from .explain import item_label
+from .problems import SUGGESTED_ENTRY, LoadError, Problem, suggest
+from .reading import model_from_data, read_toml
 
 
 def _duplicates(data: dict[str, Any], key: str, file: str) -> list[Problem]:
@@ -58,19 +56,7 @@ def vignette_problems(data: dict[str, Any], file: str) -> list[Problem]:
 
 
 def vignettes_from_data(data: Any, file: str) -> tuple[Vignettes, list[Problem]]:
-    if not isinstance(data, dict):
-        raise LoadError.single(file, "a vignettes file should be a table of keys and values")
-    check_format(Path(file), data)
-    problems: list[Problem] = []
-    vignettes = None
-    try:
-        vignettes = Vignettes.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(problems_from(exc, file, data, Vignettes))
-    problems.extend(vignette_problems(data, file))
-    if errors(problems) or vignettes is None:
-        raise LoadError(in_file_order(problems, data))
-    return vignettes, problems
+    return model_from_data(Vignettes, data, file, "a vignettes file", vignette_problems)
 
 
 def load_vignettes(path: str | Path) -> tuple[Vignettes, list[Problem]]:
