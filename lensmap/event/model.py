@@ -62,6 +62,10 @@ class Stage(Record):
     service: Text | None = None
     description: LongText | None = None
     prompts: list[Text] = []
+    asks_story: bool = Field(default=False, exclude_if=lambda asks: not asks)
+    """Whether the person is asked for their story (their history, their trauma) again here:
+    the retellings a journey counts. Left out of a file when false, so files without it are
+    as they were."""
 
 
 class Transition(Record):
@@ -119,6 +123,7 @@ class Pathway(Record):
                 service=s.service,
                 description=s.description,
                 prompts=list(s.prompts),
+                asks_story=s.asks_story,
             )
         for t in self.transitions:
             if not g.has_edge(t.from_, t.to):

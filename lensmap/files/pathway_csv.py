@@ -12,10 +12,10 @@ from ..event.model import STAGE_KINDS
 from .pathway_checks import pathway_from_data
 from .problems import LoadError, Problem, suggest
 from .reading import read_text
-from .stage_ids import StageNames, slug, title_from_name
+from .stage_ids import StageNames, slug, title_from_name, yes_or_no
 
 EDGE_COLUMNS = ("from", "to", "label")
-STAGE_COLUMNS = ("id", "label", "kind", "service", "description", "prompts")
+STAGE_COLUMNS = ("id", "label", "kind", "service", "description", "prompts", "asks_story")
 
 
 def _separator(text: str) -> str:
@@ -74,7 +74,8 @@ def pathway_from_csv(
     title: str | None = None,
 ) -> tuple[Any, list[Problem]]:
     """A pathway from a CSV edge list (from,to,label) and an optional stages CSV
-    (id,label,kind,service,description,prompts; prompts separated by "|")."""
+    (id,label,kind,service,description,prompts,asks_story; prompts separated by "|",
+    asks_story yes or no)."""
     edges = Path(edges)
     known = StageNames()
     problems: list[Problem] = []
@@ -100,6 +101,18 @@ def pathway_from_csv(
                     fields[column] = row[column]
             if row.get("prompts"):
                 fields["prompts"] = [p.strip() for p in row["prompts"].split("|") if p.strip()]
+            asks = yes_or_no(row.get("asks_story", ""))
+            if asks is None:
+                problems.append(
+                    Problem(
+                        str(stages),
+                        f'asks_story "{row["asks_story"]}" is not yes or no; write yes where '
+                        "the person is asked for their story again, or leave it empty",
+                        place,
+                    )
+                )
+            elif asks:
+                fields["asks_story"] = True
             known.add(row["id"], fields)
     transitions = []
     for number, row in _rows(edges, EDGE_COLUMNS, ("from", "to")):

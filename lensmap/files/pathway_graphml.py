@@ -8,9 +8,9 @@ from typing import Any
 
 from ..event.model import ID_PATTERN
 from .pathway_checks import pathway_from_data
-from .problems import LoadError, Problem
+from .problems import LoadError, Problem, errors
 from .reading import read_text
-from .stage_ids import StageNames, slug, title_from_name
+from .stage_ids import StageNames, slug, title_from_name, yes_or_no
 
 _ID = re.compile(ID_PATTERN)
 
@@ -18,8 +18,9 @@ _ID = re.compile(ID_PATTERN)
 def pathway_from_graphml(
     path: Path, pathway_id: str | None = None, title: str | None = None
 ) -> tuple[Any, list[Problem]]:
-    """A pathway from GraphML: node attributes label, kind, service, description and prompts
-    (one per line); edge attribute label; graph attributes id, title, description."""
+    """A pathway from GraphML: node attributes label, kind, service, description, prompts
+    (one per line) and asks_story (true or false); edge attribute label; graph attributes
+    id, title, description."""
     import networkx as nx
 
     path = Path(path)
@@ -45,8 +46,23 @@ def pathway_from_graphml(
                 fields[key] = attrs[key]
         if attrs.get("prompts"):
             fields["prompts"] = [p.strip() for p in str(attrs["prompts"]).splitlines() if p.strip()]
+        if "asks_story" in attrs:
+            asks = yes_or_no(attrs["asks_story"])
+            if asks is None:
+                problems.append(
+                    Problem(
+                        str(path),
+                        f'asks_story "{attrs["asks_story"]}" is not true or false; write true '
+                        "where the person is asked for their story again",
+                        f'node "{node}"',
+                    )
+                )
+            elif asks:
+                fields["asks_story"] = True
         known.add(stage_id, fields)
         known.by_name[node] = stage_id
+    if errors(problems):
+        raise LoadError(problems)
     transitions = []
     for source, target, attrs in graph.edges(data=True):
         transition = {"from": known.by_name[str(source)], "to": known.by_name[str(target)]}

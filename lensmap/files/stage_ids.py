@@ -44,3 +44,20 @@ class StageNames:
 def title_from_name(path: Path) -> str:
     words = re.sub(r"[-_]+", " ", path.stem).strip()
     return words[:1].upper() + words[1:] if words else "Imported pathway"
+
+
+YES = frozenset({"yes", "y", "true", "1", "x"})
+NO = frozenset({"no", "n", "false", "0", ""})
+
+
+def yes_or_no(value: object) -> bool | None:
+    """A yes/no cell or attribute as a spreadsheet or drawing tool writes it (yes, no, true,
+    false, 1, 0, x, empty), or None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return None
