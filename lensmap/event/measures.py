@@ -1,0 +1,232 @@
+"""What a journey shows, counted: the steps, the handoffs between services, the revisits and
+jumps, the waits, the steps outside the window of tolerance, and the retellings (each time the
+person is asked for their story again, the learning report's headline finding). And what the
+pathway itself allows: the loops a person can go round, the stages many journeys pass
+through, and the stages that can only be reached through a wait.
+
+Each journey is read once into its steps' facts (`journey_steps`), which the journey strip
+draws and the measures count, so the two never disagree. The journey measures need only the
+pathway's routes; the pathway measures use its networkx graph (imported when first asked)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .journeys import is_jump
+from .model import Journey, Pathway
+
+LOOPS_SHOWN = 12
+"""The loops listed for a pathway at most (shortest first): enough to discuss, never a wall."""
+LOOP_LONGEST = 8
+"""Loops through more stages than this are not looked for: on a big pathway there are more
+than anyone could read, and finding them all could take minutes."""
+LOOPS_LOOKED_AT = 5_000
+"""How many loops are gathered before choosing the shortest (a bound on the time taken)."""
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    """One step of a journey, with what it means for the person."""
+
+    number: int
+    """From 1, as the map numbers the steps."""
+    stage: str
+    window: str | None
+    """"within", "hyper", "hypo", or None when the room recorded none (a gap, not a guess)."""
+    jumped: bool
+    """It follows no transition from the step before (or, for a first step, the stage is
+    neither a way in nor the persona's suggested way in)."""
+    revisit: bool
+    """The journey was at this stage before."""
+    handoff: bool
+    """This stage and the one before both name a service, and the services differ."""
+    wait: bool
+    retelling: bool
+    """The person is asked for their story again here (the stage's `asks_story`)."""
+
+    @property
+    def outside_window(self) -> bool:
+        return self.window in ("hyper", "hypo")
+
+
+def journey_steps(
+    pathway: Pathway, journey: Journey, way_in: str | None = None
+) -> list[JourneyStep]:
+    """Each step of the journey with its facts; `way_in` is the persona's suggested way in
+    (from their vignette), which a first step may take without it being a jump."""
+    stages = pathway.stages_by_id
+    facts = []
+    seen: set[str] = set()
+    before: str | None = None
+    before_service: str | None = None
+    for number, step in enumerate(journey.steps, start=1):
+        stage = stages.get(step.stage)
+        service = stage.service if stage else None
+        facts.append(
+            JourneyStep(
+                number=number,
+                stage=step.stage,
+                window=step.window,
+                jumped=is_jump(pathway, before, step.stage, way_in),
+                revisit=step.stage in seen,
+                handoff=bool(service and before_service and service != before_service),
+                wait=stage is not None and stage.kind == "wait",
+                retelling=stage is not None and stage.asks_story,
+            )
+        )
+        seen.add(step.stage)
+        before, before_service = step.stage, service
+    return facts
+
+
+@dataclass(frozen=True)
+class JourneyMeasures:
+    persona: str
+    steps: int
+    handoffs: int
+    services: list[str]
+    """Distinct services, in the order the person first met them."""
+    revisits: int
+    jumps: int
+    waits: int
+    outside_window: int
+    retellings: int
+    outcome: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "persona": self.persona,
+            "steps": self.steps,
+            "handoffs": self.handoffs,
+            "services": list(self.services),
+            "revisits": self.revisits,
+            "jumps": self.jumps,
+            "waits": self.waits,
+            "outside_window": self.outside_window,
+            "retellings": self.retellings,
+            "outcome": self.outcome,
+        }
+
+
+def measure_journey(
+    pathway: Pathway, journey: Journey, way_in: str | None = None
+) -> JourneyMeasures:
+    steps = journey_steps(pathway, journey, way_in)
+    services: dict[str, None] = {}
+    for step in steps:
+        stage = pathway.stages_by_id.get(step.stage)
+        if stage is not None and stage.service:
+            services.setdefault(stage.service)
+    return JourneyMeasures(
+        persona=journey.persona,
+        steps=len(steps),
+        handoffs=sum(s.handoff for s in steps),
+        services=list(services),
+        revisits=sum(s.revisit for s in steps),
+        jumps=sum(s.jumped for s in steps),
+        waits=sum(s.wait for s in steps),
+        outside_window=sum(s.outside_window for s in steps),
+        retellings=sum(s.retelling for s in steps),
+        outcome=journey.outcome,
+    )
+
+
+@dataclass(frozen=True)
+class BusyStage:
+    stage: str
+    journeys: int
+    """How many of the journeys pass through it (once each, however often they return)."""
+
+
+@dataclass(frozen=True)
+class PathwayMeasures:
+    loops: list[list[str]]
+    """Loops a person can go round, each as its stages from the one earliest in the pathway;
+    the shortest first, at most LOOPS_SHOWN."""
+    loops_found: int
+    """How many loops of up to LOOP_LONGEST stages there are (LOOPS_LOOKED_AT or more when
+    `loops_capped`)."""
+    loops_capped: bool
+    busy: list[BusyStage] = field(default_factory=list)
+    """Stages two or more journeys pass through, the most first, then in pathway order."""
+    behind_a_wait: list[str] = field(default_factory=list)
+    """Stages a way in reaches only by going through a wait, in pathway order."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "loops": [list(loop) for loop in self.loops],
+            "loops_found": self.loops_found,
+            "loops_capped": self.loops_capped,
+            "loops_longest_looked_for": LOOP_LONGEST,
+            "busy_stages": [{"stage": b.stage, "journeys": b.journeys} for b in self.busy],
+            "behind_a_wait": list(self.behind_a_wait),
+        }
+
+
+def measure_pathway(pathway: Pathway, journeys: Iterable[Journey] = ()) -> PathwayMeasures:
+    loops, found, capped = _loops(pathway)
+    order = pathway.order
+    passing: dict[str, int] = {}
+    for journey in journeys:
+        for stage in dict.fromkeys(step.stage for step in journey.steps):
+            passing[stage] = passing.get(stage, 0) + 1
+    busy = sorted(
+        (BusyStage(stage, n) for stage, n in passing.items() if n >= 2),
+        key=lambda b: (-b.journeys, order.get(b.stage, len(order))),
+    )
+    return PathwayMeasures(loops, found, capped, busy, _behind_a_wait(pathway))
+
+
+def _loops(pathway: Pathway) -> tuple[list[list[str]], int, bool]:
+    """The shortest loops (found length by length, so the shortest are never crowded out),
+    and how many loops there are up to LOOP_LONGEST stages (counted to LOOPS_LOOKED_AT)."""
+    import networkx as nx
+
+    graph, order = pathway.graph, pathway.order
+
+    def looked_for(longest: int) -> Iterator[list[str]]:
+        for n, cycle in enumerate(nx.simple_cycles(graph, length_bound=longest)):
+            if n == LOOPS_LOOKED_AT:
+                return
+            start = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+            yield cycle[start:] + cycle[:start]
+
+    shown: list[list[str]] = []
+    for length in range(1, LOOP_LONGEST + 1):
+        if len(shown) >= LOOPS_SHOWN:
+            break
+        found = [loop for loop in looked_for(length) if len(loop) == length]
+        shown += sorted(found, key=lambda loop: [order[s] for s in loop])
+    counted = sum(1 for _ in looked_for(LOOP_LONGEST))
+    return shown[:LOOPS_SHOWN], counted, counted == LOOPS_LOOKED_AT
+
+
+def _behind_a_wait(pathway: Pathway) -> list[str]:
+    import networkx as nx
+
+    graph = pathway.graph
+    waits = {s.id for s in pathway.stages if s.kind == "wait"}
+    if not waits:
+        return []
+    entries = list(pathway.entries)
+    reached = _reach(nx, graph, entries)
+    open_way = graph.subgraph(n for n in graph if n not in waits)
+    without = _reach(nx, open_way, [e for e in entries if e not in waits])
+    order = pathway.order
+    return sorted((s for s in reached - without if s not in waits), key=order.__getitem__)
+
+
+def _reach(nx, graph, sources: list[str]) -> set[str]:
+    reached = set(sources)
+    for source in sources:
+        reached |= nx.descendants(graph, source)
+    return reached
+
+
+def measure_journeys(
+    pathway: Pathway, journeys: Iterable[Journey], ways_in: Mapping[str, str | None]
+) -> list[JourneyMeasures]:
+    """The measures of each journey with at least one step, in the order given; `ways_in`
+    holds each persona's suggested way in."""
+    return [measure_journey(pathway, j, ways_in.get(j.persona)) for j in journeys if j.steps]
