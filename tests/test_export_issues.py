@@ -52,7 +52,8 @@ def test_every_file_parses_back_in_rank_order(worked, tmp_path):
     pdf = {"maps/combined.pdf"} if not engine()[0].endswith("graphviz-pure") else set()
     assert {p.relative_to(folder).as_posix() for p in written} == {
         "session.json", "issues.json", "issues.md", "issues.csv", "keep.json", "keep.csv",
-        "plan.csv", "maps/combined.dot", "maps/combined.svg", "maps/combined.png", "index.html",
+        "journeys.json", "plan.csv", "maps/combined.dot", "maps/combined.svg",
+        "maps/combined.png", "index.html",
     } | pdf  # fmt: skip
     issues = json.loads((folder / "issues.json").read_text())
     assert [(i["rank"], i["stage"], i["kind"]) for i in issues] == [

@@ -189,7 +189,7 @@ def test_exported_page_lists_and_dot_hold_no_control_character(exported):
 
 
 def test_exported_json_is_the_data_exactly_and_safe_to_print(exported, tmp_path):
-    for name in ("issues.json", "keep.json", "session.json"):
+    for name in ("issues.json", "keep.json", "session.json", "journeys.json"):
         text = (exported / name).read_text(encoding="utf-8")
         # Controls and direction overrides escaped (\u001b); invisible characters, which a
         # terminal draws as nothing, may stay as they are: the file is data.
