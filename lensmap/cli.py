@@ -234,19 +234,29 @@ def _read_session(path: str | Path, what: str):
 
 
 def cmd_session_show(args: argparse.Namespace) -> int:
+    from .event.measures import measure_journey, measure_pathway
     from .event.model import persona_names
+    from .wording.measures_words import measures_sentence
 
     content = _read_session(args.session, "this shows")
     # Everything from the session is shown, not obeyed: no terminal code in any of it.
     event = content.event
+    pathway = content.pathway
     print(shown(f"{event.title or 'Untitled event'}  {event.date or ''}".rstrip()))
-    print(f"Pathway: {shown(content.pathway.title)} ({len(content.pathway.stages)} stages)")
+    print(f"Pathway: {shown(pathway.title)} ({len(pathway.stages)} stages)")
     names = persona_names(content.personas)
+    ways_in = {p.id: p.entry for p in content.personas}
     for journey in content.journeys:
         name = shown(names.get(journey.persona, "?"))
-        walk = " > ".join(shown(content.pathway.label_of(s.stage)) for s in journey.steps)
+        walk = " > ".join(shown(pathway.label_of(s.stage)) for s in journey.steps)
         end = f" [ended: {shown(journey.outcome)}]" if journey.outcome else ""
         print(f"  {name}: {walk}{end}")
+        if journey.steps:
+            measures = measure_journey(pathway, journey, ways_in.get(journey.persona))
+            print(f"      {measures_sentence(measures)}")
+            if measures.services:
+                print("      services: " + " > ".join(shown(s) for s in measures.services))
+    _show_pathway_measures(content, measure_pathway(pathway, content.journeys))
     from .event.counts import by_kind
     from .wording.vocabulary import KIND_SYMBOL, KIND_WORD, tag_counts
 
@@ -257,9 +267,47 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         note = "\n      ".join(line for line in lines if line) or "(no note)"  # under the tag
         severity = "" if tag.kind == "positive" else f", severity {tag.severity}"
         kind = f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]}"
-        stage = shown(content.pathway.label_of(tag.stage))
+        stage = shown(pathway.label_of(tag.stage))
         print(f"  {kind} at {stage} ({about}{severity}): {note}")
+    _show_voices(content)
     return EXIT_OK
+
+
+def _show_pathway_measures(content, measures) -> None:
+    from .wording.measures_words import loops_heading
+
+    label = content.pathway.label_of
+    print(loops_heading(measures))
+    for loop in measures.loops:
+        print("  " + " → ".join(shown(label(s)) for s in [*loop, loop[0]]))
+    if measures.busy:
+        print("Stages many journeys pass through:")
+        for busy in measures.busy:
+            print(f"  {shown(label(busy.stage))}: {busy.journeys} journeys")
+    if measures.behind_a_wait:
+        print("Reached only through a wait:")
+        print("  " + ", ".join(shown(label(s)) for s in measures.behind_a_wait))
+
+
+def _show_voices(content) -> None:
+    from .event.voices import whose_voices
+    from .wording.measures_words import ONLY_LIVED_EXPERIENCE, TOO_FEW_WORDS, voice_heading
+    from .wording.vocabulary import KIND_SYMBOL
+
+    notes = {n.key: n for n in content.issues}
+    voices = whose_voices(content.pathway, content.tags, notes)
+    print("Whose voice: the top priorities by who raised them")
+    for voice in voices.groups:
+        if voice.too_few:
+            print(f"  {voice_heading(voice)}: {TOO_FEW_WORDS}")
+            continue
+        if not voice.issues:
+            print(f"  {voice_heading(voice)}: no barriers or risks raised")
+            continue
+        print(f"  {voice_heading(voice)}:")
+        for issue in voice.issues:
+            only = f"  {ONLY_LIVED_EXPERIENCE}" if issue.key in voices.only_lived_experience else ""
+            print(f"    {issue.rank}. {KIND_SYMBOL[issue.kind]} {shown(issue.title)}{only}")
 
 
 def cmd_merge(args: argparse.Namespace) -> int:

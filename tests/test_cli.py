@@ -223,3 +223,39 @@ def test_the_apps_quick_parser_reads_open_as_the_whole_one_does(argv):
     quick, whole = build_parser(only_open=True), build_parser()
     assert vars(quick.parse_args(argv)) == vars(whole.parse_args(argv))
     assert "serve" in whole.format_help() and "serve" not in quick.format_help()
+
+
+def test_session_show_gives_each_journey_its_measures_and_whose_voice(store, capsys):
+    from lensmap.cli import main
+    from lensmap.event.model import Tag
+    from lensmap.session.actions import TagAdded
+    from tests.workshop import HOSTILE_TITLE, record_morning
+
+    record_morning(store)
+    for n, stage in enumerate(("triage", "review", "care_plan")):
+        tag = Tag(id=f"le{n}", stage=stage, kind="barrier", raised_by="lived-experience")
+        store.record(TagAdded(tag=tag))
+    store.close()
+    assert main(["session", "show", str(store.path)]) == 0
+    out = capsys.readouterr().out
+    ollie = out.split("  Ollie: ", 1)[1].splitlines()
+    assert ollie[1].strip() == (
+        "Asked for their story 2 times · 5 steps · 4 handoffs · 1 wait · 2 steps outside the window"
+    )
+    assert ollie[2].strip().startswith("services: GP practice (primary care) > Community")
+    assert "Loops a person can go round: " in out
+    assert "  Triage → Naloxone and harm reduction → Triage\n" in out
+    assert "Reached only through a wait:\n  Joint working with the mental health team\n" in out
+    voices = out.split("Whose voice: the top priorities by who raised them\n", 1)[1]
+    assert voices.splitlines() == [
+        "  People with lived experience:",
+        # the workshop's own lived-experience risk (severity 3) first, then the three barriers
+        "    1. ▲ Re-traumatisation risk at Comprehensive assessment  ⚑ raised only by people "
+        "with lived experience",
+        f"    2. ✗ {HOSTILE_TITLE}",  # the facilitator's title, shown as typed
+        "    3. ✗ Barrier at Care plan and key worker allocated  ⚑ raised only by people with "
+        "lived experience",
+        "    4. ✗ Barrier at Regular review  ⚑ raised only by people with lived experience",
+        "  Staff: too few to show separately",
+        "  Partner agencies: too few to show separately",
+    ]

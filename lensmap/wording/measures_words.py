@@ -1,0 +1,79 @@
+"""The journey measures and whose voice each priority carries, in the room's words: one
+wording for the app, `lensmap session show` and the exports."""
+
+from __future__ import annotations
+
+from ..event.measures import JourneyMeasures, PathwayMeasures
+from ..event.voices import Voice
+from .vocabulary import RAISED_BY_WORD
+
+TOO_FEW_WORDS = "too few to show separately"
+ONLY_LIVED_EXPERIENCE = "⚑ raised only by people with lived experience"
+VOICE_TITLE = {
+    "lived-experience": "People with lived experience",
+    "staff": "Staff",
+    "partner": "Partner agencies",
+}
+VOICES_RULE = (
+    "Each group's issues are ranked by the same rule as the whole list, counting only the "
+    "tags that group raised (votes belong to the whole room, so they are left out). A group "
+    f"that raised fewer than 3 tags is {TOO_FEW_WORDS}, so nobody can be picked out."
+)
+
+
+def times(n: int, one: str, many: str | None = None) -> str:
+    """'1 step', '3 steps', 'no steps'."""
+    many = many or one + "s"
+    return f"no {many}" if n == 0 else f"1 {one}" if n == 1 else f"{n} {many}"
+
+
+def retellings_words(n: int) -> str:
+    """The report's headline finding, said plainly: 'Asked for their story 2 times'."""
+    if n == 0:
+        return "Not asked for their story again"
+    return "Asked for their story once" if n == 1 else f"Asked for their story {n} times"
+
+
+def measure_lines(m: JourneyMeasures) -> list[tuple[str, str]]:
+    """(what, how many) for each measure, the retellings first: it is what the room came to
+    see. Values are numbers or names from the session (wrap them in `shown` to show them)."""
+    return [
+        ("Asked for their story", str(m.retellings)),
+        ("Steps", str(m.steps)),
+        ("Handoffs between services", str(m.handoffs)),
+        ("Services, in order met", " → ".join(m.services) if m.services else "none recorded"),
+        ("Waits", str(m.waits)),
+        ("Steps outside the window of tolerance", str(m.outside_window)),
+        ("Back at a stage already visited", str(m.revisits)),
+        ("Jumps off the pathway", str(m.jumps)),
+        ("Outcome", m.outcome or "journey under way"),
+    ]
+
+
+def measures_sentence(m: JourneyMeasures) -> str:
+    """The measures in one line, for a list of journeys."""
+    parts = [
+        retellings_words(m.retellings),
+        times(m.steps, "step"),
+        times(m.handoffs, "handoff"),
+        times(m.waits, "wait"),
+        f"{times(m.outside_window, 'step')} outside the window",
+    ]
+    if m.revisits:
+        parts.append(f"{times(m.revisits, 'return')} to a stage")
+    if m.jumps:
+        parts.append(times(m.jumps, "jump"))
+    return " · ".join(parts)
+
+
+def loops_heading(m: PathwayMeasures) -> str:
+    found = f"{m.loops_found:,}" + (" or more" if m.loops_capped else "")
+    if not m.loops:
+        return "Loops a person can go round: none"
+    if m.loops_found > len(m.loops):
+        return f"Loops a person can go round: {found}; the {len(m.loops)} shortest"
+    return f"Loops a person can go round: {found}"
+
+
+def voice_heading(voice: Voice) -> str:
+    return VOICE_TITLE.get(voice.group, RAISED_BY_WORD.get(voice.group, voice.group))
