@@ -178,3 +178,32 @@ def test_a_note_of_several_lines_keeps_them_in_every_list(store, tmp_path):
 
     html = (folder / "index.html").read_text()
     assert "Asked at reception<br># why she came<br>- in front of others<br><br>1. twice" in html
+
+
+def test_whose_voice_in_the_markdown_and_json(worked, tmp_path):
+    folder = tmp_path / "out"
+    export_session(worked.state.content(), folder, formats=("svg",))
+    md = (folder / "issues.md").read_text(encoding="utf-8")
+    voices = md.split("# Whose voice: the top priorities by who raised them\n", 1)[1]
+    # one lived-experience tag in all: too few to show, and no issue says who raised it
+    assert "- **People with lived experience**: too few to show separately\n" in voices
+    assert "raised by lived experience" not in md and "⚑" not in md
+    issues = json.loads((folder / "issues.json").read_text())
+    assert [i["only_lived_experience"] for i in issues] == [False, False]
+
+    for n, stage in enumerate(("review", "care_plan")):
+        tag = Tag(id=f"le{n}", stage=stage, kind="risk", raised_by="lived-experience")
+        worked.record(TagAdded(tag=tag))
+    export_session(worked.state.content(), folder, formats=("svg",))
+    md = (folder / "issues.md").read_text(encoding="utf-8")
+    voices = md.split("# Whose voice: the top priorities by who raised them\n", 1)[1]
+    lived = voices.split("- **People with lived experience**:\n", 1)[1].split("\n- **")[0]
+    assert (
+        lived.splitlines()[0]
+        == "  1. ▲ Re-traumatisation risk at Comprehensive assessment (score 9)"
+    )
+    assert md.count("- ⚑ raised only by people with lived experience") == 2  # review, care plan
+    assert "- raised by lived experience" in md  # the assessment: lived experience and others
+    issues = {(i["stage"], i["kind"]): i for i in json.loads((folder / "issues.json").read_text())}
+    assert issues["review", "risk"]["only_lived_experience"] is True
+    assert issues["comprehensive_assessment", "risk"]["only_lived_experience"] is False

@@ -12,7 +12,14 @@ from typing import Any
 
 from ..event.model import persona_names
 from ..event.priorities import Issue, KeepItem, rank_issues, what_to_keep
+from ..event.voices import Voices, whose_voices
 from ..session.content import SessionContent
+from ..wording.measures_words import (
+    ONLY_LIVED_EXPERIENCE,
+    TOO_FEW_WORDS,
+    VOICES_RULE,
+    voice_heading,
+)
 from ..wording.screen_text import json_for_terminals
 from ..wording.vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
 from .escaping import csv_cell, markdown_lines, markdown_text
@@ -31,6 +38,7 @@ class Report:
         notes = {n.key: n for n in content.issues}
         self.issues: list[Issue] = rank_issues(content.pathway, content.tags, notes)
         self.keep: list[KeepItem] = what_to_keep(content.pathway, content.tags)
+        self.voices: Voices = whose_voices(content.pathway, content.tags, notes)
         self.tags = {t.id: t for t in content.tags}
         self.names = persona_names(content.personas)
 
@@ -78,6 +86,7 @@ def issues_json(report: Report) -> str:
                 "personas": issue.personas,
                 "general": issue.general,
                 "lived_experience": issue.lived_experience,
+                "only_lived_experience": issue.key in report.voices.only_lived_experience,
                 "effort": issue.effort,
                 "owner": issue.owner,
                 "timeframe": issue.timeframe,
@@ -191,7 +200,9 @@ def issues_markdown(report: Report) -> str:
         plan = [f"effort {i.effort}" if i.effort else "", i.owner or "", i.timeframe or ""]
         if any(plan):
             lines.append(f"- plan: {md(' · '.join(p for p in plan if p))}")
-        if i.lived_experience:
+        if i.key in report.voices.only_lived_experience:
+            lines.append(f"- {ONLY_LIVED_EXPERIENCE}")
+        elif i.lived_experience and not report.voices.voice("lived-experience").too_few:
             lines.append(f"- raised by {RAISED_BY_WORD['lived-experience']}")
         for tag in report.tag_objects(i.tags):
             if tag["note"]:
@@ -199,6 +210,7 @@ def issues_markdown(report: Report) -> str:
                 note = markdown_lines(tag["note"], "    ")
                 lines.append(f"  - “{note}” ({md(who)}, severity {tag['severity']})")
         lines.append("")
+    lines += _voices_markdown(report)
     lines += [f"# What to keep: {KIND_SYMBOL['positive']} positive practice", ""]
     if not report.keep:
         lines += ["No positive practice was tagged.", ""]
@@ -209,3 +221,22 @@ def issues_markdown(report: Report) -> str:
             if tag["note"]:
                 lines.append(f"  - “{markdown_lines(tag['note'], '    ')}”")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _voices_markdown(report: Report) -> list[str]:
+    """Whose voice: each group's own top priorities, or that it is too few to show."""
+    md = markdown_text
+    lines = ["# Whose voice: the top priorities by who raised them", "", VOICES_RULE, ""]
+    for voice in report.voices.groups:
+        if voice.too_few:
+            lines += [f"- **{voice_heading(voice)}**: {TOO_FEW_WORDS}"]
+        elif not voice.issues:
+            lines += [f"- **{voice_heading(voice)}**: no barriers or risks raised"]
+        else:
+            lines += [f"- **{voice_heading(voice)}**:"]
+            for issue in voice.issues:
+                lines.append(
+                    f"  {issue.rank}. {KIND_SYMBOL[issue.kind]} {md(issue.title)} "
+                    f"(score {issue.score})"
+                )
+    return [*lines, ""]
