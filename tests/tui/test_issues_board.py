@@ -327,12 +327,96 @@ async def test_what_to_keep_lists_positive_practice(app: LensmapApp) -> None:
         heading = text_of(app, "#issues-keep-heading")
         assert heading == "✓ What to keep: positive practice"
         lines = text_of(app, "#issues-keep-list").splitlines()
+        # One tag in all was raised by lived experience: too few to say which.
         assert lines == [
-            "✓ positive practice  GP referral: Ollie · raised by lived experience",
+            "✓ positive practice  GP referral: Ollie",
             "✓ positive practice  Peer support and community hub: Stuart",
         ]
         # Positive practice never turns up among the issues.
         assert "Peer support and community hub" not in column(app, "stage")
+        for n in range(2):
+            tag = Tag(id=f"le{n}", stage="review", kind="barrier", raised_by="lived-experience")
+            assert app.record(TagAdded(tag=tag))
+        await pilot.pause()
+        lines = text_of(app, "#issues-keep-list").splitlines()
+        assert lines[0] == "✓ positive practice  GP referral: Ollie · raised by lived experience"
+
+
+def voices_text(app: LensmapApp) -> list[str]:
+    return text_of(app, "#issues-voices-list").splitlines()
+
+
+async def test_whose_voice_sits_beside_the_ranking(app: LensmapApp) -> None:
+    add_tags(app.store)  # one tag says who raised it: every group is too few to show
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        assert text_of(app, "#issues-voices-heading") == (
+            "Whose voice: top priorities by who raised them"
+        )
+        assert voices_text(app) == [
+            "People with lived experience: too few to show separately",
+            "Staff: too few to show separately",
+            "Partner agencies: too few to show separately",
+        ]
+        assert not any("⚑" in line for line in table_lines(app))
+        raised = [
+            Tag(id="s1", stage="psychology_referral", kind="barrier", raised_by="staff"),
+            Tag(id="s2", stage="psychology_referral", kind="barrier", raised_by="staff"),
+            Tag(id="s3", stage="triage", kind="positive", raised_by="staff"),
+            Tag(id="l1", stage="review", kind="risk", raised_by="lived-experience", severity=3),
+            Tag(id="l2", stage="cmht_waitlist", kind="barrier", raised_by="lived-experience"),
+        ]
+        for tag in raised:
+            assert app.record(TagAdded(tag=tag))
+        await pilot.pause()
+        lines = voices_text(app)
+        assert lines[:3] == [
+            "People with lived experience",
+            "  1. ▲ risk Regular review",
+            "  2. ✗ barrier Waiting for the mental health team",
+        ]
+        assert lines[3:5] == ["Staff", "  1. ✗ barrier Referral to psychology"]
+        assert lines[5:] == [
+            "Partner agencies: too few to show separately",
+            "⚑ raised only by people with lived experience",
+        ]
+        # Only the risk at review was raised by lived experience alone (t4 said nobody).
+        stages = column(app, "stage")
+        assert [s for s in stages if s.startswith("⚑")] == ["⚑ Regular review"]
+        row = stages.index("⚑ Regular review")
+        table(app).move_cursor(row=row)
+        await pilot.pause()
+        reasons = text_of(app, "#issues-reasons")
+        assert "\n⚑ raised only by people with lived experience\n" in reasons
+
+
+async def test_a_narrow_board_switches_between_keep_and_voices_with_g(app: LensmapApp) -> None:
+    add_tags(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        keep = board(app).query_one("#issues-keep")
+        voices = board(app).query_one("#issues-voices")
+        assert keep.display and voices.region.height == 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert voices.region.height > 0 and keep.region.height == 0
+        assert voices.region.bottom <= 23  # above the footer
+        await pilot.press("g")
+        await pilot.pause()
+        assert keep.region.height > 0 and voices.region.height == 0
+
+
+async def test_a_wide_board_shows_keep_and_voices_side_by_side(app: LensmapApp) -> None:
+    add_tags(app.store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(pilot)
+        keep = board(app).query_one("#issues-keep")
+        voices = board(app).query_one("#issues-voices")
+        assert keep.region.height > 0 and voices.region.height > 0
+        assert keep.region.y == voices.region.y and keep.region.right < voices.region.x
+        await pilot.press("g")  # nothing to switch: both are shown
+        await pilot.pause()
+        assert keep.region.height > 0 and voices.region.height > 0
 
 
 async def test_the_board_is_usable_at_80_by_24(app: LensmapApp) -> None:

@@ -11,15 +11,17 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...event.model import IssueKind, IssueNotes
 from ...event.priorities import Issue, default_title, rank_issues, what_to_keep
+from ...event.voices import Voices, whose_voices
 from ...session.actions import IssueEdited
 from ...wording.describe import persona_name
+from ...wording.measures_words import ONLY_LIVED_EXPERIENCE, TOO_FEW_WORDS, voice_heading
 from ...wording.screen_text import shown
 from ...wording.vocabulary import KIND_SHORT, KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD
 from ..dialogs.issue_dialog import IssueDialog
@@ -31,6 +33,8 @@ EMPTY = "No barriers or risks tagged yet. Tag stages on the map (m) with b or r.
 NO_KEEP = "No positive practice tagged yet. It is listed here as the room finds it."
 VOTES_HIDDEN = "◌ Votes are hidden until you reveal them (v)"
 VOTES_SHOWN = "● Votes shown, and the order counts them (v hides them again)"
+VOICES_HEADING = "Whose voice: top priorities by who raised them"
+ONLY_LIVED_MARK = ONLY_LIVED_EXPERIENCE.split(" ", 1)[0]  # "⚑", beside the issue's stage
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,14 @@ class IssuesScreen(KnowsLensmapApp, Screen):
         # One key, two descriptions: check_action shows whichever one applies.
         Binding("v", "reveal_votes(True)", "Show votes", id="toggle-votes"),
         Binding("v", "reveal_votes(False)", "Hide votes", id="toggle-votes"),
+        # On a narrow screen the panel under the table shows one list at a time.
+        Binding("g", "show_voices(True)", "Whose voice", id="toggle-voices"),
+        Binding("g", "show_voices(False)", "What to keep", id="toggle-voices"),
     ]
+
+    voices_shown: reactive[bool] = reactive(False, bindings=True)
+    """On a narrow screen, whether the panel under the table shows whose voice (else what to
+    keep); a wide screen shows both side by side."""
 
     votes_shown: reactive[bool] = reactive(False, bindings=True)
     """Tallies stay hidden until the facilitator reveals them, so the room does not follow early
@@ -130,6 +141,7 @@ class IssuesScreen(KnowsLensmapApp, Screen):
     def __init__(self) -> None:
         super().__init__()
         self._issues: list[Issue] = []
+        self._voices: Voices | None = None
         self._columns: list[Column] = []
 
     def compose(self) -> ComposeResult:
@@ -144,13 +156,18 @@ class IssuesScreen(KnowsLensmapApp, Screen):
                 cell_padding=CELL_PADDING,
             )
             yield Static(id="issues-reasons")
-            with Vertical(id="issues-keep"):
-                yield Static(
-                    f"{KIND_SYMBOL['positive']} What to keep: {KIND_WORD['positive']}",
-                    id="issues-keep-heading",
-                )
-                with VerticalScroll(id="issues-keep-scroll"):
-                    yield Static(id="issues-keep-list")
+            with Horizontal(id="issues-lower"):
+                with Vertical(id="issues-keep"):
+                    yield Static(
+                        f"{KIND_SYMBOL['positive']} What to keep: {KIND_WORD['positive']}",
+                        id="issues-keep-heading",
+                    )
+                    with VerticalScroll(id="issues-keep-scroll"):
+                        yield Static(id="issues-keep-list")
+                with Vertical(id="issues-voices"):
+                    yield Static(VOICES_HEADING, id="issues-voices-heading")
+                    with VerticalScroll(id="issues-voices-scroll"):
+                        yield Static(id="issues-voices-list")
         yield RoomFooter()
 
     def on_mount(self) -> None:
@@ -163,6 +180,7 @@ class IssuesScreen(KnowsLensmapApp, Screen):
         self.refresh_session()
 
     def on_resize(self) -> None:
+        self.refresh_bindings()  # "g" is for a narrow screen only
         if plan_columns(self.app.size.width) != self._columns:
             self.refresh_session()
 
@@ -178,6 +196,7 @@ class IssuesScreen(KnowsLensmapApp, Screen):
         self._issues = rank_issues(
             state.pathway, state.tags.values(), state.issues, count_votes=self.votes_shown
         )
+        self._voices = whose_voices(state.pathway, state.tags.values(), state.issues)
         columns = plan_columns(self.app.size.width)
         if columns != self._columns:
             table.clear(columns=True)
@@ -201,6 +220,7 @@ class IssuesScreen(KnowsLensmapApp, Screen):
         self._show_votes_state()
         self._show_reasons()
         self._show_keep()
+        self._show_voices()
 
     def _row(self, issue: Issue) -> dict[str, Text]:
         colour = self.app.theme_variables.get(issue.kind)
@@ -209,6 +229,8 @@ class IssuesScreen(KnowsLensmapApp, Screen):
         own_title = self._own_title(issue)
         if own_title:
             stage.append(f" · {shown(own_title)}", "not bold italic")
+        if self._only_lived(issue):
+            stage = Text.assemble(f"{ONLY_LIVED_MARK} ", stage, no_wrap=True, overflow="ellipsis")
         return {
             "rank": _cell(str(issue.rank), right=True),
             "kind": _cell(f"{KIND_SYMBOL[issue.kind]} {KIND_SHORT[issue.kind]}", kind_style),
@@ -272,6 +294,8 @@ class IssuesScreen(KnowsLensmapApp, Screen):
         ]
         if any(plan):
             first.append(" · " + ", ".join(p for p in plan if p))
+        if self._only_lived(issue):
+            first.append(f"\n{ONLY_LIVED_EXPERIENCE}", "bold")
         parts = issue.reasons().split("; ")
         if not self.votes_shown:
             parts[0] = "votes hidden"  # reasons() opens with the tally, which must not show
@@ -299,7 +323,7 @@ class IssuesScreen(KnowsLensmapApp, Screen):
             lines.append(f"{KIND_SYMBOL['positive']} {KIND_WORD['positive']}", mark)
             lines.append(f"  {shown(state.pathway.label_of(item.stage))}", "bold")
             lines.append(f": {', '.join(names) if names else 'general'}")
-            if item.lived_experience:
+            if item.lived_experience and self._lived_experience_shown():
                 lines.append(f" · raised by {RAISED_BY_WORD['lived-experience']}")
             notes = [
                 state.tags[t].note for t in item.tags if t in state.tags and state.tags[t].note
@@ -307,6 +331,40 @@ class IssuesScreen(KnowsLensmapApp, Screen):
             if notes:
                 lines.append(" · " + "; ".join(f"“{shown(note)}”" for note in notes))
         self.query_one("#issues-keep-list", Static).update(lines if items else NO_KEEP)
+
+    def _only_lived(self, issue: Issue) -> bool:
+        return self._voices is not None and issue.key in self._voices.only_lived_experience
+
+    def _lived_experience_shown(self) -> bool:
+        """Whether who raised what may be said for lived experience: not while that group has
+        too few tags to show separately (they could be told apart)."""
+        return self._voices is not None and not self._voices.voice("lived-experience").too_few
+
+    def _show_voices(self) -> None:
+        """Each group's top priorities by its own tags, or that it is too few to show."""
+        voices = self._voices
+        lines = Text()
+        for n, voice in enumerate(voices.groups if voices else ()):
+            lines.append("\n" if n else "")
+            lines.append(voice_heading(voice), "bold")
+            if voice.too_few:
+                lines.append(f": {TOO_FEW_WORDS}", "italic")
+                continue
+            if not voice.issues:
+                lines.append(": no barriers or risks raised", "italic")
+                continue
+            for issue in voice.issues:
+                lines.append(
+                    f"\n  {issue.rank}. {KIND_SYMBOL[issue.kind]} {KIND_SHORT[issue.kind]} "
+                )
+                lines.append(shown(self.app.store.state.pathway.label_of(issue.stage)), "bold")
+                own_title = self._own_title(issue)
+                if own_title:
+                    lines.append(f" · {shown(own_title)}", "italic")
+        if voices and voices.only_lived_experience:
+            lines.append(f"\n{ONLY_LIVED_EXPERIENCE}")
+        self.query_one("#issues-voices-list", Static).update(lines)
+        self.set_class(self.voices_shown, "-voices")
 
     # -- the highlighted issue --------------------------------------------------------------
     def _highlighted(self) -> Issue | None:
@@ -332,10 +390,17 @@ class IssuesScreen(KnowsLensmapApp, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal_votes":
             return parameters[0] != self.votes_shown
+        if action == "show_voices":
+            # Only a narrow screen needs it: a wide one shows both lists side by side.
+            return parameters[0] != self.voices_shown and self.has_class("-narrow")
         if action in ("vote", "edit_issue"):
             # Shown but greyed out until there is an issue to act on.
             return True if self._issues else None
         return True
+
+    def action_show_voices(self, show: bool) -> None:
+        self.voices_shown = show
+        self.set_class(show, "-voices")
 
     def action_reveal_votes(self, show: bool) -> None:
         self.votes_shown = show
