@@ -1,0 +1,84 @@
+"""Figures for the journey and pathway measures (measured, not asserted).
+
+    .venv/bin/python benchmarks/measures_figures.py [--quick]
+
+The pathway measures (loops, stages behind a wait) use networkx on the pathway's graph; the
+journey measures only the pathway's routes. Both run when an export, `lensmap session show`
+or the journey strip asks for them, never at start-up; the import of networkx itself is
+timed apart, in a fresh interpreter."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from functools import partial
+
+from run import big_pathway, measure
+
+from lensmap.event.measures import measure_journey, measure_pathway
+from lensmap.event.model import Journey, Pathway, Step
+from lensmap.files.examples import example_pathway
+from lensmap.files.pathway import load_pathway
+
+
+def walk(pathway: Pathway, steps: int, seed: int) -> Journey:
+    """A journey that follows transitions, jumping where none lead on."""
+    rng = random.Random(seed)
+    stage = pathway.entries[0]
+    taken = []
+    for _ in range(steps):
+        taken.append(Step(stage=stage, window=rng.choice([None, "within", "hyper", "hypo"])))
+        following = pathway.next_stages(stage)
+        stage = rng.choice(following) if following else rng.choice(pathway.stages).id
+    return Journey(persona=f"p{seed}", steps=taken)
+
+
+def pathways() -> list[tuple[str, Pathway]]:
+    example = load_pathway(example_pathway())[0]
+    return [
+        (f"the example ({len(example.stages)} stages)", example),
+        ("200 stages", big_pathway(200)),
+        ("1,000 stages", big_pathway(1000)),
+    ]
+
+
+def networkx_import_ms() -> float:
+    code = "import time; t = time.perf_counter(); import networkx; print(time.perf_counter() - t)"
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout) * 1000
+        for _ in range(5)
+    ]  # fmt: skip
+    return round(sorted(runs)[2], 1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 15
+    print(f"networkx import (fresh interpreter, median of 5): {networkx_import_ms()} ms")
+    for name, pathway in pathways():
+        pathway.graph  # noqa: B018  built once per pathway, as an export does
+        journeys = [walk(pathway, 60, seed) for seed in range(6)]
+        long = walk(pathway, 2000, 99)
+        m = measure_pathway(pathway, journeys)
+        print(f"\n{name}: {m.loops_found} loops, {len(m.behind_a_wait)} behind a wait")
+        figures = {
+            "pathway measures, 6 journeys": (partial(measure_pathway, pathway, journeys), 1),
+            "one journey of 60 steps": (partial(measure_journey, pathway, journeys[0]), 10),
+            "one journey of 2,000 steps": (partial(measure_journey, pathway, long), 1),
+        }
+        for what, (run, times) in figures.items():
+            print(f"  {what:30} {measure(run, repeat * times)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
