@@ -454,6 +454,19 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return EXIT_BAD_INPUT
 
 
+PATHWAY_FIELDS = """\
+A pathway's stages ([[stages]] in TOML, columns in a stages CSV, node attributes in GraphML):
+  id          letters, digits, _ and -; unique
+  label       the stage's name, as the room will see it
+  kind        entry | step | wait | decision | exit (default step)
+  service     who delivers it (optional; a change of service between steps is a handoff)
+  description what happens there (optional)
+  prompts     lens questions for the room (optional)
+  asks_story  true where the person is asked for their story again, as at an assessment
+              (optional; each step there counts as a retelling in the journey measures)
+Transitions ([[transitions]]): from, to, and an optional label."""
+
+
 def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     """The command line's parser; `only_open` leaves out every command but `open` (the app's
     start: each command's parser costs a millisecond, most of it looking for translations)."""
@@ -497,7 +510,14 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_examples)
 
-    p = sub.add_parser("validate", help="check pathway, vignette and session files")
+    p = sub.add_parser(
+        "validate",
+        help="check pathway, vignette and session files",
+        description="Check pathway, vignette and session files: every problem in each, with "
+        "where it is and what to do.",
+        epilog=PATHWAY_FIELDS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(run=cmd_validate)
 

@@ -118,3 +118,14 @@ def test_pathway_import_writes_it(make_file, tmp_path):
     assert main(["pathway", "import", str(edges), "--stages", str(stages), "-o", str(out)]) == 0
     assert "asks_story = true" in out.read_text(encoding="utf-8")
     assert main(["validate", str(out)]) == 0
+
+
+def test_validate_help_documents_every_stage_field(capsys):
+    from lensmap.event.model import Stage
+
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    shown = capsys.readouterr().out
+    for name in Stage.model_fields:
+        assert f"\n  {name} " in shown, name
+    assert "asks_story  true where the person is asked for their story again" in shown
