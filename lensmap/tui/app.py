@@ -41,6 +41,7 @@ class LensmapApp(App[None]):
         "app.tcss",
         "styles/issues.tcss",
         "styles/personas.tcss",
+        "styles/journey.tcss",
         "styles/extras.tcss",
     ]
     TITLE = "lensmap"
@@ -53,6 +54,9 @@ class LensmapApp(App[None]):
         Binding("m", "show('map')", "Map", id="show-map"),
         Binding("t", "show('personas')", "Personas", id="show-personas"),
         Binding("i", "show('issues')", "Issues", id="show-issues"),
+        # Not in the footer: the map's keys fill two rows at 80 and at 120 columns, and one
+        # more would take a third row from the map. Help and the palette name it.
+        Binding("l", "show('journey')", "Journey", show=False, id="show-journey"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+y", "redo", "Redo", id="redo"),
         Binding("space", "pause", "Pause", id="pause"),
@@ -112,6 +116,7 @@ class LensmapApp(App[None]):
         self.add_mode("map", _map_screen)
         self.add_mode("personas", _personas_screen)
         self.add_mode("issues", _issues_screen)
+        self.add_mode("journey", _journey_screen)
         if len(self.store.entries) > 1:
             last = local_time(self.store.entries[-1].at)
             self.notify(
@@ -412,6 +417,12 @@ def _issues_screen() -> Screen:
     from .screens.issues import IssuesScreen
 
     return IssuesScreen()
+
+
+def _journey_screen() -> Screen:
+    from .screens.journey import JourneyScreen
+
+    return JourneyScreen()
 
 
 def make_app(store: SessionStore, *, warnings: list[str] | None = None) -> LensmapApp:

@@ -83,6 +83,11 @@ class LensmapCommands(Provider):
                 partial(self._show_vignette, persona_id),
                 "Content notes come first; the vignette shows after Enter",
             )
+        yield (
+            "Show the journey strip",
+            partial(self._run, "show('journey')"),
+            "The steps of the persona being walked, with the journey measures",
+        )
         yield ("Export the session", partial(self._run, "export"), "Issues list, plan and session")
         yield ("Pause the session", partial(self._run, "pause"), "A calm, empty screen for a break")
         if not everything:
