@@ -154,7 +154,7 @@ def test_the_offline_report_is_self_contained_and_inert(store, tmp_path):
     assert not any(k.startswith("on") for _, a in parser.tags for k in a)
     assert "default-src 'none'" in page  # the page may fetch nothing at all
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
-    assert names.count("svg") == 3  # combined, Team 1, Ollie
+    assert names.count("svg") == 3 + 2  # combined, Team 1, Ollie; and the two journey strips
     assert "Journey: Ollie" in page and "Journey: Team 1" in page
     hrefs = [a.get("href", "") for _, a in parser.tags]
     assert not any(h.startswith(("http", "//")) for h in hrefs)
@@ -309,9 +309,12 @@ def test_maps_never_share_a_file_name_that_differs_only_in_case(store, tmp_path)
             "journeys": [*content.journeys, journey.model_copy(update={"persona": "OLLIE"})],
         }
     )
-    written = [p.name for p in export_session(content, tmp_path / "out", formats=("svg",))]
-    maps = [n for n in written if n.startswith("persona-")]
-    assert len(maps) == 2 and len({n.lower() for n in maps}) == 2, maps
+    written = export_session(content, tmp_path / "out", formats=("svg",))
+    for folder in ("maps", "journeys"):  # each journey's map, and its strip by the same name
+        named = [
+            p.name for p in written if p.parent.name == folder and p.name.startswith("persona-")
+        ]
+        assert len(named) == 2 and len({n.lower() for n in named}) == 2, named
 
 
 def test_untagged_stages_say_so_quietly(store):

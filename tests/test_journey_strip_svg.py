@@ -1,15 +1,17 @@
 """The journey strip as SVG: the window of tolerance as a line that breaks where nothing was
 recorded, each step's facts and tags in symbols and words, every text escaped and shown as on
-screen, nothing that clean_svg would drop."""
+screen, nothing that clean_svg would drop; and the strips in every export, with each
+journey's measures in index.html."""
 
 from __future__ import annotations
 
 import itertools
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from lensmap.event.measures import journey_steps
+from lensmap.event.measures import journey_steps, measure_journey
 from lensmap.event.model import Journey, Pathway, Step, Tag
 from lensmap.export.journey_strip import (
     BANDS,
@@ -23,11 +25,13 @@ from lensmap.export.journey_strip import (
     journey_strip,
 )
 from lensmap.export.report import SVG_ATTRIBUTES, SVG_ELEMENTS, clean_svg
+from lensmap.export.writer import export_session
 from lensmap.files.pathway import load_pathway
 from lensmap.files.vignettes import load_vignettes
 from lensmap.session.content import SessionContent
 from lensmap.wording.screen_text import mark
-from tests.hostile import forbidden_in, hostile, write_files
+from tests.hostile import forbidden_in, hostile, hostile_session, write_files
+from tests.workshop import record_morning
 
 SVG = "{http://www.w3.org/2000/svg}"
 OLLIE = ["gp_referral", "triage", "waiting_list", "comprehensive_assessment", "care_plan"]
@@ -320,3 +324,101 @@ def test_text_is_readable_on_whatever_it_sits_on(content):
 def test_nothing_walked_yet_is_said(content):
     root = drawn(content, ["ollie"], "Ollie")
     assert "No journey walked yet." in words(root)
+
+
+# -- in index.html ----------------------------------------------------------------------------
+
+MORE_VOICES = [  # three tags raised by people with lived experience, so they can be shown
+    Tag(id="v1", stage="triage", persona="ollie", kind="risk", severity=3,
+        note="Asked about her history at the desk", raised_by="lived-experience"),
+    Tag(id="v2", stage="housing_support", persona="stuart", kind="barrier",
+        note="No one met him at the door", raised_by="staff"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def page(store, tmp_path) -> str:
+    from lensmap.session.actions import TagAdded
+
+    record_morning(store)  # lived experience 2 tags, partner 1, staff none ...
+    for tag in MORE_VOICES:  # ... now lived experience 3, staff 1, partner 1
+        store.record(TagAdded(tag=tag))
+    folder = tmp_path / "out"
+    export_session(store.state.content(), folder, formats=("svg",))
+    return (folder / "index.html").read_text(encoding="utf-8")
+
+
+def section(page: str, start: str) -> str:
+    begun = page.index(start)
+    return page[begun : page.index("</section>", begun)]
+
+
+def test_each_walked_persona_has_its_strip_inline(page, store, tmp_path):
+    for name, person in (("persona-ollie", "Ollie"), ("persona-stuart", "Stuart")):
+        journey = section(page, f'<section class="journey" id="{name}">')
+        strip = journey[journey.index('<div class="strip"') :]
+        svg = strip[strip.index("<svg") : strip.index("</svg>") + 6]
+        root = ET.fromstring(svg)
+        assert words(root)[0] == person and "Step 1" in words(root)
+        # the same journey as the strip file, in lines of a few steps
+        filed = ET.parse(tmp_path / "out" / "journeys" / f"{name}.svg").getroot()
+        assert len(by_class(filed, "strip-step")) == len(by_class(root, "strip-step"))
+    team = section(page, '<section class="journey" id="team-team-1">')
+    assert '<div class="strip" role="img" aria-label="Journey strip: Team 1:' in team
+
+
+def test_the_measures_table_says_what_measure_journey_counts(page, store):
+    content = store.state.content()
+    ways_in = {p.id: p.entry for p in content.personas}
+    for journey in content.journeys:
+        measured = measure_journey(content.pathway, journey, ways_in[journey.persona])
+        part = section(page, f'<section class="journey" id="persona-{journey.persona}">')
+        rows = dict(re.findall(r'<th scope="row">([^<]*)</th><td[^>]*>([^<]*)</td>', part))
+        assert rows["Times asked for their story again"] == str(measured.retellings)
+        assert rows["Steps"] == str(measured.steps)
+        assert rows["Handoffs between services"] == str(measured.handoffs)
+        assert rows["Services, in the order first met"] == " → ".join(measured.services)
+        assert rows["Revisits (at a stage again)"] == str(measured.revisits)
+        assert rows["Jumps (no transition from the step before)"] == str(measured.jumps)
+        assert rows["Waits"] == str(measured.waits)
+        assert rows["Steps outside the window of tolerance"] == str(measured.outside_window)
+        assert rows["Outcome"] == (measured.outcome or "not recorded")
+    ollie = section(page, '<section class="journey" id="persona-ollie">')
+    assert '<p class="retold"><strong>Asked for their story again: 2 times</strong></p>' in ollie
+
+
+def test_every_export_writes_the_strips_beside_the_maps_and_counts_them(store, tmp_path):
+    record_morning(store)
+    folder = tmp_path / "out"
+    told: list[tuple[int, int, str]] = []
+    written = export_session(
+        store.state.content(), folder, lambda *seen: told.append(seen), formats=("svg",)
+    )
+    names = {p.relative_to(folder).as_posix() for p in written}
+    maps = {n.removeprefix("maps/") for n in names if n.startswith("maps/") and "combined" not in n}
+    strips = {n.removeprefix("journeys/") for n in names if n.startswith("journeys/")}
+    assert strips == maps == {
+        "persona-ollie.svg", "persona-stuart.svg", "team-team-1.svg", "team-team-3.svg",
+    }  # fmt: skip
+    assert {n for _, _, n in told} >= {f"journeys/{s}" for s in strips}  # each one in progress
+    assert told[-1][0] == told[-1][1] == len(written)  # and in the count
+    team = ET.parse(folder / "journeys" / "team-team-1.svg").getroot()
+    assert words(team)[:2] == ["Journeys: Team 1", "Ollie"]
+    before = (folder / "journeys" / "persona-ollie.svg").read_bytes()
+    export_session(store.state.content(), folder, formats=("svg",))  # replaced, not refused
+    assert (folder / "journeys" / "persona-ollie.svg").read_bytes() == before
+
+
+def test_an_export_of_hostile_text_writes_strips_that_are_safe_everywhere(tmp_path):
+    from lensmap.session.interchange import read_session
+
+    content, _ = read_session(hostile_session(tmp_path))
+    export_session(content, tmp_path / "out", formats=("svg",))
+    strips = sorted((tmp_path / "out" / "journeys").glob("*.svg"))
+    assert [s.name for s in strips] == ["persona-ann.svg", "persona-bo.svg", "team-team-1.svg"]
+    for strip in strips:
+        root = ET.parse(strip).getroot()
+        assert all(forbidden_in(t, lines=True) == set() for t in root.itertext()), strip.name
+        assert "PWNED" in "".join(root.itertext())
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert page.count('<div class="strip"') == 3 and forbidden_in(page, lines=True) == set()

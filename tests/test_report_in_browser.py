@@ -74,3 +74,39 @@ def test_report_opens_offline_with_no_errors_and_runs_nothing_typed(chromium, re
     assert page.locator(".map svg").first.bounding_box()["width"] <= 1280
     assert seen.console_errors == [] and seen.page_errors == [] and outside == []
     context.close()
+
+
+def test_the_journey_strips_are_drawn_within_the_policy(chromium, report, tmp_path):
+    """Each journey's strip is inline SVG the page draws with no script and no request,
+    readable on screen and on paper; the screenshot is there to look at."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(report.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)
+    assert seen.console_errors == [] and seen.page_errors == []  # a CSP refusal says so here
+    assert all(url == report.as_uri() for url in seen.requests), seen.requests
+
+    strips = page.locator(".strip svg")
+    assert strips.count() == 2 + 2  # Ollie's and Stuart's teams, and each of them
+    for n in range(strips.count()):
+        box = strips.nth(n).bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 300
+        assert box["width"] <= 1280  # lines of a few steps: no sideways scrolling
+    ollie = page.locator("#persona-ollie .strip svg")
+    words = ollie.locator("text").all_text_contents()
+    assert "Step 5" in words and "❝ story asked again" in words and "no window" in words
+    assert "▲ re-traumatisation" in words  # Ollie's risk at her assessment, in words
+    smallest = min(
+        ollie.locator("text").nth(n).bounding_box()["height"]
+        for n in range(ollie.locator("text").count())
+    )
+    assert smallest >= 12  # no text smaller than the report's own small print, on screen
+    assert "Asked for their story again: 2 times" in page.inner_text("#persona-ollie")
+    page.locator("#persona-ollie").screenshot(path=str(tmp_path / "strip-report.png"))
+
+    page.emulate_media(media="print")
+    box = page.locator("#persona-ollie .strip svg").bounding_box()
+    assert box and box["width"] <= 1280 and box["height"] > 300
+    assert seen.console_errors == [] and seen.page_errors == []
+    context.close()

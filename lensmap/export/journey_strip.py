@@ -99,9 +99,9 @@ def journey_strip(
     steps_per_line: int | None = None,
 ) -> bytes:
     """The strip of the walked journeys of `personas` (one above the other), headed `title`
-    when there are several, as a UTF-8 SVG document. `steps_per_line` breaks a long journey
-    into lines of that many steps, as text is (index.html does, for reading and printing);
-    without it each journey is one line, as long as it needs."""
+    unless it is the one persona's name, as a UTF-8 SVG document. `steps_per_line` breaks a
+    long journey into lines of that many steps, as text is (index.html does, for reading and
+    printing); without it each journey is one line, as long as it needs."""
     people = _people(content, personas)
     lines = [
         (person, chunk, first)
@@ -114,7 +114,7 @@ def journey_strip(
     ET.SubElement(svg, "title").text = _summary(people, title)
     ET.SubElement(svg, "rect", _attrs(x=0, y=0, width="100%", height="100%", fill=PAPER))
     y: float = MARGIN
-    if len(people) != 1:
+    if len(people) != 1 or people[0].name != title:  # a team's, even with one walked yet
         heading = _wrap(shown(f"Journeys: {title}"), _fits(width, TITLE_SIZE), 1)[0]
         _text(svg, MARGIN, y + TITLE_SIZE, heading, TITLE_SIZE, bold=True)
         y += TITLE_SIZE + 16

@@ -6,7 +6,11 @@ page is templates/report.html, rendered by Jinja with autoescape on. It needs no
 either: "show full size" is a <details> element styled with CSS.
 
 A map's SVG goes into the page as markup, so it is first cut down to what Graphviz draws a
-lensmap map with (`clean_svg`): anything else in it is left out, never passed through."""
+lensmap map with (`clean_svg`): anything else in it is left out, never passed through. Each
+journey's strip (journey_strip.py, drawn by lensmap itself) goes through the same cleaning.
+
+Beside each journey's map the page shows what the journey measures (lensmap.event.measures:
+the times the person is asked for their story again first, the report's headline finding)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from xml.parsers import expat
 
 from ..event.counts import by_kind
+from ..event.measures import JourneyMeasures, measure_journey
 from ..event.model import persona_names
 from ..session.content import SessionContent
 from ..wording.screen_text import shown
@@ -31,6 +36,7 @@ from ..wording.vocabulary import (
 )
 from . import ExportFailed
 from .issues_list import Issue, Report
+from .journey_strip import journey_strip
 
 if TYPE_CHECKING:
     import jinja2
@@ -39,6 +45,10 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+STRIP_STEPS = 4
+"""Steps to a line of a journey strip in the page: a printed page keeps its words readable
+(the strip files in journeys/ are one line each, as long as the journey)."""
 
 # -- the page ---------------------------------------------------------------------------------
 
@@ -54,7 +64,9 @@ def index_html(
     from markupsafe import Markup  # Jinja's own; both wait until a report is written
 
     content = report.content
-    maps = {name: Markup(_safe_svg(name, svg)) for name, svg in svgs.items()}  # once clean
+    maps = {  # once clean
+        name: Markup(_safe_svg(f"maps/{name}.svg", svg)) for name, svg in svgs.items()
+    }
     event = content.event
     themes = Counter(t.theme for t in content.tags if t.theme)
     principles = Counter(p for t in content.tags for p in t.principles)
@@ -152,8 +164,12 @@ def _counted(counts: Counter[Any], words: dict[str, str]) -> list[tuple[str, int
 def _journey(
     content: SessionContent, personas: list[str], title: str, name: str, svg: object
 ) -> dict[str, Any]:
-    """A journey map with its steps in words too, for reading without the picture."""
+    """A journey map with its strip, each person's measures, and their steps in words too,
+    for reading without the pictures."""
+    from markupsafe import Markup
+
     names = persona_names(content.personas)
+    ways_in = {p.id: p.entry for p in content.personas}
     journeys = {j.persona: j for j in content.journeys}
     people = []
     for persona in personas:
@@ -167,10 +183,42 @@ def _journey(
             )
             for step in journey.steps
         ]
+        measured = measure_journey(content.pathway, journey, ways_in.get(persona))
         people.append(
-            {"name": names.get(persona, persona), "steps": steps, "outcome": journey.outcome}
+            {
+                "name": names.get(persona, persona),
+                "steps": steps,
+                "retold": _times(measured.retellings),
+                "measures": _measures(measured),
+            }
         )
-    return {"name": name, "title": title, "people": people, "svg": svg}
+    strip = journey_strip(content, personas, title, steps_per_line=STRIP_STEPS)
+    return {
+        "name": name,
+        "title": title,
+        "people": people,
+        "svg": svg,
+        "strip": Markup(_safe_svg(f"journeys/{name}.svg", strip)),
+    }
+
+
+def _times(n: int) -> str:
+    return "never" if n == 0 else "once" if n == 1 else f"{n} times"
+
+
+def _measures(m: JourneyMeasures) -> list[tuple[str, object]]:
+    """A journey's measures as the page's table rows, the retellings first."""
+    return [
+        ("Times asked for their story again", m.retellings),
+        ("Steps", m.steps),
+        ("Handoffs between services", m.handoffs),
+        ("Services, in the order first met", " → ".join(m.services) or "none named"),
+        ("Revisits (at a stage again)", m.revisits),
+        ("Jumps (no transition from the step before)", m.jumps),
+        ("Waits", m.waits),
+        ("Steps outside the window of tolerance", m.outside_window),
+        ("Outcome", m.outcome or "not recorded"),
+    ]
 
 
 # -- the maps -------------------------------------------------------------------------------
@@ -280,10 +328,8 @@ def _parse(svg: bytes) -> ET.Element:
     return builder.close()
 
 
-def _safe_svg(name: str, svg: bytes) -> str:
+def _safe_svg(file: str, svg: bytes) -> str:
     try:
         return clean_svg(svg)
     except ValueError as exc:
-        raise ExportFailed.single(
-            f"maps/{name}.svg", f"cannot go into index.html: it {exc}"
-        ) from None
+        raise ExportFailed.single(file, f"cannot go into index.html: it {exc}") from None

@@ -222,21 +222,30 @@ def export_session(
     wrote it: the implementation group fills it in, so one edited since is kept and the new
     plan goes beside it (plan-2.csv, plan-3.csv ..., never over anyone's); `plan` on what is
     returned says where it went, and why.
-    Maps render in parallel (one Graphviz process per map and format). What could not be made
+    Maps render in parallel (one Graphviz process per map and format). Each journey map has
+    its strip (journey_strip.py) under the same name in journeys/. What could not be made
     (PDF without a PDF-capable engine) is said in `notes`, not silently skipped."""
+    from .journey_strip import journey_strip
     from .maps import engine, is_graphviz_pure, render
     from .report import index_html
 
     notes = notes if notes is not None else []
+    maps, titles, members = _maps(content)
+    strips = [  # every team and persona walked, named as their maps are
+        (f"journeys/{name}.svg", journey_strip(content, members[name], titles[name]))
+        for name in maps
+        if name != "combined"
+    ]
     try:
         (folder / "maps").mkdir(parents=True, exist_ok=True)
+        if strips:
+            (folder / "journeys").mkdir(exist_ok=True)
     except OSError as exc:
         raise ExportFailed.single(
             folder, f"cannot be made ({exc.strerror or exc}); choose another folder with --out"
         ) from None
-    maps, titles, members = _maps(content)
     report = lists.Report(content)  # ranked once, for the lists and the page alike
-    files = _files(report)
+    files = _files(report) + strips
     if "dot" in formats:
         files += [(f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()]
     wanted = ["svg"] + [f for f in ("png", "pdf") if f in formats]
