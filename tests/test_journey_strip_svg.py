@@ -1,7 +1,7 @@
 """The journey strip as SVG: the window of tolerance as a line that breaks where nothing was
 recorded, each step's facts and tags in symbols and words, every text escaped and shown as on
-screen, nothing that clean_svg would drop; and the strips in every export, with each
-journey's measures in index.html."""
+screen, nothing that clean_svg would drop; and the strip, the measures and whose voice in
+index.html."""
 
 from __future__ import annotations
 
@@ -385,6 +385,61 @@ def test_the_measures_table_says_what_measure_journey_counts(page, store):
         assert rows["Outcome"] == (measured.outcome or "not recorded")
     ollie = section(page, '<section class="journey" id="persona-ollie">')
     assert '<p class="retold"><strong>Asked for their story again: 2 times</strong></p>' in ollie
+
+
+def test_whose_voice_shows_a_group_or_says_it_is_too_few(page):
+    voices = section(page, '<section id="voices">')
+    lived, staff, partner = voices.split("<h3>")[1:]
+    assert lived.startswith("People with lived experience</h3>")
+    assert "From the 3 tags they raised" in lived
+    assert "Re-traumatisation risk at Comprehensive assessment" in lived
+    for group in (staff, partner):  # one tag each: only the words, never how many
+        assert "Too few to show separately." in group
+        assert "<ol>" not in group and not re.search(r"\d", group.split("</h3>", 1)[1])
+
+
+def test_an_issue_raised_only_by_lived_experience_is_flagged_in_the_ranking(page):
+    issues = section(page, '<section id="issues">')
+    rows = issues.split("<tr ")[1:]
+    flag = '<span class="lived-only">⚑ raised only by people with lived experience</span>'
+    flagged = [row for row in rows if flag in row]
+    assert len(flagged) == 2  # the risks at the assessment and at triage
+    assert all("Re-traumatisation risk at" in row for row in flagged)
+    assert not any(flag in row for row in rows if "Housing support" in row)
+    assert "⚑ marks an issue raised only by people with lived experience." in issues
+
+
+def test_the_pathway_section_lists_loops_and_what_is_behind_a_wait(page):
+    routes = section(page, '<section id="routes">')
+    assert "<li>Triage → Naloxone and harm reduction → back to Triage</li>" in routes
+    assert re.search(r"<p>and \d+ more\.</p>", routes)  # 12 shown of many more
+    assert "<li>Joint working with the mental health team</li>" in routes
+    assert "No stage is on more than one of the journeys walked." in routes
+
+
+def test_shared_stages_and_a_capped_count_of_loops(content, monkeypatch):
+    import dataclasses
+
+    from lensmap.export import report as report_module
+    from lensmap.export.issues_list import Report
+    from lensmap.export.report import index_html
+
+    both = walked(content, "ollie", [("gp_referral", None), ("triage", None)])
+    both = walked(both, "jay", [("self_referral", None), ("triage", None)])
+    real = report_module.measure_pathway
+
+    def capped(pathway, journeys):  # as a pathway with more loops than are counted
+        found = real(pathway, journeys)
+        return dataclasses.replace(
+            found, loops=found.loops[:1], loops_found=5_000, loops_capped=True, behind_a_wait=[]
+        )
+
+    monkeypatch.setattr(report_module, "measure_pathway", capped)
+    page = index_html(Report(both), {"combined": ET.tostring(ET.Element(f"{SVG}svg"))}, {}, {})
+    routes = section(page, '<section id="routes">')
+    assert "<p>and at least 4999 more.</p>" in routes  # the search stopped counting
+    assert "<li>Triage: 2 journeys</li>" in routes
+    assert "None: every stage can be reached without waiting first." in routes
 
 
 def test_every_export_writes_the_strips_beside_the_maps_and_counts_them(store, tmp_path):

@@ -9,8 +9,10 @@ A map's SVG goes into the page as markup, so it is first cut down to what Graphv
 lensmap map with (`clean_svg`): anything else in it is left out, never passed through. Each
 journey's strip (journey_strip.py, drawn by lensmap itself) goes through the same cleaning.
 
-Beside each journey's map the page shows what the journey measures (lensmap.event.measures:
-the times the person is asked for their story again first, the report's headline finding)."""
+Beside the maps the page shows what the journeys measure (lensmap.event.measures: the times
+each person is asked for their story again first, the report's headline finding), what the
+pathway allows (loops, stages many journeys share, stages behind a wait) and whose voice each
+priority carries (lensmap.event.voices, with a group of too few tags never shown apart)."""
 
 from __future__ import annotations
 
@@ -22,8 +24,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from xml.parsers import expat
 
 from ..event.counts import by_kind
-from ..event.measures import JourneyMeasures, measure_journey
+from ..event.measures import LOOP_LONGEST, JourneyMeasures, measure_journey, measure_pathway
 from ..event.model import persona_names
+from ..event.priorities import default_title
+from ..event.voices import TOO_FEW, Voices, whose_voices
 from ..session.content import SessionContent
 from ..wording.screen_text import shown
 from ..wording.vocabulary import (
@@ -49,6 +53,13 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 STRIP_STEPS = 4
 """Steps to a line of a journey strip in the page: a printed page keeps its words readable
 (the strip files in journeys/ are one line each, as long as the journey)."""
+LIVED_ONLY = ("⚑", "raised only by people with lived experience")  # symbol and words
+GROUP_HEADING = {
+    "lived-experience": "People with lived experience",
+    "staff": "Staff",
+    "partner": "Partner agencies",
+}
+TOO_FEW_WORDS = "too few to show separately"
 
 # -- the page ---------------------------------------------------------------------------------
 
@@ -68,6 +79,7 @@ def index_html(
         name: Markup(_safe_svg(f"maps/{name}.svg", svg)) for name, svg in svgs.items()
     }
     event = content.event
+    voices = whose_voices(content.pathway, content.tags, {n.key: n for n in content.issues})
     themes = Counter(t.theme for t in content.tags if t.theme)
     principles = Counter(p for t in content.tags for p in t.principles)
     page = _template().render(
@@ -91,6 +103,12 @@ def index_html(
             for name, svg in maps.items()
             if name != "combined"
         ],
+        routes=_routes(content),
+        voices=_voices(report, voices),
+        lived_only=LIVED_ONLY,
+        only_lived=voices.only_lived_experience,
+        too_few=TOO_FEW,
+        too_few_words=TOO_FEW_WORDS,
     )
     # Autoescape (markupsafe) writes a quote as &#34; or &#39;; the page has always spelt
     # them as html.escape does, and what reads the file compares it. Only an escape can be
@@ -219,6 +237,55 @@ def _measures(m: JourneyMeasures) -> list[tuple[str, object]]:
         ("Steps outside the window of tolerance", m.outside_window),
         ("Outcome", m.outcome or "not recorded"),
     ]
+
+
+def _routes(content: SessionContent) -> dict[str, Any]:
+    """What the pathway allows, in its stages' labels: the loops (closed back to where each
+    starts), the stages two or more journeys pass through, and those behind a wait."""
+    pathway = content.pathway
+    measured = measure_pathway(pathway, content.journeys)
+    label = pathway.label_of
+    loops = [
+        " → ".join([*map(label, loop), f"back to {label(loop[0])}"]) for loop in measured.loops
+    ]
+    return {
+        "loops": loops,
+        "more": max(measured.loops_found - len(loops), 0),
+        "capped": measured.loops_capped,
+        "longest": LOOP_LONGEST,
+        "busy": [(label(b.stage), b.journeys) for b in measured.busy],
+        "behind_a_wait": [label(s) for s in measured.behind_a_wait],
+    }
+
+
+def _voices(report: Report, voices: Voices) -> list[dict[str, Any]]:
+    """Each group's top priorities by its own tags, each with where it ranks overall; a group
+    of too few tags is only said to be so (never how many it has)."""
+    pathway = report.content.pathway
+    overall = {issue.key: issue.rank for issue in report.issues}
+    groups = []
+    for voice in voices.groups:
+        issues = []
+        for issue in voice.issues:
+            custom = issue.title != default_title(pathway, issue.stage, issue.kind)
+            where = f"{KIND_WORD[issue.kind]} at {pathway.label_of(issue.stage)}"
+            issues.append(
+                {
+                    "kind": issue.kind,
+                    "title": issue.title,
+                    "where": where if custom else "",
+                    "overall": overall.get(issue.key),
+                }
+            )
+        groups.append(
+            {
+                "heading": GROUP_HEADING[voice.group],
+                "too_few": voice.too_few,
+                "tags": None if voice.too_few else voice.tags,
+                "issues": issues,
+            }
+        )
+    return groups
 
 
 # -- the maps -------------------------------------------------------------------------------
