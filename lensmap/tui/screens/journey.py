@@ -17,14 +17,24 @@ from textual.widgets import Static
 
 from ...session.state import SessionState
 from ...wording.describe import persona_name
+from ...wording.measures_words import measure_lines, retellings_words, times
+from ...wording.screen_text import shown
 from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD, WINDOW_SYMBOL
 from ..knows_app import KnowsLensmapApp
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
-from ..widgets.journey_strip import MARKER, JourneyStrip, PersonaJourney, persona_journey
+from ..widgets.journey_strip import (
+    MARKER,
+    JourneyStrip,
+    PersonaJourney,
+    persona_journey,
+    wrapped,
+)
 
 NARROW = 100
 """Below this width the measures go under the strip, in a few lines (the app's breakpoint)."""
+MEASURES_WIDTH = 34
+"""The measures' width beside the strip, until the panel has been laid out."""
 
 LEGEND = (
     f"{KIND_SYMBOL['positive']} {KIND_WORD['positive']}  {KIND_SYMBOL['barrier']} "
@@ -37,19 +47,6 @@ NO_PERSONA = (
     "Choose a persona on the map with s, then move with n or Enter: "
     "the journey shows here, step by step."
 )
-
-
-def counted(n: int, one: str, many: str | None = None) -> str:
-    """'no waits', '1 wait', '3 waits'."""
-    many = many or one + "s"
-    return f"no {many}" if n == 0 else f"1 {one}" if n == 1 else f"{n} {many}"
-
-
-def retellings_words(n: int) -> str:
-    """The headline finding, said plainly: 'Asked for their story 2 times'."""
-    if n == 0:
-        return "Not asked for their story"
-    return "Asked for their story once" if n == 1 else f"Asked for their story {n} times"
 
 
 def no_steps(name: str) -> str:
@@ -84,48 +81,52 @@ def headline(journeys: list[PersonaJourney]) -> Content:
     return Content.assemble(*parts)
 
 
-def measures_content(journeys: list[PersonaJourney], *, compact: bool) -> Content:
-    """The measures of each journey: one per line beside the strip, or a few lines under it
-    on a narrow screen. Every name in them was made safe to show with the journey."""
+def _hanging(number: str, label: str, width: int) -> str:
+    """'  2  Steps outside the window of' with the rest of the label indented under it."""
+    indent = len(number) + 2
+    lines = wrapped(label, max(8, width - indent), 4)
+    return "\n".join(
+        (f"{number}  " if n == 0 else " " * indent) + line for n, line in enumerate(lines)
+    )
+
+
+def measures_content(journeys: list[PersonaJourney], *, compact: bool, width: int) -> Content:
+    """The measures of each journey (the retellings are the headline, above them): one a
+    line, its number first, beside the strip; a few lines under it on a narrow screen."""
     parts: list[str | tuple[str, str]] = []
     for journey in journeys:
         if parts:
-            parts.append("\n\n" if not compact else "\n")
+            parts.append("\n" if compact else "\n\n")
         m = journey.measures
-        outcome = journey.outcome if journey.outcome is not None else "journey under way"
         parts.append((journey.name, "bold $primary"))
         if not journey.steps:
             parts.append(": not started" if compact else "\nNot started yet.")
             continue
-        services = " → ".join(m.services) if m.services else "none named"
+        outcome = journey.outcome if journey.outcome is not None else "journey under way"
+        services = [shown(service) for service in m.services]
         if compact:
             facts = [
-                counted(m.steps, "step"),
-                counted(m.handoffs, "handoff"),
-                counted(m.waits, "wait"),
-                f"{counted(m.outside_window, 'step')} outside the window",
-                f"{counted(m.revisits, 'return')} to a stage",
-                counted(m.jumps, "jump"),
+                times(m.steps, "step"),
+                times(m.handoffs, "handoff"),
+                times(m.waits, "wait"),
+                f"{times(m.outside_window, 'step')} outside the window",
+                f"{times(m.revisits, 'return')} to a stage",
+                times(m.jumps, "jump"),
                 f"outcome: {outcome}",
             ]
             parts.append(": " + " · ".join(facts))
-            parts.append(f"\nServices in order: {services}")
+            parts.append(f"\nServices in order: {' → '.join(services) or 'none recorded'}")
             continue
-        for label, value in (
-            ("Steps", m.steps),
-            ("Handoffs between services", m.handoffs),
-            ("Waits", m.waits),
-            ("Steps outside the window", m.outside_window),
-            ("Back at a stage again", m.revisits),
-            ("Jumps off the pathway", m.jumps),
-        ):
-            parts.append(f"\n{label:<26}{value:>3}")
+        for what, value in measure_lines(m):
+            if what in ("Asked for their story", "Services, in order met", "Outcome"):
+                continue  # the headline; and these two are words, below
+            parts.append("\n" + _hanging(f"{value:>3}", what, width))
         parts.append(f"\nOutcome: {outcome}")
         parts.append(("\nServices, in order met:", "bold"))
-        if not m.services:
-            parts.append("\n  none named")
-        for number, service in enumerate(m.services, start=1):
-            parts.append(f"\n {number:>2} {service}")
+        if not services:
+            parts.append("\n  none recorded")
+        for number, service in enumerate(services, start=1):
+            parts.append("\n" + _hanging(f"{number:>3}", service, width))
     return Content.assemble(*parts)
 
 
@@ -203,9 +204,9 @@ class JourneyScreen(KnowsLensmapApp, Screen[None]):
         strip.show(journeys if started else [])
         compact = self.app.size.width < NARROW
         self.query_one("#journey-headline", Static).update(headline(journeys))
-        self.query_one("#journey-numbers", Static).update(
-            measures_content(journeys, compact=compact)
-        )
+        numbers = self.query_one("#journey-numbers", Static)
+        width = numbers.content_region.width or MEASURES_WIDTH
+        numbers.update(measures_content(journeys, compact=compact, width=width))
 
     # -- keys -------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

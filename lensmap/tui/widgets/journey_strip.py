@@ -49,17 +49,19 @@ BAND_LABEL = {
     "hypo": f"{WINDOW_SYMBOL['hypo']} Shut down",
 }
 MARKER = "●"
+"""A step's window; heavy lines join it to the next step's (thin ones are lost on a wall)."""
 
 MARK = {
     "here": "◆ here now",
     "handoff": "⇄ handoff",
-    "retelling": "✎ asked for story",
+    "retelling": "❝ asked for story",
     "wait": "◷ wait",
     "jumped": "↷ jump",
-    "revisit": "↺ back again",
+    "revisit": "↺ again",
     "no_window": "○ no window noted",
 }
-"""What a step meant, in a symbol and words, as the strip marks it under the bands."""
+"""What a step meant, in a symbol and words, as the strip marks it under the bands (the
+symbols the exported strip uses; its words, where they fit in a column)."""
 SECTION = {
     "title": "Stage",
     "service": "Service",
@@ -255,17 +257,17 @@ def _band_rows(journey: PersonaJourney, width: int) -> list[Row]:
             continue
         there, turn, x_next = BANDS.index(following), (i + 1) * COLUMN, x + COLUMN
         for column in range(x + 1, turn):
-            put(here, column, "─")
+            put(here, column, "━")
         if there == here:
-            put(here, turn, "─")
+            put(here, turn, "━")
         else:
             down = there > here
-            put(here, turn, "╮" if down else "╯")
+            put(here, turn, "┓" if down else "┛")
             for between in range(min(here, there) + 1, max(here, there)):
-                put(between, turn, "│")
-            put(there, turn, "╰" if down else "╭")
+                put(between, turn, "┃")
+            put(there, turn, "┗" if down else "┏")
         for column in range(turn + 1, x_next):
-            put(there, column, "─")
+            put(there, column, "━")
     rows = []
     for index, band in enumerate(BANDS):
         body: list[Piece] = []
@@ -354,7 +356,7 @@ class JourneyStrip(ScrollView, can_focus=True):
         self.journeys = list(journeys)
         self.rows, self._body_width = journey_rows(self.journeys)
         self._bodies = {}
-        self.virtual_size = Size(LABEL_WIDTH + self._body_width, len(self.rows))
+        self._size_steps()
         if not same_people:
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
@@ -384,7 +386,20 @@ class JourneyStrip(ScrollView, can_focus=True):
         self.scroll_to(x=0 if where == 0 else self.max_scroll_x, animate=False, immediate=True)
 
     def on_resize(self, _event: events.Resize) -> None:
+        self._size_steps()
         self.refresh()
+
+    def _size_steps(self) -> None:
+        """As wide as the steps, and a little more where they do not fit: so that the last
+        place to scroll to starts at a step, as every other place does (no sliver of a
+        step's words beside the bands' names)."""
+        room = self.scrollable_content_region.width - LABEL_WIDTH
+        width = self._body_width
+        if room > 0 and width > room:
+            width = -(-(width - room) // COLUMN) * COLUMN + room
+        size = Size(LABEL_WIDTH + width, len(self.rows))
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     # -- drawing -------------------------------------------------------------------------------
     def notify_style_update(self) -> None:
