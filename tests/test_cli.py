@@ -240,9 +240,9 @@ def test_session_show_gives_each_journey_its_measures_and_whose_voice(store, cap
     out = capsys.readouterr().out
     ollie = out.split("  Ollie: ", 1)[1].splitlines()
     assert ollie[1].strip() == (
-        "Asked for their story 2 times · 5 steps · 4 handoffs · 1 wait · 2 steps outside the window"
+        "Asked for their story 2 times · 5 steps · 1 handoff · 1 wait · 2 steps outside the window"
     )
-    assert ollie[2].strip().startswith("services: GP practice (primary care) > Community")
+    assert ollie[2].strip() == "services: GP practice > Community alcohol and drug service"
     assert "Loops a person can go round: " in out
     assert "  Triage → Naloxone and harm reduction → Triage\n" in out
     assert "Reached only through a wait:\n  Joint working with the mental health team\n" in out

@@ -136,13 +136,13 @@ def test_each_steps_facts_are_in_symbols_and_words(content):
     ollie = next(p for p in content.personas if p.id == "ollie")
     for step in journey_steps(content.pathway, content.journeys[-1], ollie.entry):
         said = facts.get(step.number, "")
-        assert ("❝ story asked again" in said) == step.retelling
-        assert ("⇄ handoff to another service" in said) == step.handoff
+        assert ("❝ asked for story" in said) == step.retelling
+        assert ("⇄ handoff" in said) == step.handoff
         assert ("◷ wait" in said) == step.wait
         assert ("↷ jump" in said) == step.jumped
         assert ("↺ again" in said) == step.revisit
     assert "↷ jump" in facts[4] and "↺ again" in facts[5] and "◷ wait" in facts[3]
-    assert "❝ story asked again" in facts[2]
+    assert "❝ asked for story" in facts[2]
 
 
 def test_the_personas_tags_at_a_step_show_with_symbol_word_and_count(content):
@@ -374,17 +374,17 @@ def test_the_measures_table_says_what_measure_journey_counts(page, store):
         measured = measure_journey(content.pathway, journey, ways_in[journey.persona])
         part = section(page, f'<section class="journey" id="persona-{journey.persona}">')
         rows = dict(re.findall(r'<th scope="row">([^<]*)</th><td[^>]*>([^<]*)</td>', part))
-        assert rows["Times asked for their story again"] == str(measured.retellings)
+        assert rows["Times asked for their story"] == str(measured.retellings)
         assert rows["Steps"] == str(measured.steps)
         assert rows["Handoffs between services"] == str(measured.handoffs)
         assert rows["Services, in the order first met"] == " → ".join(measured.services)
-        assert rows["Revisits (at a stage again)"] == str(measured.revisits)
+        assert rows["Revisits (back at a stage already visited)"] == str(measured.revisits)
         assert rows["Jumps (no transition from the step before)"] == str(measured.jumps)
         assert rows["Waits"] == str(measured.waits)
         assert rows["Steps outside the window of tolerance"] == str(measured.outside_window)
-        assert rows["Outcome"] == (measured.outcome or "not recorded")
+        assert rows["Outcome"] == (measured.outcome or "journey under way")
     ollie = section(page, '<section class="journey" id="persona-ollie">')
-    assert '<p class="retold"><strong>Asked for their story again: 2 times</strong></p>' in ollie
+    assert '<p class="retold"><strong>Asked for their story 2 times</strong></p>' in ollie
 
 
 def test_whose_voice_shows_a_group_or_says_it_is_too_few(page):

@@ -95,14 +95,14 @@ def test_the_journey_strips_are_drawn_within_the_policy(chromium, report, tmp_pa
         assert box["width"] <= 1280  # lines of a few steps: no sideways scrolling
     ollie = page.locator("#persona-ollie .strip svg")
     words = ollie.locator("text").all_text_contents()
-    assert "Step 5" in words and "❝ story asked again" in words and "no window" in words
+    assert "Step 5" in words and "❝ asked for story" in words and "no window" in words
     assert "▲ re-traumatisation" in words  # Ollie's risk at her assessment, in words
     smallest = min(
         ollie.locator("text").nth(n).bounding_box()["height"]
         for n in range(ollie.locator("text").count())
     )
     assert smallest >= 12  # no text smaller than the report's own small print, on screen
-    assert "Asked for their story again: 2 times" in page.inner_text("#persona-ollie")
+    assert "Asked for their story 2 times" in page.inner_text("#persona-ollie")
     page.locator("#persona-ollie").screenshot(path=str(tmp_path / "strip-report.png"))
 
     page.emulate_media(media="print")

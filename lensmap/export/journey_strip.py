@@ -26,7 +26,17 @@ from ..event.measures import JourneyStep, journey_steps
 from ..event.model import Tag
 from ..session.content import SessionContent
 from ..wording.screen_text import shown
-from ..wording.vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, WINDOW_SYMBOL, WINDOW_WORD
+from ..wording.vocabulary import (
+    KIND_SYMBOL,
+    KIND_WORD,
+    RAISED_BY_WORD,
+    STEP_FACT_MEANING,
+    STEP_FACT_SYMBOL,
+    STEP_FACT_WORD,
+    STEP_FACTS,
+    WINDOW_SYMBOL,
+    WINDOW_WORD,
+)
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "DejaVu Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
@@ -48,20 +58,8 @@ BAND_LABEL = {
 }
 
 # What a step meant, each with a symbol and words (the headline finding first).
-FACTS = (
-    ("retelling", "❝", "story asked again"),
-    ("handoff", "⇄", "handoff to another service"),
-    ("wait", "◷", "wait"),
-    ("jumped", "↷", "jump"),
-    ("revisit", "↺", "again"),
-)
-FACT_MEANING = {
-    "retelling": "the person is asked for their story again here",
-    "handoff": "a different service from the step before",
-    "wait": "a wait",
-    "jumped": "a jump: no transition leads here from the step before",
-    "revisit": "again: the journey was at this stage before",
-}
+FACTS = tuple((fact, STEP_FACT_SYMBOL[fact], STEP_FACT_WORD[fact]) for fact in STEP_FACTS)
+FACT_MEANING = STEP_FACT_MEANING
 KINDS = ("risk", "barrier", "positive")  # the worst first
 TIMES = "\N{MULTIPLICATION SIGN}"  # a count of tags: "▲ re-traumatisation risk" and this, 2
 

@@ -29,6 +29,7 @@ from ..event.model import persona_names
 from ..event.priorities import default_title
 from ..event.voices import TOO_FEW, Voices, whose_voices
 from ..session.content import SessionContent
+from ..wording.measures_words import measure_lines, retellings_words
 from ..wording.screen_text import shown
 from ..wording.vocabulary import (
     KIND_SYMBOL,
@@ -206,7 +207,7 @@ def _journey(
             {
                 "name": names.get(persona, persona),
                 "steps": steps,
-                "retold": _times(measured.retellings),
+                "retold": retellings_words(measured.retellings),
                 "measures": _measures(measured),
             }
         )
@@ -220,23 +221,9 @@ def _journey(
     }
 
 
-def _times(n: int) -> str:
-    return "never" if n == 0 else "once" if n == 1 else f"{n} times"
-
-
 def _measures(m: JourneyMeasures) -> list[tuple[str, object]]:
     """A journey's measures as the page's table rows, the retellings first."""
-    return [
-        ("Times asked for their story again", m.retellings),
-        ("Steps", m.steps),
-        ("Handoffs between services", m.handoffs),
-        ("Services, in the order first met", " → ".join(m.services) or "none named"),
-        ("Revisits (at a stage again)", m.revisits),
-        ("Jumps (no transition from the step before)", m.jumps),
-        ("Waits", m.waits),
-        ("Steps outside the window of tolerance", m.outside_window),
-        ("Outcome", m.outcome or "not recorded"),
-    ]
+    return [(what, value) for _measure, what, value in measure_lines(m)]
 
 
 def _routes(content: SessionContent) -> dict[str, Any]:

@@ -30,23 +30,24 @@ def times(n: int, one: str, many: str | None = None) -> str:
 def retellings_words(n: int) -> str:
     """The report's headline finding, said plainly: 'Asked for their story 2 times'."""
     if n == 0:
-        return "Not asked for their story again"
+        return "Not asked for their story at any step"
     return "Asked for their story once" if n == 1 else f"Asked for their story {n} times"
 
 
-def measure_lines(m: JourneyMeasures) -> list[tuple[str, str]]:
-    """(what, how many) for each measure, the retellings first: it is what the room came to
-    see. Values are numbers or names from the session (wrap them in `shown` to show them)."""
+def measure_lines(m: JourneyMeasures) -> list[tuple[str, str, str]]:
+    """(measure, what, how many) for each measure, the retellings first: it is what the room
+    came to see. Values are numbers or names from the session (wrap them in `shown` to show
+    them); `measure` is the JourneyMeasures field."""
     return [
-        ("Asked for their story", str(m.retellings)),
-        ("Steps", str(m.steps)),
-        ("Handoffs between services", str(m.handoffs)),
-        ("Services, in order met", " → ".join(m.services) if m.services else "none recorded"),
-        ("Waits", str(m.waits)),
-        ("Steps outside the window of tolerance", str(m.outside_window)),
-        ("Back at a stage already visited", str(m.revisits)),
-        ("Jumps off the pathway", str(m.jumps)),
-        ("Outcome", m.outcome or "journey under way"),
+        ("retellings", "Times asked for their story", str(m.retellings)),
+        ("steps", "Steps", str(m.steps)),
+        ("handoffs", "Handoffs between services", str(m.handoffs)),
+        ("services", "Services, in the order first met", " → ".join(m.services) or "none named"),
+        ("waits", "Waits", str(m.waits)),
+        ("outside_window", "Steps outside the window of tolerance", str(m.outside_window)),
+        ("revisits", "Revisits (back at a stage already visited)", str(m.revisits)),
+        ("jumps", "Jumps (no transition from the step before)", str(m.jumps)),
+        ("outcome", "Outcome", m.outcome or "journey under way"),
     ]
 
 

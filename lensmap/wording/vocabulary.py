@@ -21,6 +21,25 @@ WINDOW_WORD = {
 WINDOW_SHORT = {"within": "within", "hyper": "hyper", "hypo": "hypo"}
 WINDOW_SYMBOL = {"within": "=", "hyper": "↑", "hypo": "↓"}
 
+STEP_FACTS = ("retelling", "handoff", "wait", "jumped", "revisit")
+"""What a step of a journey can mean for the person (lensmap.event.measures.JourneyStep), the
+headline finding first; the journey strip marks each with its symbol and word."""
+STEP_FACT_SYMBOL = {"retelling": "❝", "handoff": "⇄", "wait": "◷", "jumped": "↷", "revisit": "↺"}
+STEP_FACT_WORD = {
+    "retelling": "asked for story",
+    "handoff": "handoff",
+    "wait": "wait",
+    "jumped": "jump",
+    "revisit": "again",
+}
+STEP_FACT_MEANING = {
+    "retelling": "the person is asked for their story again here",
+    "handoff": "a different service from the step before",
+    "wait": "a wait",
+    "jumped": "a jump: no transition leads here from the step before",
+    "revisit": "again: the journey was at this stage before",
+}
+
 THEME_WORD = {
     "culture": "Organisational culture",
     "leadership": "Leadership",

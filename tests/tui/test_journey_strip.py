@@ -189,8 +189,8 @@ async def test_the_measures_are_those_of_the_stored_journey(app: LensmapApp) -> 
             (m.steps, "Steps"),
             (m.handoffs, "Handoffs between services"),
             (m.waits, "Waits"),
-            (m.revisits, "Back at a stage already"),
-            (m.jumps, "Jumps off the pathway"),
+            (m.revisits, "Revisits (back at a stage"),
+            (m.jumps, "Jumps (no transition from"),
             (m.outside_window, "Steps outside the window of"),
         ):
             assert f"\n{value:>3}  {what}" in numbers, (what, numbers)
@@ -220,7 +220,7 @@ async def test_one_retelling_and_a_jump_in_words(app: LensmapApp) -> None:
         block = block_of(app, "Ollie")
         assert "↷ jump" in column_words(block, 2)
         assert "↷ jump" not in column_words(block, 1)
-        assert f"\n{1:>3}  Jumps off the pathway" in text_of(app, "#journey-numbers")
+        assert f"\n{1:>3}  Jumps (no transition from" in text_of(app, "#journey-numbers")
 
 
 async def test_the_team_view_puts_both_personas_one_above_the_other(app: LensmapApp) -> None:

@@ -117,8 +117,8 @@ def measures_content(journeys: list[PersonaJourney], *, compact: bool, width: in
             parts.append(": " + " · ".join(facts))
             parts.append(f"\nServices in order: {' → '.join(services) or 'none recorded'}")
             continue
-        for what, value in measure_lines(m):
-            if what in ("Asked for their story", "Services, in order met", "Outcome"):
+        for measure, what, value in measure_lines(m):
+            if measure in ("retellings", "services", "outcome"):
                 continue  # the headline; and these two are words, below
             parts.append("\n" + _hanging(f"{value:>3}", what, width))
         parts.append(f"\nOutcome: {outcome}")

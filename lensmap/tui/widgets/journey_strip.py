@@ -30,7 +30,14 @@ from ...event.model import Journey
 from ...session.state import SessionState
 from ...wording.describe import persona_name, stage_label, team_name
 from ...wording.screen_text import shown
-from ...wording.vocabulary import KIND_SHORT, KIND_SYMBOL, WINDOW_SYMBOL
+from ...wording.vocabulary import (
+    KIND_SHORT,
+    KIND_SYMBOL,
+    STEP_FACT_SYMBOL,
+    STEP_FACT_WORD,
+    STEP_FACTS,
+    WINDOW_SYMBOL,
+)
 
 COLUMN = 20
 """Cells per step: a rule, then its words with a space either side."""
@@ -53,11 +60,7 @@ MARKER = "●"
 
 MARK = {
     "here": "◆ here now",
-    "handoff": "⇄ handoff",
-    "retelling": "❝ asked for story",
-    "wait": "◷ wait",
-    "jumped": "↷ jump",
-    "revisit": "↺ again",
+    **{fact: f"{STEP_FACT_SYMBOL[fact]} {STEP_FACT_WORD[fact]}" for fact in STEP_FACTS},
     "no_window": "○ no window noted",
 }
 """What a step meant, in a symbol and words, as the strip marks it under the bands (the
@@ -110,11 +113,7 @@ def persona_journey(state: SessionState, persona: str) -> PersonaJourney:
     columns = []
     for fact in facts:
         stage = pathway.stages_by_id.get(fact.stage)
-        marks = [
-            MARK[name]
-            for name in ("handoff", "retelling", "wait", "jumped", "revisit")
-            if getattr(fact, name)
-        ]
+        marks = [MARK[name] for name in STEP_FACTS if getattr(fact, name)]
         if fact.window is None:
             marks.append(MARK["no_window"])
         if ongoing and fact.number == len(facts):
