@@ -207,3 +207,35 @@ def test_whose_voice_in_the_markdown_and_json(worked, tmp_path):
     issues = {(i["stage"], i["kind"]): i for i in json.loads((folder / "issues.json").read_text())}
     assert issues["review", "risk"]["only_lived_experience"] is True
     assert issues["comprehensive_assessment", "risk"]["only_lived_experience"] is False
+
+
+def test_no_export_says_who_raised_a_tag_while_the_group_is_too_few(store, tmp_path):
+    from tests.workshop import record_morning
+
+    record_morning(store)  # lived experience raised 2 tags, partners 1: both too few
+    folder = tmp_path / "out"
+    export_session(store.state.content(), folder, formats=("svg",))
+    for name in ["index.html", "issues.md", "journeys/persona-ollie.svg"]:
+        text = (folder / name).read_text(encoding="utf-8-sig")
+        assert "raised by lived experience" not in text, name
+        assert "raised by partner" not in text, name
+    issues_rows = read_csv(folder / "issues.csv")
+    column = issues_rows[0].index("raised by lived experience")
+    assert {row[column] for row in issues_rows[1:]} == {"too few to show separately"}
+    keep_rows = read_csv(folder / "keep.csv")
+    assert {row[2] for row in keep_rows[1:]} == {"too few to show separately"}
+
+    # A third tag from lived experience: now the group shows, and the tags say so.
+    store.record(
+        TagAdded(tag=Tag(id="le", stage="triage", persona="ollie", kind="barrier",
+                         raised_by="lived-experience"))
+    )  # fmt: skip
+    export_session(store.state.content(), folder, formats=("svg",))
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "(raised by lived experience)" in page and "raised by partner" not in page
+    strip = (folder / "journeys" / "persona-ollie.svg").read_text(encoding="utf-8")
+    assert "raised by lived experience" in strip and "raised by partner" not in strip
+    issues_rows = read_csv(folder / "issues.csv")
+    assert {row[column] for row in issues_rows[1:]} == {"yes", "no"}
+    md = (folder / "issues.md").read_text(encoding="utf-8")
+    assert "- raised by lived experience and others" in md  # triage: partner and staff too

@@ -46,6 +46,11 @@ class Voices:
     def voice(self, group: str) -> Voice:
         return next(v for v in self.groups if v.group == group)
 
+    def may_say(self, group: str | None) -> bool:
+        """Whether anything may say that a tag or an issue was raised by this group: not
+        while the group is too few to show separately (it could be told apart)."""
+        return group is not None and not self.voice(group).too_few
+
 
 def whose_voices(
     pathway: Pathway,

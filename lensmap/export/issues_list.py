@@ -45,6 +45,13 @@ class Report:
     def stage(self, stage_id: str) -> str:
         return self.content.pathway.label_of(stage_id)
 
+    def lived_experience_cell(self, raised: bool) -> str:
+        """'yes' or 'no' for a list a person reads, or that the group is too few to show
+        separately (then no row may say which tags it raised)."""
+        if not self.voices.may_say("lived-experience"):
+            return TOO_FEW_WORDS
+        return "yes" if raised else "no"
+
     def people(self, ids: list[str], general: bool = False) -> list[str]:
         return [self.names.get(p, p) for p in ids] + (["general"] if general else [])
 
@@ -136,7 +143,8 @@ def issues_csv(report: Report) -> str:
                 i.rank, KIND_WORD[i.kind], report.stage(i.stage), i.title, i.votes, i.score,
                 i.weight, i.severity, i.reach, "yes" if i.quick_win else "no",
                 "; ".join(report.people(i.personas, i.general)),
-                "yes" if i.lived_experience else "no", i.effort, i.owner, i.timeframe, notes,
+                report.lived_experience_cell(i.lived_experience), i.effort, i.owner,
+                i.timeframe, notes,
             ]
         )  # fmt: skip
     return _csv(rows)
@@ -150,7 +158,7 @@ def keep_csv(report: Report) -> str:
             [
                 report.stage(item.stage),
                 "; ".join(report.people(item.personas)),
-                "yes" if item.lived_experience else "no",
+                report.lived_experience_cell(item.lived_experience),
                 notes,
             ]
         )
@@ -202,8 +210,8 @@ def issues_markdown(report: Report) -> str:
             lines.append(f"- plan: {md(' · '.join(p for p in plan if p))}")
         if i.key in report.voices.only_lived_experience:
             lines.append(f"- {ONLY_LIVED_EXPERIENCE}")
-        elif i.lived_experience and not report.voices.voice("lived-experience").too_few:
-            lines.append(f"- raised by {RAISED_BY_WORD['lived-experience']}")
+        elif i.lived_experience and report.voices.may_say("lived-experience"):
+            lines.append(f"- raised by {RAISED_BY_WORD['lived-experience']} and others")
         for tag in report.tag_objects(i.tags):
             if tag["note"]:
                 who = tag["persona_name"] or "general"

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 
 from ..event.measures import JourneyStep, journey_steps
 from ..event.model import Tag
+from ..event.voices import GROUPS, whose_voices
 from ..session.content import SessionContent
+from ..wording.measures_words import retellings_words
 from ..wording.screen_text import shown
 from ..wording.vocabulary import (
     KIND_SYMBOL,
@@ -87,6 +89,8 @@ class _Person:
     outcome: str | None
     steps: list[JourneyStep]
     tags: dict[str, list[Tag]]  # by stage
+    said_by: frozenset[str]
+    """The groups whose tags may say who raised them (not those too few to show)."""
 
 
 def journey_strip(
@@ -134,6 +138,8 @@ def journey_strip(
 def _people(content: SessionContent, personas: Sequence[str]) -> list[_Person]:
     by_id = {p.id: p for p in content.personas}
     journeys = {j.persona: j for j in content.journeys}
+    voices = whose_voices(content.pathway, content.tags)
+    said_by = frozenset(group for group in GROUPS if voices.may_say(group))
     people = []
     for persona_id in personas:
         journey = journeys.get(persona_id)
@@ -150,6 +156,7 @@ def _people(content: SessionContent, personas: Sequence[str]) -> list[_Person]:
                 outcome=journey.outcome,
                 steps=journey_steps(content.pathway, journey, persona.entry if persona else None),
                 tags=tags,
+                said_by=said_by,
             )
         )
     return people
@@ -170,9 +177,9 @@ def _summary(people: list[_Person], title: str) -> str:
         retold = sum(s.retelling for s in person.steps)
         outside = sum(s.outside_window for s in person.steps)
         parts.append(
-            f"{person.name}: {_count(len(person.steps), 'step')}, asked for their story again "
-            f"{_count(retold, 'time')}, {_count(outside, 'step')} outside the window of "
-            "tolerance"
+            f"{person.name}: {_count(len(person.steps), 'step')}, "
+            f"{retellings_words(retold).lower()}, {_count(outside, 'step')} outside the "
+            "window of tolerance"
         )
     said = "; ".join(parts) if parts else "no journey walked yet"
     return shown(f"Journey strip for {title}. {said}.")
@@ -357,7 +364,7 @@ def _tag_lines(
     notes = []
     for tag in sorted(tags, key=lambda t: KINDS.index(t.kind)):
         about = [f"severity {tag.severity}"] if tag.kind != "positive" else []
-        if tag.raised_by:
+        if tag.raised_by in person.said_by:
             about.append(f"raised by {RAISED_BY_WORD[tag.raised_by]}")
         note = shown(tag.note, lines=True) if tag.note else "(no note)"
         extra = f" ({', '.join(about)})" if about else ""

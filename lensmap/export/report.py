@@ -27,7 +27,7 @@ from ..event.counts import by_kind
 from ..event.measures import LOOP_LONGEST, JourneyMeasures, measure_journey, measure_pathway
 from ..event.model import persona_names
 from ..event.priorities import default_title
-from ..event.voices import TOO_FEW, Voices, whose_voices
+from ..event.voices import GROUPS, TOO_FEW, Voices
 from ..session.content import SessionContent
 from ..wording.measures_words import measure_lines, retellings_words
 from ..wording.screen_text import shown
@@ -80,7 +80,7 @@ def index_html(
         name: Markup(_safe_svg(f"maps/{name}.svg", svg)) for name, svg in svgs.items()
     }
     event = content.event
-    voices = whose_voices(content.pathway, content.tags, {n.key: n for n in content.issues})
+    voices = report.voices
     themes = Counter(t.theme for t in content.tags if t.theme)
     principles = Counter(p for t in content.tags for p in t.principles)
     page = _template().render(
@@ -108,6 +108,7 @@ def index_html(
         voices=_voices(report, voices),
         lived_only=LIVED_ONLY,
         only_lived=voices.only_lived_experience,
+        said_by=[group for group in GROUPS if voices.may_say(group)],
         too_few=TOO_FEW,
         too_few_words=TOO_FEW_WORDS,
     )

@@ -324,7 +324,9 @@ class IssuesScreen(KnowsLensmapApp, Screen):
             lines.append(f"  {shown(state.pathway.label_of(item.stage))}", "bold")
             lines.append(f": {', '.join(names) if names else 'general'}")
             if item.lived_experience and self._lived_experience_shown():
-                lines.append(f" · raised by {RAISED_BY_WORD['lived-experience']}")
+                raisers = {state.tags[t].raised_by for t in item.tags if t in state.tags}
+                others = "" if raisers == {"lived-experience"} else " and others"
+                lines.append(f" · raised by {RAISED_BY_WORD['lived-experience']}{others}")
             notes = [
                 state.tags[t].note for t in item.tags if t in state.tags and state.tags[t].note
             ]
