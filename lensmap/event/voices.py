@@ -9,6 +9,7 @@ them. Tags that do not say who raised them count only in the overall ranking."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -49,7 +50,14 @@ class Voices:
     def may_say(self, group: str | None) -> bool:
         """Whether anything may say that a tag or an issue was raised by this group: not
         while the group is too few to show separately (it could be told apart)."""
-        return group is not None and not self.voice(group).too_few
+        return group is not None and not self.voice(group).too_few  # as groups_shown
+
+
+def groups_shown(tags: Iterable[Tag]) -> frozenset[str]:
+    """The groups that raised enough tags to be shown separately: only these may be named as
+    having raised a tag (a count, for screens that name who raised each tag)."""
+    counts = Counter(tag.raised_by for tag in tags if tag.raised_by is not None)
+    return frozenset(group for group, n in counts.items() if n >= TOO_FEW)
 
 
 def whose_voices(

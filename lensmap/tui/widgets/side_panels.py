@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...event.model import Tag
+from ...event.voices import groups_shown
 from ...session.state import SessionState
 from ...wording.describe import persona_name, stage_label
 from ...wording.screen_text import shown
@@ -76,7 +77,11 @@ def journey_text(state: SessionState, persona: str | None, numbers: dict[str, in
     return text
 
 
-def tag_line(tag: Tag, state: SessionState, colours: dict[str, str]) -> Text:
+def tag_line(
+    tag: Tag, state: SessionState, colours: dict[str, str], said_by: frozenset[str] = frozenset()
+) -> Text:
+    """A tag in words; who raised it only for a group in `said_by`, big enough to be shown
+    separately (lensmap.event.voices.groups_shown)."""
     text = Text()
     text.append(
         f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]}", style=f"bold {colours.get(tag.kind, '')}"
@@ -89,7 +94,7 @@ def tag_line(tag: Tag, state: SessionState, colours: dict[str, str]) -> Text:
         extra.append(", ".join(tag.principles))
     if tag.theme:
         extra.append(THEME_WORD[tag.theme])
-    if tag.raised_by:
+    if tag.raised_by in said_by:
         extra.append(f"raised by {RAISED_BY_WORD[tag.raised_by]}")
     if extra:
         text.append(f"\n  {' · '.join(extra)}", style="dim")
@@ -115,9 +120,10 @@ def stage_text(state: SessionState, stage_id: str | None, colours: dict[str, str
     text.append(f"\nTags here: {len(tags)}", style="bold")
     if not tags:
         text.append("  (p positive, b barrier, r risk)", style="dim")
+    said_by = groups_shown(state.tags.values()) if any(t.raised_by for t in tags) else frozenset()
     for tag in tags:
         text.append("\n")
-        text.append(tag_line(tag, state, colours))
+        text.append(tag_line(tag, state, colours, said_by))
     return text
 
 
