@@ -425,3 +425,18 @@ async def test_the_delete_question_names_the_tag(app):
         assert "Delete the barrier at GP referral: “Letter did not say what happens next”?" in words
         await pilot.press("y")
         assert reopened(app).state.tags == {}
+
+
+async def test_an_enter_typed_after_a_stages_number_adds_no_step(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        numbers = app.screen.query_one(PathwayMap).numbers
+        waiting = str(numbers["waiting_list"])  # one of the ways on from Triage
+        # "7 Enter", typed as one: 7 moves Ollie to Triage at once, and the Enter then lands
+        # on the map with Triage chosen. It must not record Triage a second time.
+        await pilot.press("n", "1", "n", "7", "enter", "n", *waiting, "enter")
+        assert stages_of(app.store, "ollie") == ["gp_referral", "triage", "waiting_list"]
+        await pilot.pause()
+        assert any("already at" in n.message for n in app._notifications)
+        # Enter on another stage still moves there.
+        await pilot.press("down", "enter")
+        assert len(stages_of(app.store, "ollie")) == 4

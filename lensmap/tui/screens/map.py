@@ -184,6 +184,21 @@ class MapScreen(KnowsLensmapApp, Screen):
     def action_move_here(self) -> None:
         if self.selected is None:
             return
+        current = self._current_stage()
+        if (
+            self.selected == current
+            and self.app.persona
+            and current not in self.state.pathway.next_stages(current)
+        ):
+            # Enter on the stage the persona is at (often an Enter typed after a stage's
+            # number, which had already moved them): a step to where they are is no step.
+            name = persona_name(self.state, self.app.persona)
+            self.app.notify(
+                f"{name} is already at {stage_label(self.state, current)}. Choose another "
+                "stage, or n for the next ones.",
+                timeout=4,
+            )
+            return
         persona = self.state.personas.get(self.app.persona or "")
         way_in = persona.entry if persona else None
         jumped = is_jump(self.state.pathway, self._current_stage(), self.selected, way_in)
