@@ -241,6 +241,7 @@ def test_session_show_gives_each_journey_its_measures_and_whose_voice(store, cap
     ollie = out.split("  Ollie: ", 1)[1].splitlines()
     assert ollie[1].strip() == (
         "Asked for their story 2 times · 5 steps · 1 handoff · 1 wait · 2 steps outside the window"
+        " · no revisits · no jumps"
     )
     assert ollie[2].strip() == "services: GP practice > Community alcohol and drug service"
     assert "Loops a person can go round: " in out

@@ -51,19 +51,18 @@ def measure_lines(m: JourneyMeasures) -> list[tuple[str, str, str]]:
     ]
 
 
-def measures_sentence(m: JourneyMeasures) -> str:
-    """The measures in one line, for a list of journeys."""
-    parts = [
-        retellings_words(m.retellings),
+def measures_sentence(m: JourneyMeasures, *, headline: bool = True) -> str:
+    """The measures in one line, for a list of journeys (the retellings first, unless
+    `headline` is shown apart)."""
+    parts = [retellings_words(m.retellings)] if headline else []
+    parts += [
         times(m.steps, "step"),
         times(m.handoffs, "handoff"),
         times(m.waits, "wait"),
         f"{times(m.outside_window, 'step')} outside the window",
+        times(m.revisits, "revisit"),
+        times(m.jumps, "jump"),
     ]
-    if m.revisits:
-        parts.append(f"{times(m.revisits, 'return')} to a stage")
-    if m.jumps:
-        parts.append(times(m.jumps, "jump"))
     return " · ".join(parts)
 
 

@@ -439,3 +439,33 @@ def test_snapshot_team_view(snapshot_app, snap_compare, size) -> None:
     assert snap_compare(
         snapshot_app, press=["l", "v"], terminal_size=size, run_before=walking_ollie
     )
+
+
+async def test_a_stages_tags_show_at_its_first_visit_and_later_visits_point_back(
+    app: LensmapApp,
+) -> None:
+    store = app.store
+    for stage in ("gp_referral", "triage", "waiting_list", "triage"):
+        store.record(StepTaken(persona="ollie", stage=stage))
+    store.record(TagAdded(tag=Tag(id="t1", stage="triage", persona="ollie", kind="barrier",
+                                  note="Phone line only")))  # fmt: skip
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")
+        block = block_of(app, "Ollie")
+        assert "✗ barrier" in column_words(block, 2) and "Phone line only" in column_words(block, 2)
+        later = column_words(block, 4)
+        assert "✗ barrier" not in later and "see step 2" in later
+        assert "see step" not in " ".join(column_words(block, 3))
+
+
+async def test_a_new_step_comes_into_view(app: LensmapApp) -> None:
+    store = app.store
+    for stage in OLLIE_STAGES:
+        store.record(StepTaken(persona="ollie", stage=stage))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l", "home")
+        strip = strip_of(app)
+        assert strip.columns_in_view()[0] == 1 and strip.columns_in_view()[1] < 6
+        assert app.record(StepTaken(persona="ollie", stage="review"))  # from the map, say
+        await pilot.pause()
+        assert strip.columns_in_view()[1] == 6  # the newest step, in view

@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from ...session.state import SessionState
 from ...wording.describe import persona_name
-from ...wording.measures_words import measure_lines, retellings_words, times
+from ...wording.measures_words import measure_lines, measures_sentence, retellings_words
 from ...wording.screen_text import shown
 from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD, WINDOW_SYMBOL
 from ..knows_app import KnowsLensmapApp
@@ -105,16 +105,8 @@ def measures_content(journeys: list[PersonaJourney], *, compact: bool, width: in
         outcome = journey.outcome if journey.outcome is not None else "journey under way"
         services = [shown(service) for service in m.services]
         if compact:
-            facts = [
-                times(m.steps, "step"),
-                times(m.handoffs, "handoff"),
-                times(m.waits, "wait"),
-                f"{times(m.outside_window, 'step')} outside the window",
-                f"{times(m.revisits, 'return')} to a stage",
-                times(m.jumps, "jump"),
-                f"outcome: {outcome}",
-            ]
-            parts.append(": " + " · ".join(facts))
+            facts = measures_sentence(m, headline=False)
+            parts.append(f": {facts} · outcome: {outcome}")
             parts.append(f"\nServices in order: {' → '.join(services) or 'none recorded'}")
             continue
         for measure, what, value in measure_lines(m):

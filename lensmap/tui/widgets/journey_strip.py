@@ -86,7 +86,10 @@ class StepColumn:
     """The person is asked for their story again here."""
     marks: tuple[str, ...]
     tags: tuple[tuple[str, str], ...]
-    """(kind, note) for each of the persona's tags at this step's stage, in the order made."""
+    """(kind, note) for each of the persona's tags at this step's stage, in the order made;
+    only at the stage's first visit (a tag is about a stage, not a visit)."""
+    tags_seen_at: int | None = None
+    """For a later visit to a tagged stage: the step where its tags are shown."""
 
 
 @dataclass(frozen=True)
@@ -110,19 +113,23 @@ def persona_journey(state: SessionState, persona: str) -> PersonaJourney:
     journey = state.journeys.get(persona) or Journey(persona=persona)
     facts = journey_steps(pathway, journey, way_in)
     ongoing = journey.outcome is None
+    tags_at: dict[str, list[tuple[str, str]]] = {}
+    for tag in state.tags.values():
+        if tag.persona == persona:
+            tags_at.setdefault(tag.stage, []).append((tag.kind, shown(tag.note, lines=True)))
+    first_visit: dict[str, int] = {}
     columns = []
     for fact in facts:
+        first = first_visit.setdefault(fact.stage, fact.number)
         stage = pathway.stages_by_id.get(fact.stage)
         marks = [MARK[name] for name in STEP_FACTS if getattr(fact, name)]
         if fact.window is None:
             marks.append(MARK["no_window"])
         if ongoing and fact.number == len(facts):
             marks.insert(0, MARK["here"])
-        tags = tuple(
-            (tag.kind, shown(tag.note, lines=True))
-            for tag in state.tags.values()
-            if tag.persona == persona and tag.stage == fact.stage
-        )
+        # A tag is about a stage, not a visit: shown at the first visit, pointed to after.
+        tags = tuple(tags_at.get(fact.stage, ())) if first == fact.number else ()
+        seen_at = first if first != fact.number and fact.stage in tags_at else None
         columns.append(
             StepColumn(
                 number=fact.number,
@@ -132,6 +139,7 @@ def persona_journey(state: SessionState, persona: str) -> PersonaJourney:
                 retelling=fact.retelling,
                 marks=tuple(marks),
                 tags=tags,
+                tags_seen_at=seen_at,
             )
         )
     return PersonaJourney(
@@ -226,6 +234,8 @@ def _text_rows(journey: PersonaJourney, width: int) -> list[Row]:
         for kind, note in step.tags:
             lines.append((f"{KIND_SYMBOL[kind]} {KIND_SHORT[kind]}", kind))
             lines += [(line, "note") for line in wrapped(note, WORDS, NOTE_LINES)]
+        if step.tags_seen_at is not None:
+            lines.append((f"see step {step.tags_seen_at}", "note"))
         tags.append(lines)
     return [
         *_section("title", titles, width, "title"),
@@ -352,12 +362,18 @@ class JourneyStrip(ScrollView, can_focus=True):
         if journeys == self.journeys:
             return
         same_people = [j.persona for j in journeys] == [j.persona for j in self.journeys]
+        grew = same_people and any(
+            len(new.steps) > len(old.steps)
+            for new, old in zip(journeys, self.journeys, strict=True)
+        )
         self.journeys = list(journeys)
         self.rows, self._body_width = journey_rows(self.journeys)
         self._bodies = {}
         self._size_steps()
         if not same_people:
             self.scroll_to(0, 0, animate=False, immediate=True)
+        elif grew:  # a step taken (here, or on the map): the newest step comes into view
+            self.scroll_to(x=self.max_scroll_x, animate=False, immediate=True)
         self.refresh()
 
     def lines(self) -> list[str]:
