@@ -13,6 +13,7 @@ import argparse
 import random
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -39,12 +40,26 @@ def walk(pathway: Pathway, steps: int, seed: int) -> Journey:
     return Journey(persona=f"p{seed}", steps=taken)
 
 
+def layered(width: int = 8, depth: int = 12) -> Pathway:
+    """Every stage leading to every stage of the next layer, and one way back from the last
+    to the first: millions of paths, and one long loop (the worst case for listing loops)."""
+    layers = [[f"l{n}s{k}" for k in range(width)] for n in range(depth)]
+    stages = [{"id": s, "label": s, "kind": "entry" if s == "l0s0" else "step"}
+              for layer in layers for s in layer]  # fmt: skip
+    edges = [{"from": a, "to": b} for one, two in pairwise(layers)
+             for a in one for b in two] + [{"from": layers[-1][0], "to": "l0s0"}]  # fmt: skip
+    return Pathway.model_validate(
+        {"id": "layered", "title": "Layered", "stages": stages, "transitions": edges}
+    )
+
+
 def pathways() -> list[tuple[str, Pathway]]:
     example = load_pathway(example_pathway())[0]
     return [
         (f"the example ({len(example.stages)} stages)", example),
         ("200 stages", big_pathway(200)),
         ("1,000 stages", big_pathway(1000)),
+        ("96 stages, 8 to a layer, all joined", layered()),
     ]
 
 

@@ -255,7 +255,7 @@ def cmd_session_show(args: argparse.Namespace) -> int:
             measures = measure_journey(pathway, journey, ways_in.get(journey.persona))
             print(f"      {measures_sentence(measures)}")
             if measures.services:
-                print("      services: " + " > ".join(shown(s) for s in measures.services))
+                print("      services: " + " → ".join(shown(s) for s in measures.services))
     _show_pathway_measures(content, measure_pathway(pathway, content.journeys))
     from .event.counts import by_kind
     from .wording.vocabulary import KIND_SYMBOL, KIND_WORD, tag_counts
@@ -274,12 +274,12 @@ def cmd_session_show(args: argparse.Namespace) -> int:
 
 
 def _show_pathway_measures(content, measures) -> None:
-    from .wording.measures_words import loops_heading
+    from .wording.measures_words import loop_words, loops_heading
 
     label = content.pathway.label_of
     print(loops_heading(measures))
     for loop in measures.loops:
-        print("  " + " → ".join(shown(label(s)) for s in [*loop, loop[0]]))
+        print("  " + loop_words([shown(label(s)) for s in loop]))
     if measures.busy:
         print("Stages many journeys pass through:")
         for busy in measures.busy:

@@ -243,9 +243,9 @@ def test_session_show_gives_each_journey_its_measures_and_whose_voice(store, cap
         "Asked for their story 2 times · 5 steps · 1 handoff · 1 wait · 2 steps outside the window"
         " · no revisits · no jumps"
     )
-    assert ollie[2].strip() == "services: GP practice > Community alcohol and drug service"
+    assert ollie[2].strip() == "services: GP practice → Community alcohol and drug service"
     assert "Loops a person can go round: " in out
-    assert "  Triage → Naloxone and harm reduction → Triage\n" in out
+    assert "  Triage → Naloxone and harm reduction → back to Triage\n" in out
     assert "Reached only through a wait:\n  Joint working with the mental health team\n" in out
     voices = out.split("Whose voice: the top priorities by who raised them\n", 1)[1]
     assert voices.splitlines() == [

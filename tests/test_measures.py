@@ -118,7 +118,7 @@ def test_pathway_loops_busy_stages_and_stages_behind_a_wait():
     ]
     m = measure_pathway(PATHWAY, walks)
     assert m.loops == [["triage", "wait", "assess", "plan", "mh", "review"]]
-    assert (m.loops_found, m.loops_capped) == (1, False)
+    assert m.loops_found == 1
     assert [(b.stage, b.journeys) for b in m.busy] == [("referral", 2), ("triage", 2)]
     # Everything after the waiting list is reached only through it; the exit too.
     assert m.behind_a_wait == ["assess", "plan", "mh", "review", "out"]
@@ -141,23 +141,53 @@ def test_a_way_round_the_wait_frees_the_stages_beyond_it():
     assert len(measure_pathway(bypass).loops) == 2
 
 
-def test_loops_are_capped_and_shortest_first():
-    n = 10  # every stage leads to every other: thousands of loops
-    ids = [f"s{i}" for i in range(n)]
-    dense = Pathway.model_validate(
+def dense(ids: list[str], transitions: list[tuple[str, str]]) -> Pathway:
+    return Pathway.model_validate(
         {
             "id": "dense",
             "title": "Dense",
-            "stages": [{"id": i, "label": i} for i in ids],
-            "transitions": [{"from": a, "to": b} for a in ids for b in ids if a != b],
+            "stages": [  # the first is the way in
+                {"id": i, "label": i, "kind": "entry" if n == 0 else "step"}
+                for n, i in enumerate(ids)
+            ],
+            "transitions": [{"from": a, "to": b} for a, b in transitions],
         },
         strict=False,
         by_alias=True,
     )
-    m = measure_pathway(dense)
-    assert len(m.loops) == LOOPS_SHOWN and m.loops_capped
-    assert all(len(loop) == 2 for loop in m.loops)
-    assert m.loops[0] == ["s0", "s1"]
+
+
+def test_each_stage_gives_its_shortest_way_back_each_loop_once():
+    ids = [f"s{i}" for i in range(10)]  # every stage leads to every other: thousands of loops
+    m = measure_pathway(dense(ids, [(a, b) for a in ids for b in ids if a != b]))
+    # s0's shortest way back is by s1; every other stage's is by s0
+    assert m.loops == [["s0", f"s{k}"] for k in range(1, 10)] and m.loops_found == 9
+
+
+def test_a_long_loop_through_a_dense_pathway_is_found():
+    # 12 layers of 8 stages, each stage leading to all 8 of the next layer, and one way back
+    # from the last layer to the first stage: a loop through 13 stages, among millions of
+    # paths (listing every simple cycle up to 8 stages took 71 s here).
+    layers = [[f"l{n}s{k}" for k in range(8)] for n in range(12)]
+    edges = [(a, b) for one, two in pairwise(layers) for a in one for b in two]
+    edges.append((layers[-1][0], layers[0][0]))
+    m = measure_pathway(dense([s for layer in layers for s in layer], edges))
+    assert all(len(loop) == 12 and loop[0] == "l0s0" for loop in m.loops)
+    assert m.loops[0] == [layer[0] for layer in layers]
+    assert m.loops_found == 1 + 7 * 10  # one more for each other stage of layers 1 to 10
+
+
+def test_loops_no_way_in_reaches_are_not_listed():
+    p = dense(["in", "a", "x", "y"], [("in", "a"), ("a", "in"), ("x", "y"), ("y", "x")])
+    assert measure_pathway(p).loops == [["in", "a"]]
+
+
+def test_more_loops_than_are_listed():
+    ids = [f"s{i}" for i in range(20)]  # a ring of 20 with a way back from each to the start
+    edges = [(a, b) for a, b in pairwise(ids)] + [(s, "s0") for s in ids[1:]]
+    m = measure_pathway(dense(ids, edges))
+    assert len(m.loops) == LOOPS_SHOWN and m.loops_found == 19
+    assert [len(loop) for loop in m.loops] == list(range(2, 14))
 
 
 # -- any valid session: the measures never fail, and agree with their definitions -----------

@@ -10,7 +10,7 @@ pathway's routes; the pathway measures use its networkx graph (imported when fir
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .journeys import is_jump
@@ -18,11 +18,6 @@ from .model import Journey, Pathway
 
 LOOPS_SHOWN = 12
 """The loops listed for a pathway at most (shortest first): enough to discuss, never a wall."""
-LOOP_LONGEST = 8
-"""Loops through more stages than this are not looked for: on a big pathway there are more
-than anyone could read, and finding them all could take minutes."""
-LOOPS_LOOKED_AT = 5_000
-"""How many loops are gathered before choosing the shortest (a bound on the time taken)."""
 
 
 @dataclass(frozen=True)
@@ -142,12 +137,11 @@ class BusyStage:
 @dataclass(frozen=True)
 class PathwayMeasures:
     loops: list[list[str]]
-    """Loops a person can go round, each as its stages from the one earliest in the pathway;
-    the shortest first, at most LOOPS_SHOWN."""
+    """Loops a person can go round: for each stage a way in reaches that lies on a loop, the
+    shortest way back to it, each loop once, as its stages from the one earliest in the
+    pathway; the shortest first, at most LOOPS_SHOWN."""
     loops_found: int
-    """How many loops of up to LOOP_LONGEST stages there are (LOOPS_LOOKED_AT or more when
-    `loops_capped`)."""
-    loops_capped: bool
+    """How many such loops there are (each stage's shortest way back, each loop once)."""
     busy: list[BusyStage] = field(default_factory=list)
     """Stages two or more journeys pass through, the most first, then in pathway order."""
     behind_a_wait: list[str] = field(default_factory=list)
@@ -157,15 +151,13 @@ class PathwayMeasures:
         return {
             "loops": [list(loop) for loop in self.loops],
             "loops_found": self.loops_found,
-            "loops_capped": self.loops_capped,
-            "loops_longest_looked_for": LOOP_LONGEST,
             "busy_stages": [{"stage": b.stage, "journeys": b.journeys} for b in self.busy],
             "behind_a_wait": list(self.behind_a_wait),
         }
 
 
 def measure_pathway(pathway: Pathway, journeys: Iterable[Journey] = ()) -> PathwayMeasures:
-    loops, found, capped = _loops(pathway)
+    loops = _loops(pathway)
     order = pathway.order
     passing: dict[str, int] = {}
     for journey in journeys:
@@ -175,31 +167,45 @@ def measure_pathway(pathway: Pathway, journeys: Iterable[Journey] = ()) -> Pathw
         (BusyStage(stage, n) for stage, n in passing.items() if n >= 2),
         key=lambda b: (-b.journeys, order.get(b.stage, len(order))),
     )
-    return PathwayMeasures(loops, found, capped, busy, _behind_a_wait(pathway))
+    return PathwayMeasures(loops[:LOOPS_SHOWN], len(loops), busy, _behind_a_wait(pathway))
 
 
-def _loops(pathway: Pathway) -> tuple[list[list[str]], int, bool]:
-    """The shortest loops (found length by length, so the shortest are never crowded out),
-    and how many loops there are up to LOOP_LONGEST stages (counted to LOOPS_LOOKED_AT)."""
+def _loops(pathway: Pathway) -> list[list[str]]:
+    """Every stage's shortest loop back to itself (a shortest path from it to each stage that
+    leads into it, within the strongly connected part of the reached pathway it belongs to;
+    a stage leading to itself is a loop of its own), each loop once, the shortest first,
+    then in pathway order. Enumerating every simple cycle instead could take
+    minutes on a dense pathway; this is bounded by stages x transitions."""
     import networkx as nx
 
     graph, order = pathway.graph, pathway.order
-
-    def looked_for(longest: int) -> Iterator[list[str]]:
-        for n, cycle in enumerate(nx.simple_cycles(graph, length_bound=longest)):
-            if n == LOOPS_LOOKED_AT:
-                return
-            start = min(range(len(cycle)), key=lambda i: order[cycle[i]])
-            yield cycle[start:] + cycle[:start]
-
-    shown: list[list[str]] = []
-    for length in range(1, LOOP_LONGEST + 1):
-        if len(shown) >= LOOPS_SHOWN:
-            break
-        found = [loop for loop in looked_for(length) if len(loop) == length]
-        shown += sorted(found, key=lambda loop: [order[s] for s in loop])
-    counted = sum(1 for _ in looked_for(LOOP_LONGEST))
-    return shown[:LOOPS_SHOWN], counted, counted == LOOPS_LOOKED_AT
+    reached = graph.subgraph(_reach(nx, graph, list(pathway.entries)))
+    loops: dict[tuple[str, ...], None] = {}
+    for part in nx.strongly_connected_components(reached):
+        if len(part) == 1:
+            (stage,) = part
+            if reached.has_edge(stage, stage):
+                loops[(stage,)] = None
+            continue
+        within = reached.subgraph(part)
+        for stage in sorted(part, key=order.__getitem__):
+            # The way back through each stage that leads here (a search from both ends, which
+            # meets after a few steps where the loop is short, as most are).
+            back = [
+                nx.bidirectional_shortest_path(within, stage, before)
+                for before in within.predecessors(stage)
+                if before != stage
+            ]
+            if within.has_edge(stage, stage):
+                back.append([stage])
+            if not back:
+                continue
+            loop = min(back, key=lambda path: (len(path), [order[s] for s in path]))
+            start = min(range(len(loop)), key=lambda i: order[loop[i]])
+            loops[tuple(loop[start:] + loop[:start])] = None
+    return sorted(
+        (list(loop) for loop in loops), key=lambda loop: (len(loop), [order[s] for s in loop])
+    )
 
 
 def _behind_a_wait(pathway: Pathway) -> list[str]:

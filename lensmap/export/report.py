@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from xml.parsers import expat
 
 from ..event.counts import by_kind
-from ..event.measures import LOOP_LONGEST, JourneyMeasures, measure_journey, measure_pathway
+from ..event.measures import JourneyMeasures, measure_journey, measure_pathway
 from ..event.model import persona_names
 from ..event.priorities import default_title
 from ..event.voices import GROUPS, TOO_FEW, Voices
 from ..session.content import SessionContent
-from ..wording.measures_words import measure_lines, retellings_words
+from ..wording.measures_words import loop_words, measure_lines, retellings_words
 from ..wording.screen_text import shown
 from ..wording.vocabulary import (
     KIND_SYMBOL,
@@ -233,14 +233,10 @@ def _routes(content: SessionContent) -> dict[str, Any]:
     pathway = content.pathway
     measured = measure_pathway(pathway, content.journeys)
     label = pathway.label_of
-    loops = [
-        " → ".join([*map(label, loop), f"back to {label(loop[0])}"]) for loop in measured.loops
-    ]
+    loops = [loop_words([label(s) for s in loop]) for loop in measured.loops]
     return {
         "loops": loops,
         "more": max(measured.loops_found - len(loops), 0),
-        "capped": measured.loops_capped,
-        "longest": LOOP_LONGEST,
         "busy": [(label(b.stage), b.journeys) for b in measured.busy],
         "behind_a_wait": [label(s) for s in measured.behind_a_wait],
     }

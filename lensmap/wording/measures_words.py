@@ -66,8 +66,13 @@ def measures_sentence(m: JourneyMeasures, *, headline: bool = True) -> str:
     return " · ".join(parts)
 
 
+def loop_words(labels: list[str]) -> str:
+    """A loop as the room reads it: 'Review → Relapse → back to Review'."""
+    return " → ".join([*labels, f"back to {labels[0]}"])
+
+
 def loops_heading(m: PathwayMeasures) -> str:
-    found = f"{m.loops_found:,}" + (" or more" if m.loops_capped else "")
+    found = f"{m.loops_found:,}"
     if not m.loops:
         return "Loops a person can go round: none"
     if m.loops_found > len(m.loops):
