@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import cached_property
 from typing import Any
 
+from ..event.measures import PathwayMeasures, measure_pathway
 from ..event.model import persona_names
 from ..event.priorities import Issue, KeepItem, rank_issues, what_to_keep
 from ..event.voices import Voices, whose_voices
@@ -41,6 +43,12 @@ class Report:
         self.voices: Voices = whose_voices(content.pathway, content.tags, notes)
         self.tags = {t.id: t for t in content.tags}
         self.names = persona_names(content.personas)
+
+    @cached_property
+    def pathway_measures(self) -> PathwayMeasures:
+        """The pathway's loops, busy stages and stages behind a wait: worked out once for
+        journeys.json and the page alike."""
+        return measure_pathway(self.content.pathway, self.content.journeys)
 
     def stage(self, stage_id: str) -> str:
         return self.content.pathway.label_of(stage_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ..event.measures import measure_journeys, measure_pathway
+from ..event.measures import PathwayMeasures, measure_journeys, measure_pathway
 from ..session.content import SessionContent
 from ..wording.screen_text import json_for_terminals
 
@@ -13,7 +13,10 @@ FORMAT = "lensmap-journeys"
 VERSION = 1
 
 
-def journeys_document(content: SessionContent) -> dict[str, object]:
+def journeys_document(
+    content: SessionContent, walked: PathwayMeasures | None = None
+) -> dict[str, object]:
+    """The document; `walked` is the pathway's measures, when already worked out."""
     pathway = content.pathway
     personas = {p.id: p for p in content.personas}
     ways_in = {p.id: p.entry for p in content.personas}
@@ -27,7 +30,7 @@ def journeys_document(content: SessionContent) -> dict[str, object]:
                 "team": persona.team if persona else None,
             }
         )
-    walked = measure_pathway(pathway, content.journeys)
+    walked = walked or measure_pathway(pathway, content.journeys)
     named = {s for loop in walked.loops for s in loop}
     named |= {b.stage for b in walked.busy} | set(walked.behind_a_wait)
     return {
@@ -41,6 +44,6 @@ def journeys_document(content: SessionContent) -> dict[str, object]:
     }
 
 
-def journeys_json(content: SessionContent) -> str:
-    text = json.dumps(journeys_document(content), ensure_ascii=False, indent=2)
+def journeys_json(content: SessionContent, walked: PathwayMeasures | None = None) -> str:
+    text = json.dumps(journeys_document(content, walked), ensure_ascii=False, indent=2)
     return json_for_terminals(text) + "\n"

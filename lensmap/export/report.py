@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from xml.parsers import expat
 
 from ..event.counts import by_kind
-from ..event.measures import JourneyMeasures, measure_journey, measure_pathway
+from ..event.measures import JourneyMeasures, measure_journey
 from ..event.model import persona_names
 from ..event.priorities import default_title
 from ..event.voices import GROUPS, TOO_FEW, Voices
@@ -104,7 +104,7 @@ def index_html(
             for name, svg in maps.items()
             if name != "combined"
         ],
-        routes=_routes(content),
+        routes=_routes(report),
         voices=_voices(report, voices),
         lived_only=LIVED_ONLY,
         only_lived=voices.only_lived_experience,
@@ -227,11 +227,11 @@ def _measures(m: JourneyMeasures) -> list[tuple[str, object]]:
     return [(what, value) for _measure, what, value in measure_lines(m)]
 
 
-def _routes(content: SessionContent) -> dict[str, Any]:
+def _routes(report: Report) -> dict[str, Any]:
     """What the pathway allows, in its stages' labels: the loops (closed back to where each
     starts), the stages two or more journeys pass through, and those behind a wait."""
-    pathway = content.pathway
-    measured = measure_pathway(pathway, content.journeys)
+    pathway = report.content.pathway
+    measured = report.pathway_measures
     label = pathway.label_of
     loops = [loop_words([label(s) for s in loop]) for loop in measured.loops]
     return {

@@ -30,7 +30,7 @@ def _files(report: lists.Report) -> list[tuple[str, bytes]]:
         ("issues.md", lists.issues_markdown(report).encode("utf-8")),
         ("issues.csv", lists.issues_csv(report).encode(excel)),
         ("keep.json", lists.keep_json(report).encode("utf-8")),
-        ("journeys.json", journeys_json(content).encode("utf-8")),
+        ("journeys.json", journeys_json(content, report.pathway_measures).encode("utf-8")),
         ("keep.csv", lists.keep_csv(report).encode(excel)),
         ("plan.csv", lists.plan_csv(report).encode(excel)),
     ]
