@@ -63,7 +63,9 @@ def test_every_file_parses_back_in_rank_order(worked, tmp_path):
     first, second = issues
     assert first["title"] == "-Triage by phone only" and first["quick_win"] is True
     assert (second["score"], second["reach"], second["severity"]) == (18, 2, 3)
-    assert second["lived_experience"] is True and second["personas"] == ["ollie", "stuart"]
+    # one tag in all from lived experience: too few to show separately, so not said
+    assert second["lived_experience"] is None and second["personas"] == ["ollie", "stuart"]
+    assert [t["raised_by"] for t in second["tags"]] == [None, None]
     assert {"rank", "stage", "kind", "title", "score", "votes", "reach", "severity",
             "quick_win", "personas", "lived_experience", "tags"} <= set(first)  # fmt: skip
     assert [t["note"] for t in second["tags"]] == ["Asked to retell her story", HOSTILE]
@@ -203,6 +205,12 @@ def test_whose_voice_in_the_markdown_and_json(worked, tmp_path):
         == "  1. ▲ Re-traumatisation risk at Comprehensive assessment (score 9)"
     )
     assert md.count("- ⚑ raised only by people with lived experience") == 2  # review, care plan
+    # and the same two in the group's own list
+    assert lived.count(" ⚑ raised only by people with lived experience") == 2
+    rows = read_csv(folder / "issues.csv")
+    only = rows[0].index("raised only by lived experience")
+    flagged = {row[2] for row in rows[1:] if row[only] == "yes"}
+    assert flagged == {"Regular review", "Care plan and key worker allocated"}
     assert "- raised by lived experience" in md  # the assessment: lived experience and others
     issues = {(i["stage"], i["kind"]): i for i in json.loads((folder / "issues.json").read_text())}
     assert issues["review", "risk"]["only_lived_experience"] is True
@@ -237,5 +245,9 @@ def test_no_export_says_who_raised_a_tag_while_the_group_is_too_few(store, tmp_p
     assert "raised by lived experience" in strip and "raised by partner" not in strip
     issues_rows = read_csv(folder / "issues.csv")
     assert {row[column] for row in issues_rows[1:]} == {"yes", "no"}
+    issues = json.loads((folder / "issues.json").read_text(encoding="utf-8"))
+    said = {t["raised_by"] for i in issues for t in i["tags"]}
+    assert said == {"lived-experience", None}  # partners' one tag is still not said
+    assert {i["lived_experience"] for i in issues} == {True, False}
     md = (folder / "issues.md").read_text(encoding="utf-8")
     assert "- raised by lived experience and others" in md  # triage: partner and staff too

@@ -53,6 +53,11 @@ class Report:
     def stage(self, stage_id: str) -> str:
         return self.content.pathway.label_of(stage_id)
 
+    def lived_experience(self, raised: bool) -> bool | None:
+        """Whether lived experience raised it, or None (null) while that group is too few
+        to show separately."""
+        return raised if self.voices.may_say("lived-experience") else None
+
     def lived_experience_cell(self, raised: bool) -> str:
         """'yes' or 'no' for a list a person reads, or that the group is too few to show
         separately (then no row may say which tags it raised)."""
@@ -76,7 +81,8 @@ class Report:
                     "severity": tag.severity,
                     "principles": list(tag.principles),
                     "theme": tag.theme,
-                    "raised_by": tag.raised_by,
+                    # null too while the group is too few to show separately
+                    "raised_by": tag.raised_by if self.voices.may_say(tag.raised_by) else None,
                 }
             )
         return out
@@ -100,7 +106,7 @@ def issues_json(report: Report) -> str:
                 "quick_win": issue.quick_win,
                 "personas": issue.personas,
                 "general": issue.general,
-                "lived_experience": issue.lived_experience,
+                "lived_experience": report.lived_experience(issue.lived_experience),
                 "only_lived_experience": issue.key in report.voices.only_lived_experience,
                 "effort": issue.effort,
                 "owner": issue.owner,
@@ -120,7 +126,7 @@ def keep_json(report: Report) -> str:
             "stage": item.stage,
             "stage_label": report.stage(item.stage),
             "personas": item.personas,
-            "lived_experience": item.lived_experience,
+            "lived_experience": report.lived_experience(item.lived_experience),
             "tags": report.tag_objects(item.tags),
         }
         for item in report.keep
@@ -140,8 +146,8 @@ def issues_csv(report: Report) -> str:
     rows: list[list[object]] = [
         [
             "rank", "kind", "stage", "title", "votes", "score", "weight", "severity", "reach",
-            "quick win", "personas", "raised by lived experience", "effort", "owner",
-            "timeframe", "notes",
+            "quick win", "personas", "raised by lived experience",
+            "raised only by lived experience", "effort", "owner", "timeframe", "notes",
         ]
     ]  # fmt: skip
     for i in report.issues:
@@ -151,8 +157,9 @@ def issues_csv(report: Report) -> str:
                 i.rank, KIND_WORD[i.kind], report.stage(i.stage), i.title, i.votes, i.score,
                 i.weight, i.severity, i.reach, "yes" if i.quick_win else "no",
                 "; ".join(report.people(i.personas, i.general)),
-                report.lived_experience_cell(i.lived_experience), i.effort, i.owner,
-                i.timeframe, notes,
+                report.lived_experience_cell(i.lived_experience),
+                report.lived_experience_cell(i.key in report.voices.only_lived_experience),
+                i.effort, i.owner, i.timeframe, notes,
             ]
         )  # fmt: skip
     return _csv(rows)
@@ -251,8 +258,13 @@ def _voices_markdown(report: Report) -> list[str]:
         else:
             lines += [f"- **{voice_heading(voice)}**:"]
             for issue in voice.issues:
+                only = (
+                    f" {ONLY_LIVED_EXPERIENCE}"
+                    if issue.key in report.voices.only_lived_experience
+                    else ""
+                )
                 lines.append(
                     f"  {issue.rank}. {KIND_SYMBOL[issue.kind]} {md(issue.title)} "
-                    f"(score {issue.score})"
+                    f"(score {issue.score}){only}"
                 )
     return [*lines, ""]

@@ -29,7 +29,14 @@ from ..event.model import persona_names
 from ..event.priorities import default_title
 from ..event.voices import GROUPS, TOO_FEW, Voices
 from ..session.content import SessionContent
-from ..wording.measures_words import loop_words, measure_lines, retellings_words
+from ..wording.measures_words import (
+    ONLY_LIVED_EXPERIENCE,
+    TOO_FEW_WORDS,
+    loop_words,
+    measure_lines,
+    retellings_words,
+    voice_heading,
+)
 from ..wording.screen_text import shown
 from ..wording.vocabulary import (
     KIND_SYMBOL,
@@ -54,13 +61,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 STRIP_STEPS = 4
 """Steps to a line of a journey strip in the page: a printed page keeps its words readable
 (the strip files in journeys/ are one line each, as long as the journey)."""
-LIVED_ONLY = ("⚑", "raised only by people with lived experience")  # symbol and words
-GROUP_HEADING = {
-    "lived-experience": "People with lived experience",
-    "staff": "Staff",
-    "partner": "Partner agencies",
-}
-TOO_FEW_WORDS = "too few to show separately"
+LIVED_ONLY = tuple(ONLY_LIVED_EXPERIENCE.split(" ", 1))  # the symbol, and its words
 
 # -- the page ---------------------------------------------------------------------------------
 
@@ -259,13 +260,13 @@ def _voices(report: Report, voices: Voices) -> list[dict[str, Any]]:
                     "title": issue.title,
                     "where": where if custom else "",
                     "overall": overall.get(issue.key),
+                    "only_lived": issue.key in voices.only_lived_experience,
                 }
             )
         groups.append(
             {
-                "heading": GROUP_HEADING[voice.group],
+                "heading": voice_heading(voice),
                 "too_few": voice.too_few,
-                "tags": None if voice.too_few else voice.tags,
                 "issues": issues,
             }
         )

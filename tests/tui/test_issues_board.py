@@ -372,7 +372,7 @@ async def test_whose_voice_sits_beside_the_ranking(app: LensmapApp) -> None:
         lines = voices_text(app)
         assert lines[:3] == [
             "People with lived experience",
-            "  1. ▲ risk Regular review",
+            "  1. ▲ risk Regular review ⚑",  # raised only by lived experience
             "  2. ✗ barrier Waiting for the mental health team",
         ]
         assert lines[3:5] == ["Staff", "  1. ✗ barrier Referral to psychology"]

@@ -363,6 +363,8 @@ class IssuesScreen(KnowsLensmapApp, Screen):
                 own_title = self._own_title(issue)
                 if own_title:
                     lines.append(f" · {shown(own_title)}", "italic")
+                if self._only_lived(issue):
+                    lines.append(f" {ONLY_LIVED_MARK}")
         if voices and voices.only_lived_experience:
             lines.append(f"\n{ONLY_LIVED_EXPERIENCE}")
         self.query_one("#issues-voices-list", Static).update(lines)
