@@ -34,3 +34,19 @@ def test_an_event_nobody_walked_yet(store, tmp_path):
     export_session(store.state.content(), tmp_path / "out", formats=("svg",))
     data = json.loads((tmp_path / "out" / "journeys.json").read_text(encoding="utf-8"))
     assert data["journeys"] == [] and data["pathway"]["loops"]
+
+
+def test_a_first_step_at_the_personas_suggested_way_in_is_no_jump(store, tmp_path, capsys):
+    from lensmap.cli import main
+    from lensmap.session.actions import StepTaken
+
+    gill = next(p for p in store.state.personas.values() if p.id == "gill")
+    assert gill.entry not in store.state.pathway.entries  # her vignette starts her elsewhere
+    store.record(StepTaken(persona="gill", stage=gill.entry))
+    export_session(store.state.content(), tmp_path / "out", formats=("svg",))
+    data = json.loads((tmp_path / "out" / "journeys.json").read_text(encoding="utf-8"))
+    assert data["journeys"][0]["persona"] == "gill" and data["journeys"][0]["jumps"] == 0
+    store.close()
+    assert main(["session", "show", str(store.path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 step · no handoffs · no waits" in out and "· no jumps" in out
