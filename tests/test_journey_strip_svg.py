@@ -87,7 +87,7 @@ def test_the_line_breaks_at_a_step_with_no_window_and_is_never_drawn_through_it(
     for line in lines:  # no piece of any line reaches over the gap
         assert all(not (a[0] <= gap <= b[0]) for a, b in itertools.pairwise(line))
     # the gap says so in words, and has no marker
-    assert words(by_class(columns[3], "strip-gap")[0]) == ["no window", "recorded"]
+    assert words(by_class(columns[3], "strip-gap")[0]) == ["no window", "noted"]
     assert not by_class(columns[3], "strip-window-marker")
 
 

@@ -43,6 +43,8 @@ class Voices:
     only_lived_experience: frozenset[tuple[str, str]]
     """Issues (stage, kind) whose every tag was raised by people with lived experience;
     empty while that group is too few to show separately."""
+    shown: frozenset[str] = frozenset()
+    """The groups big enough to be shown separately (groups_shown)."""
 
     def voice(self, group: str) -> Voice:
         return next(v for v in self.groups if v.group == group)
@@ -50,7 +52,7 @@ class Voices:
     def may_say(self, group: str | None) -> bool:
         """Whether anything may say that a tag or an issue was raised by this group: not
         while the group is too few to show separately (it could be told apart)."""
-        return group is not None and not self.voice(group).too_few  # as groups_shown
+        return group in self.shown
 
 
 def groups_shown(tags: Iterable[Tag]) -> frozenset[str]:
@@ -68,20 +70,20 @@ def whose_voices(
     top: int = TOP,
 ) -> Voices:
     tags = list(tags)
+    shown = groups_shown(tags)  # the one rule for "too few to show separately"
     by_group: dict[str, list[Tag]] = {group: [] for group in GROUPS}
     for tag in tags:
         if tag.raised_by is not None:
             by_group[tag.raised_by].append(tag)
     groups = []
     for group, raised in by_group.items():
-        shown = len(raised) >= TOO_FEW
-        ranked = rank_issues(pathway, raised, notes, count_votes=False) if shown else []
+        ranked = rank_issues(pathway, raised, notes, count_votes=False) if group in shown else []
         groups.append(Voice(group, len(raised), tuple(ranked[:top])))
     only: set[tuple[str, str]] = set()
-    if len(by_group["lived-experience"]) >= TOO_FEW:
+    if "lived-experience" in shown:
         raisers: dict[tuple[str, str], set[str | None]] = {}
         for tag in tags:
             if tag.kind != "positive":
                 raisers.setdefault((tag.stage, tag.kind), set()).add(tag.raised_by)
         only = {key for key, who in raisers.items() if who == {"lived-experience"}}
-    return Voices(tuple(groups), frozenset(only))
+    return Voices(tuple(groups), frozenset(only), shown)

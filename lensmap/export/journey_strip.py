@@ -31,11 +31,14 @@ from ..wording.screen_text import shown
 from ..wording.vocabulary import (
     KIND_SYMBOL,
     KIND_WORD,
+    NO_WINDOW,
     RAISED_BY_WORD,
     STEP_FACT_MEANING,
     STEP_FACT_SYMBOL,
     STEP_FACT_WORD,
     STEP_FACTS,
+    WINDOW_BAND,
+    WINDOW_SHORT,
     WINDOW_SYMBOL,
     WINDOW_WORD,
 )
@@ -54,9 +57,8 @@ BANDS = {"hyper": "#FBE3C0", "within": "#DCEFE3", "hypo": "#E6E2F3"}
 """Pale fills for the three bands, top to bottom; each band also says what it is in words."""
 BAND_ORDER = ("hyper", "within", "hypo")
 BAND_LABEL = {
-    "hyper": (f"{WINDOW_SYMBOL['hyper']} hyper-aroused", "overwhelmed"),
-    "within": (f"{WINDOW_SYMBOL['within']} within the", "window"),
-    "hypo": (f"{WINDOW_SYMBOL['hypo']} hypo-aroused", "shut down"),
+    band: (f"{WINDOW_SYMBOL[band]} {WINDOW_BAND[band]}", f"({WINDOW_SHORT[band]})")
+    for band in ("hyper", "within", "hypo")
 }
 
 # What a step meant, each with a symbol and words (the headline finding first).
@@ -301,7 +303,7 @@ def _line(
         if step.window is None:
             gap = ET.SubElement(column, "g", {"class": "strip-gap"})
             within = band_y["within"]
-            for n, words in enumerate(("no window", "recorded")):
+            for n, words in enumerate(NO_WINDOW.rsplit(" ", 1)):
                 _text(gap, middle, within + 19 + n * 16, words, SMALL_SIZE, fill=QUIET,
                       italic=True, anchor="middle")  # fmt: skip
         else:
@@ -374,7 +376,7 @@ def _tag_lines(
 
 def _step_title(step: JourneyStep, label: str, service: str, person: _Person) -> str:
     """Everything about a step in words, for a tooltip and for reading without the picture."""
-    window = WINDOW_WORD[step.window] if step.window else "no window of tolerance recorded"
+    window = WINDOW_WORD[step.window] if step.window else NO_WINDOW
     parts = [f"{shown(person.name)}, step {step.number}: {label}"]
     if service:
         parts.append(f"service: {service}")

@@ -21,6 +21,12 @@ WINDOW_WORD = {
 WINDOW_SHORT = {"within": "within", "hyper": "hyper", "hypo": "hypo"}
 WINDOW_SYMBOL = {"within": "=", "hyper": "↑", "hypo": "↓"}
 
+WINDOW_BAND = {"hyper": "Overwhelmed", "within": "Within window", "hypo": "Shut down"}
+"""The journey strip's three bands, top to bottom, in the room's words (WINDOW_SHORT says
+which state each is: hyper, within, hypo)."""
+NO_WINDOW = "no window noted"
+"""A step with no window of tolerance recorded: a gap in the strip's line, never a guess."""
+
 STEP_FACTS = ("retelling", "handoff", "wait", "jumped", "revisit")
 """What a step of a journey can mean for the person (lensmap.event.measures.JourneyStep), the
 headline finding first; the journey strip marks each with its symbol and word."""
@@ -33,7 +39,7 @@ STEP_FACT_WORD = {
     "revisit": "again",
 }
 STEP_FACT_MEANING = {
-    "retelling": "the person is asked for their story again here",
+    "retelling": "the person is asked to tell their story here",
     "handoff": "a different service from the step before",
     "wait": "a wait",
     "jumped": "a jump: no transition leads here from the step before",

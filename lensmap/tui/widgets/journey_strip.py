@@ -33,9 +33,11 @@ from ...wording.screen_text import shown
 from ...wording.vocabulary import (
     KIND_SHORT,
     KIND_SYMBOL,
+    NO_WINDOW,
     STEP_FACT_SYMBOL,
     STEP_FACT_WORD,
     STEP_FACTS,
+    WINDOW_BAND,
     WINDOW_SYMBOL,
 )
 
@@ -50,18 +52,14 @@ stage panel shows them in full)."""
 
 BANDS = ("hyper", "within", "hypo")
 """Top to bottom: hyper-aroused above the window of tolerance, hypo-aroused below it."""
-BAND_LABEL = {
-    "hyper": f"{WINDOW_SYMBOL['hyper']} Overwhelmed",
-    "within": f"{WINDOW_SYMBOL['within']} Within window",
-    "hypo": f"{WINDOW_SYMBOL['hypo']} Shut down",
-}
+BAND_LABEL = {band: f"{WINDOW_SYMBOL[band]} {WINDOW_BAND[band]}" for band in BANDS}
 MARKER = "●"
 """A step's window; heavy lines join it to the next step's (thin ones are lost on a wall)."""
 
 MARK = {
     "here": "◆ here now",
     **{fact: f"{STEP_FACT_SYMBOL[fact]} {STEP_FACT_WORD[fact]}" for fact in STEP_FACTS},
-    "no_window": "○ no window noted",
+    "no_window": f"○ {NO_WINDOW}",
 }
 """What a step meant, in a symbol and words, as the strip marks it under the bands (the
 symbols the exported strip uses; its words, where they fit in a column)."""
