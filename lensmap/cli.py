@@ -348,8 +348,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"  {shown(path.relative_to(folder).as_posix())}")
     for note in notes:
         print(f"note: {shown(note)}")
-    said = written.plan.message() if written.plan else None
-    if said:
+    for said in written.messages():
         print(f"{shown(said)}.")
     return EXIT_OK
 

@@ -52,7 +52,7 @@ def test_every_file_parses_back_in_rank_order(worked, tmp_path):
     pdf = {"maps/combined.pdf"} if not engine()[0].endswith("graphviz-pure") else set()
     assert {p.relative_to(folder).as_posix() for p in written} == {
         "session.json", "issues.json", "issues.md", "issues.csv", "keep.json", "keep.csv",
-        "journeys.json", "plan.csv", "maps/combined.dot", "maps/combined.svg",
+        "journeys.json", "plan.csv", "plan.xlsx", "maps/combined.dot", "maps/combined.svg",
         "maps/combined.png", "index.html",
     } | pdf  # fmt: skip
     issues = json.loads((folder / "issues.json").read_text())

@@ -9,12 +9,17 @@ from ..wording.screen_text import shown
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def cell_text(value: object) -> str:
+    """A spreadsheet cell's text: no control character (a tab and a line break are ordinary
+    in a cell; an .xlsx file cannot hold the others at all), and direction and invisible
+    characters marked, as on screen."""
+    text = "" if value is None else str(value)
+    return "\t".join(shown(part, lines=True) for part in text.split("\t"))
+
+
 def csv_cell(value: object) -> str:
     """A cell no spreadsheet will run: text that could start a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    # No control character (a tab and a line break are ordinary in a cell), and direction and
-    # invisible characters marked, as on screen.
-    text = "\t".join(shown(part, lines=True) for part in text.split("\t"))
+    text = cell_text(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text

@@ -182,7 +182,12 @@ def keep_csv(report: Report) -> str:
 
 def plan_csv(report: Report) -> str:
     """One row per issue, in rank order, for the implementation group to fill in."""
-    rows: list[list[object]] = [list(PLAN_COLUMNS)]
+    return _csv([list(PLAN_COLUMNS), *plan_rows(report)])
+
+
+def plan_rows(report: Report) -> list[list[object]]:
+    """The plan's rows (PLAN_COLUMNS), for plan.csv and plan.xlsx alike."""
+    rows: list[list[object]] = []
     for i in report.issues:
         rows.append(
             [
@@ -193,7 +198,7 @@ def plan_csv(report: Report) -> str:
                 "not started",
             ]
         )  # fmt: skip
-    return _csv(rows)
+    return rows
 
 
 def issues_markdown(report: Report) -> str:

@@ -17,6 +17,7 @@ from ..storage.safe_write import write_atomic
 from . import ExportFailed
 from . import issues_list as lists
 from .journeys_file import journeys_json
+from .plan_workbook import plan_xlsx
 
 Progress = Callable[[int, int, str], None]
 
@@ -33,6 +34,7 @@ def _files(report: lists.Report) -> list[tuple[str, bytes]]:
         ("journeys.json", journeys_json(content, report.pathway_measures).encode("utf-8")),
         ("keep.csv", lists.keep_csv(report).encode(excel)),
         ("plan.csv", lists.plan_csv(report).encode(excel)),
+        ("plan.xlsx", plan_xlsx(report)),
     ]
 
 
@@ -46,8 +48,15 @@ def _free_name(folder: Path, name: str) -> Path:
 
 # -- the plan: replaced when lensmap wrote it and nobody touched it, kept when somebody did ----
 PLAN = "plan.csv"
+WORKBOOK = "plan.xlsx"
+PLANS = (PLAN, WORKBOOK)
 RECORD = ".lensmap-plans.json"  # beside the exports: what lensmap itself last wrote as plans
-_PLAN_NAME = re.compile(r"plan(?:-[0-9]{1,9})?\.csv")
+_PLAN_NAME = re.compile(r"plan(?:-[0-9]{1,9})?\.(?:csv|xlsx)")
+
+
+def _same_plan(name: str, plan: str) -> bool:
+    """Whether `name` is `plan` or one of its numbered copies (plan-2.csv for plan.csv)."""
+    return bool(_PLAN_NAME.fullmatch(name)) and name.rsplit(".", 1)[1] == plan.rsplit(".", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,15 @@ class PlanPlaced:
 
 
 class Exported(list[Path]):
-    """The files an export wrote, and where its plan went (`plan`)."""
+    """The files an export wrote, and where its plans went (`plan` for plan.csv, `workbook`
+    for plan.xlsx)."""
 
     plan: PlanPlaced | None = None
+    workbook: PlanPlaced | None = None
+
+    def messages(self) -> list[str]:
+        """What to tell whoever exported about either plan (nothing when both are plain)."""
+        return [m for m in (p.message() if p else None for p in (self.plan, self.workbook)) if m]
 
 
 def _digest(data: bytes) -> str:
@@ -102,10 +117,21 @@ def _plan_names(record: dict) -> dict[str, str]:
     }
 
 
-def _place_plan(folder: Path, data: bytes) -> PlanPlaced:
-    """Write the new plan where it loses nobody's work, and record what lensmap wrote."""
+def _state(record: dict, plan: str) -> dict:
+    """Where lensmap last put this plan (latest, kept, known): plan.csv's at the record's top
+    level, as lensmap has always written it; plan.xlsx's under "workbook"."""
+    if plan == PLAN:
+        return record
+    state = record.get("workbook")
+    return state if isinstance(state, dict) else {}
+
+
+def _place_plan(folder: Path, data: bytes, plan_name: str = PLAN) -> PlanPlaced:
+    """Write the new plan (plan.csv or plan.xlsx) where it loses nobody's work, and record
+    what lensmap wrote."""
     record = _read_record(folder)
     written = _plan_names(record)
+    state = _state(record, plan_name)
 
     def bytes_of(path: Path) -> bytes | None:
         try:
@@ -118,36 +144,42 @@ def _place_plan(folder: Path, data: bytes) -> PlanPlaced:
         held = bytes_of(path)
         return held is not None and (held == data or written.get(path.name) == _digest(held))
 
-    plan = folder / PLAN
+    plan = folder / plan_name
+    suffix = plan_name.rsplit(".", 1)[1]
     if not (plan.exists() or plan.is_symlink()) or untouched(plan):
         placed = PlanPlaced(plan)
     else:
-        latest = record.get("latest")
-        same = [p for p in sorted(folder.glob("plan-*.csv")) if bytes_of(p) == data]
+        latest = state.get("latest")
+        same = [p for p in sorted(folder.glob(f"plan-*.{suffix}")) if bytes_of(p) == data]
         if (
             isinstance(latest, str)
-            and latest != PLAN
-            and _PLAN_NAME.fullmatch(latest)
+            and latest != plan_name
+            and _same_plan(latest, plan_name)
             and untouched(folder / latest)
         ):
             target = folder / latest  # lensmap's last new plan, which nobody has touched
         elif same:
             target = same[0]
         else:
-            target = _free_name(folder, PLAN)
-        placed = PlanPlaced(target, plan, known=PLAN in written)
+            target = _free_name(folder, plan_name)
+        placed = PlanPlaced(target, plan, known=plan_name in written)
     write_atomic(placed.path, data, replace=True)
     # Plans no longer there are forgotten; an edited one keeps lensmap's digest, which it no
     # longer matches (unless the edit is undone to the byte, when it is lensmap's own again).
     keep = {name: d for name, d in written.items() if (folder / name).is_file()}
     keep[placed.path.name] = _digest(data)
+    where = {
+        "latest": placed.path.name,
+        "kept": placed.kept.name if placed.kept else None,
+        "known": placed.known,
+    }
+    csv_state = where if plan_name == PLAN else {k: record.get(k) for k in where}
     about = {
         "about": "what lensmap wrote as the plan, so that a plan somebody edits is never "
         "replaced; delete this file and lensmap keeps every plan that differs",
         "written": dict(sorted(keep.items())),
-        "latest": placed.path.name,
-        "kept": placed.kept.name if placed.kept else None,
-        "known": placed.known,
+        **csv_state,
+        "workbook": where if plan_name == WORKBOOK else _state(record, WORKBOOK),
     }
     write_atomic(
         folder / RECORD, (json.dumps(about, indent=2) + "\n").encode("utf-8"), replace=True
@@ -155,16 +187,16 @@ def _place_plan(folder: Path, data: bytes) -> PlanPlaced:
     return placed
 
 
-def plan_placed(folder: Path) -> PlanPlaced | None:
-    """Where the last export into `folder` put its plan, as recorded there (for the app's
+def plan_placed(folder: Path, plan_name: str = PLAN) -> PlanPlaced | None:
+    """Where the last export into `folder` put this plan, as recorded there (for the app's
     export window, which is told only the folder)."""
-    record = _read_record(folder)
-    latest, kept = record.get("latest"), record.get("kept")
-    if not isinstance(latest, str) or not _PLAN_NAME.fullmatch(latest):
+    state = _state(_read_record(folder), plan_name)
+    latest, kept = state.get("latest"), state.get("kept")
+    if not isinstance(latest, str) or not _same_plan(latest, plan_name):
         return None
-    if not isinstance(kept, str) or not _PLAN_NAME.fullmatch(kept):
+    if not isinstance(kept, str) or not _same_plan(kept, plan_name):
         return PlanPlaced(folder / latest)
-    return PlanPlaced(folder / latest, folder / kept, record.get("known") is not False)
+    return PlanPlaced(folder / latest, folder / kept, state.get("known") is not False)
 
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -268,9 +300,13 @@ def export_session(
 
     for name, data in files:
         step(name)
-        if name == PLAN:
-            written.plan = _place_plan(folder, data)
-            written.append(written.plan.path)
+        if name in PLANS:
+            placed = _place_plan(folder, data, name)
+            if name == PLAN:
+                written.plan = placed
+            else:
+                written.workbook = placed
+            written.append(placed.path)
         else:
             write_atomic(folder / name, data, replace=True)
             written.append(folder / name)

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
-from ...export.writer import plan_placed
+from ...export.writer import PLANS, plan_placed
 from ...wording.screen_text import shown
 from ..messages import ExportFinished, ExportProgress, ExportWindowClosed
 from ..widgets.footer import RoomFooter
@@ -73,9 +73,10 @@ class ExportScreen(ModalScreen[None]):
         if problem is None and folder is not None:
             progress.update(total=progress.total or 1, progress=progress.total or 1)
             status.update("Export finished.")
-            placed = plan_placed(folder)
-            said = placed.message() if placed else None
-            plan = f"\n{shown(said)}." if said else ""  # plan.csv kept: where the new plan is
+            placed = [plan_placed(folder, name) for name in PLANS]
+            said = [p.message() for p in placed if p and p.message()]
+            # a plan somebody edited was kept: where the new one is
+            plan = "".join(f"\n{shown(message)}." for message in said)
             step.update(Content(f"Saved to {shown(folder)}{plan}"))
         else:
             status.update("The export could not be finished.")
