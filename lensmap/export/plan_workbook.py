@@ -60,10 +60,22 @@ def _table(
         cell.alignment = wrap
         sheet.column_dimensions[get_column_letter(column)].width = widths.get(name, 18)
     for r, row in enumerate(rows, start=2):
+        lines = 1
         for column, value in enumerate(row, start=1):
             _as_text(sheet, r, column, value)
             sheet.cell(row=r, column=column).alignment = wrap
+            width = widths.get(header[column - 1], 18)
+            text = cell_text(value)
+            lines = max(lines, sum(-(-max(len(part), 1) // width) for part in text.split("\n")))
+        # Row heights as the wrapped text needs (not every program works them out on opening)
+        sheet.row_dimensions[r].height = 15 * min(lines, 12)
     sheet.freeze_panes = "A2"
+    # Printed: across the page, as wide as the page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def _choices(sheet: Worksheet, column: int, source: str, rows: int, *, only: bool) -> None:
