@@ -135,3 +135,36 @@ def test_the_same_plan_makes_the_same_file(store, tmp_path):
     assert (tmp_path / "a" / "plan.xlsx").read_bytes() == (
         tmp_path / "b" / "plan.xlsx"
     ).read_bytes()
+
+
+def test_libreoffice_keeps_the_drop_downs_and_the_text(exported, tmp_path):
+    """plan.xlsx opened and saved again by LibreOffice Calc, as a group might: the drop-down
+    lists and every typed cell, a formula-like title among them, come through as they were."""
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("LENSMAP_REQUIRE_SOFFICE"):
+            pytest.fail("LibreOffice (soffice) is needed here")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = tmp_path / "resaved"
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(out), str(exported / "plan.xlsx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    ours = openpyxl.load_workbook(exported / "plan.xlsx")
+    theirs = openpyxl.load_workbook(out / "plan.xlsx")
+    assert theirs.sheetnames == ours.sheetnames and theirs["Lists"].sheet_state == "hidden"
+    rows = list(theirs["Plan"].iter_rows(values_only=True))
+    assert rows == list(ours["Plan"].iter_rows(values_only=True))
+    assert FORMULA in [row[1] for row in rows]
+
+    def checks(book) -> dict[str, tuple[str, str]]:
+        found = book["Plan"].data_validations.dataValidation
+        return {str(c.sqref): (c.formula1, c.errorStyle) for c in found}
+
+    assert checks(theirs) == checks(ours) and len(checks(ours)) == 3
