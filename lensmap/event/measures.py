@@ -105,9 +105,15 @@ class JourneyMeasures:
 
 
 def measure_journey(
-    pathway: Pathway, journey: Journey, way_in: str | None = None
+    pathway: Pathway,
+    journey: Journey,
+    way_in: str | None = None,
+    steps: list[JourneyStep] | None = None,
 ) -> JourneyMeasures:
-    steps = journey_steps(pathway, journey, way_in)
+    """The journey's measures; `steps`, when the caller has read them already (the strip
+    draws them), are counted rather than read again."""
+    if steps is None:
+        steps = journey_steps(pathway, journey, way_in)
     services: dict[str, None] = {}
     for step in steps:
         stage = pathway.stages_by_id.get(step.stage)

@@ -145,7 +145,7 @@ def persona_journey(state: SessionState, persona: str) -> PersonaJourney:
         name=persona_name(state, persona),
         team=team_name(state, who.team) if who else "",
         steps=tuple(columns),
-        measures=measure_journey(pathway, journey, way_in),
+        measures=measure_journey(pathway, journey, way_in, facts),
         outcome=shown(journey.outcome) if journey.outcome is not None else None,
     )
 
