@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .files.problems import CannotDo, Problem, in_brief
+from .files.problems import CannotDo, LoadError, Problem, in_brief
 from .wording.screen_text import shown
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -420,6 +420,41 @@ def cmd_pathway_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_plan_import(args: argparse.Namespace) -> int:
+    from .event.plan_update import plan_update
+    from .files.plan_sheet import read_plan_sheet
+    from .session.actions import PlanImported
+    from .session.state import ActionRefused
+    from .session.store import SaveFailed, SessionStore
+    from .wording.plan_words import plan_update_lines
+
+    sheet = read_plan_sheet(args.plan)  # every cell checked before the session is opened
+    with SessionStore.open(args.session, readonly=args.dry_run) as store:
+        state = store.state
+        update = plan_update(state.pathway, state.tags.values(), state.issues, sheet.lines)
+        for note in sheet.notes:
+            print(f"note: {shown(note)}")
+        rows = len(sheet.lines)
+        print(f"Read {shown(sheet.file)}: {rows} row{'s' * (rows != 1)} naming issues.")
+        for line in plan_update_lines(update, state.pathway, sheet.file, dry_run=args.dry_run):
+            print(line)
+        if args.dry_run:
+            print("Nothing was changed (--dry-run).")
+            return EXIT_OK
+        if not update.changes:
+            return EXIT_OK
+        try:
+            store.record(PlanImported(file=sheet.file, issues=update.plan))
+        except (ActionRefused, SaveFailed) as exc:
+            raise LoadError.single(args.session, f"the plan was not recorded: {exc}") from None
+    n = len(update.changes)
+    print(
+        f"Recorded in {shown(args.session)}: {n} issue{'s' * (n != 1)} updated from "
+        f"{shown(sheet.file)}. To take it back, open the session in lensmap and undo (ctrl+z)."
+    )
+    return EXIT_OK
+
+
 def _port(text: str) -> int:
     """A port number for --port, or argparse's clear message (exit 2)."""
     if not text.isdigit() or not 1 <= int(text) <= 65535:
@@ -556,6 +591,23 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
         "--formats", default="svg,png,pdf,dot", metavar="LIST", help="map formats (svg always)"
     )
     p.set_defaults(run=cmd_export)
+
+    plan = sub.add_parser("plan", help="bring the implementation plan back from a spreadsheet")
+    plan.set_defaults(run=lambda _: _help(plan))
+    plsub = plan.add_subparsers(title="plan commands", metavar="COMMAND")
+    p = plsub.add_parser(
+        "import",
+        help="record a filled-in plan.xlsx or plan.csv in the session",
+        description="Record each issue's effort, action, owner, timeframe, status and "
+        "progress note from a filled-in plan.xlsx or plan.csv (as Excel or LibreOffice saved "
+        "it) as one action in the session, which undo takes back. Rows are matched to issues "
+        "by stage and kind, never by rank; rows that match nothing, disagree, or name a "
+        "renamed stage are listed, and nothing is guessed.",
+    )
+    p.add_argument("plan", metavar="PLAN", help="plan.xlsx or plan.csv, filled in")
+    p.add_argument("--session", required=True, metavar="EVENT.lens", help="the event's session")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    p.set_defaults(run=cmd_plan_import)
 
     pathway = sub.add_parser("pathway", help="make a pathway file from a spreadsheet or GraphML")
     pathway.set_defaults(run=lambda _: _help(pathway))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from lensmap.event.model import Tag
+from lensmap.event.model import IssueNotes, Tag
 from lensmap.session.actions import (
     KINDS,
+    PlanImported,
     StepTaken,
     TagAdded,
     TagDeleted,
@@ -23,6 +24,7 @@ ACTIONS = [
     TagDeleted(id="t1"),
     TagAdded(tag=Tag(id="t2", stage="triage", kind="risk")),
     Undone(target="a1"),
+    PlanImported(file="plan.xlsx", issues=[IssueNotes(stage="triage", kind="risk", status="done")]),
 ]
 
 
@@ -36,7 +38,7 @@ def rows(actions, kinds=None):
 
 def test_every_kind_is_named_by_its_type() -> None:
     assert all(model.model_fields["type"].default == name for name, model in KINDS.items())
-    assert len(KINDS) == 12
+    assert len(KINDS) == 13
 
 
 def test_rows_of_several_kinds_come_back_in_their_order() -> None:

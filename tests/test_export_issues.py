@@ -84,10 +84,11 @@ def test_no_cell_can_become_a_formula(worked, tmp_path):
     plan = read_csv(folder / "plan.csv")
     assert plan[0] == [
         "rank", "issue", "stage", "kind", "theme", "principles", "personas", "votes", "effort",
-        "quick win", "action", "owner", "timeframe", "status",
+        "quick win", "action", "owner", "timeframe", "status", "progress note", "stage id",
     ]  # fmt: skip
     assert plan[1][:4] == ["1", "'-Triage by phone only", "Triage", "barrier"]
-    assert plan[1][11] == "'@Service lead" and plan[1][-1] == "not started"
+    assert plan[1][11] == "'@Service lead" and plan[1][13] == "not started"
+    assert plan[1][-1] == "triage"  # the stage id, which finds the row's issue again
     assert plan[2][4] == "Service design and delivery" and plan[2][6] == "Ollie; Stuart"
     notes = read_csv(folder / "issues.csv")[2][-1]
     assert notes.startswith("Asked to retell") and "'=" not in notes  # only a leading = matters

@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 
 from lensmap.cli import main
+from lensmap.event.model import PLAN_STATUSES as STATUSES
 from lensmap.event.model import IssueNotes, Tag
-from lensmap.export.plan_workbook import STATUSES
 from lensmap.export.writer import export_session, plan_placed
 from lensmap.session.actions import IssueEdited, TagAdded
 from lensmap.wording.vocabulary import THEME_WORD
+from tests.office import resave
 from tests.workshop import HOSTILE_NOTE, HOSTILE_TITLE, record_morning
 
 FORMULA = '=HYPERLINK("http://example.com","click")'
@@ -140,24 +141,9 @@ def test_the_same_plan_makes_the_same_file(store, tmp_path):
 def test_libreoffice_keeps_the_drop_downs_and_the_text(exported, tmp_path):
     """plan.xlsx opened and saved again by LibreOffice Calc, as a group might: the drop-down
     lists and every typed cell, a formula-like title among them, come through as they were."""
-    import os
-    import shutil
-    import subprocess
-
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("LENSMAP_REQUIRE_SOFFICE"):
-            pytest.fail("LibreOffice (soffice) is needed here")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    out = tmp_path / "resaved"
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(out), str(exported / "plan.xlsx")],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
+    resaved = resave(exported / "plan.xlsx", "xlsx", tmp_path / "resaved", tmp_path / "profile")
     ours = openpyxl.load_workbook(exported / "plan.xlsx")
-    theirs = openpyxl.load_workbook(out / "plan.xlsx")
+    theirs = openpyxl.load_workbook(resaved)
     assert theirs.sheetnames == ours.sheetnames and theirs["Lists"].sheet_state == "hidden"
     rows = list(theirs["Plan"].iter_rows(values_only=True))
     assert rows == list(ours["Plan"].iter_rows(values_only=True))

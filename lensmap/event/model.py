@@ -46,6 +46,8 @@ THEMES: tuple[str, ...] = Theme.__args__  # type: ignore[attr-defined]
 RaisedBy = Literal["lived-experience", "staff", "partner"]
 Window = Literal["within", "hyper", "hypo"]
 Effort = Literal["S", "M", "L"]
+PlanStatus = Literal["not started", "in progress", "done", "dropped"]
+PLAN_STATUSES: tuple[str, ...] = PlanStatus.__args__  # type: ignore[attr-defined]
 
 
 class Record(BaseModel):
@@ -237,10 +239,21 @@ class IssueNotes(Record):
     effort: Effort | None = None
     owner: Text | None = None
     timeframe: Text | None = None
+    # What the implementation group records in the plan afterwards. Each is left out of a
+    # file while unset, so files without them are as they were and older lensmaps read them.
+    action: LongText | None = Field(default=None, exclude_if=lambda value: value is None)
+    """What will be done about it."""
+    status: PlanStatus | None = Field(default=None, exclude_if=lambda value: value is None)
+    progress: LongText | None = Field(default=None, exclude_if=lambda value: value is None)
+    """The latest progress note (the session's log keeps every earlier one, with its time)."""
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.stage, self.kind)
+
+
+PLAN_FIELDS = ("effort", "action", "owner", "timeframe", "status", "progress")
+"""What the implementation group's plan says about an issue, as a spreadsheet brings it back."""
 
 
 class Event(Record):

@@ -36,6 +36,10 @@ class Issue:
     effort: str | None = None
     owner: str | None = None
     timeframe: str | None = None
+    action: str | None = None
+    status: str | None = None
+    """The plan's status, None while nobody has set one (then it reads as not started)."""
+    progress: str | None = None
     themes: list[str] = field(default_factory=list)
     principles: list[str] = field(default_factory=list)
 
@@ -120,6 +124,9 @@ def rank_issues(
                 effort=effort,
                 owner=edit.owner if edit else None,
                 timeframe=edit.timeframe if edit else None,
+                action=edit.action if edit else None,
+                status=edit.status if edit else None,
+                progress=edit.progress if edit else None,
                 themes=_unique(t.theme for t in group if t.theme),
                 principles=_unique(p for t in group for p in t.principles),
             )

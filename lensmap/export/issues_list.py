@@ -13,6 +13,7 @@ from typing import Any
 
 from ..event.measures import PathwayMeasures, measure_pathway
 from ..event.model import persona_names
+from ..event.plan_update import NOT_STARTED
 from ..event.priorities import Issue, KeepItem, rank_issues, what_to_keep
 from ..event.voices import Voices, whose_voices
 from ..session.content import SessionContent
@@ -28,8 +29,10 @@ from .escaping import csv_cell, markdown_lines, markdown_text
 
 PLAN_COLUMNS = [
     "rank", "issue", "stage", "kind", "theme", "principles", "personas", "votes", "effort",
-    "quick win", "action", "owner", "timeframe", "status",
+    "quick win", "action", "owner", "timeframe", "status", "progress note", "stage id",
 ]  # fmt: skip
+"""plan.csv's and plan.xlsx's columns: what `lensmap plan import` reads back is named in
+vocabulary.PLAN_COLUMN, and each row finds its issue by its stage id and kind."""
 
 
 class Report:
@@ -111,6 +114,9 @@ def issues_json(report: Report) -> str:
                 "effort": issue.effort,
                 "owner": issue.owner,
                 "timeframe": issue.timeframe,
+                "action": issue.action,
+                "status": issue.status or NOT_STARTED,
+                "progress": issue.progress,
                 "themes": issue.themes,
                 "principles": issue.principles,
                 "reasons": issue.reasons(),
@@ -147,7 +153,8 @@ def issues_csv(report: Report) -> str:
         [
             "rank", "kind", "stage", "title", "votes", "score", "weight", "severity", "reach",
             "quick win", "personas", "raised by lived experience",
-            "raised only by lived experience", "effort", "owner", "timeframe", "notes",
+            "raised only by lived experience", "effort", "owner", "timeframe", "status",
+            "notes",
         ]
     ]  # fmt: skip
     for i in report.issues:
@@ -159,7 +166,7 @@ def issues_csv(report: Report) -> str:
                 "; ".join(report.people(i.personas, i.general)),
                 report.lived_experience_cell(i.lived_experience),
                 report.lived_experience_cell(i.key in report.voices.only_lived_experience),
-                i.effort, i.owner, i.timeframe, notes,
+                i.effort, i.owner, i.timeframe, i.status or NOT_STARTED, notes,
             ]
         )  # fmt: skip
     return _csv(rows)
@@ -194,8 +201,8 @@ def plan_rows(report: Report) -> list[list[object]]:
                 i.rank, i.title, report.stage(i.stage), KIND_WORD[i.kind],
                 "; ".join(THEME_WORD[t] for t in i.themes), "; ".join(i.principles),
                 "; ".join(report.people(i.personas, i.general)), i.votes, i.effort or "",
-                "yes" if i.quick_win else "no", "", i.owner or "", i.timeframe or "",
-                "not started",
+                "yes" if i.quick_win else "no", i.action or "", i.owner or "",
+                i.timeframe or "", i.status or NOT_STARTED, i.progress or "", i.stage,
             ]
         )  # fmt: skip
     return rows
@@ -226,8 +233,13 @@ def issues_markdown(report: Report) -> str:
             f"- personas: {md(', '.join(report.people(i.personas, i.general)))}",
         ]
         plan = [f"effort {i.effort}" if i.effort else "", i.owner or "", i.timeframe or ""]
+        lines.append(f"- status: {md(i.status or NOT_STARTED)}")
         if any(plan):
             lines.append(f"- plan: {md(' · '.join(p for p in plan if p))}")
+        if i.action:
+            lines.append(f"- action: {markdown_lines(i.action, '  ')}")
+        if i.progress:
+            lines.append(f"- progress: {markdown_lines(i.progress, '  ')}")
         if i.key in report.voices.only_lived_experience:
             lines.append(f"- {ONLY_LIVED_EXPERIENCE}")
         elif i.lived_experience and report.voices.may_say("lived-experience"):

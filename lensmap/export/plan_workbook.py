@@ -13,19 +13,19 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..wording.vocabulary import KIND_WORD, THEME_WORD
+from ..event.model import PLAN_STATUSES
+from ..wording.vocabulary import KIND_WORD, PLAN_COLUMN, THEME_WORD
 from .escaping import cell_text
 from .issues_list import PLAN_COLUMNS, Report, plan_rows
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-STATUSES = ("not started", "in progress", "done", "dropped")
 EFFORTS = ("S", "M", "L")
 WIDTHS = {
     "rank": 6, "issue": 40, "stage": 26, "kind": 20, "theme": 30, "principles": 22,
     "personas": 18, "votes": 7, "effort": 8, "quick win": 10, "action": 40, "owner": 20,
-    "timeframe": 14, "status": 14,
+    "timeframe": 14, "status": 14, "progress note": 40, "stage id": 16,
 }  # fmt: skip
 RANKING_RULE = (
     "An issue is the barrier tags, or the re-traumatisation risk tags, of one stage. Its "
@@ -150,18 +150,25 @@ def plan_xlsx(report: Report) -> bytes:
         ["pathway", report.content.pathway.title],
         ["issues", len(report.issues)],
         ["ranking", RANKING_RULE],
-        ["status", "Choose one of: " + ", ".join(STATUSES)],
+        ["status", "Choose one of: " + ", ".join(PLAN_STATUSES)],
         ["effort", "S (small), M (medium) or L (large)"],
         ["theme", "One or more of: " + "; ".join(THEME_WORD.values())],
         ["kind", f"{KIND_WORD['barrier']} or {KIND_WORD['risk']}"],
-        ["made by", "lensmap; rows are matched back to issues by stage and kind, not by rank"],
+        [
+            "coming back",
+            "lensmap plan import reads the "
+            + ", ".join(PLAN_COLUMN.values())
+            + " columns back into the session. Each row finds its issue by its stage id and "
+            "kind, not by rank; keep those two as they are. A blank cell changes nothing.",
+        ],
+        ["made by", "lensmap"],
     ]
     _table(about, ["about", "what"], facts, {"about": 14, "what": 100})
 
     index = {name: n for n, name in enumerate(PLAN_COLUMNS, start=1)}
     lists = _lists(
         book.create_sheet("Lists"),
-        {"status": STATUSES, "effort": EFFORTS, "theme": tuple(THEME_WORD.values())},
+        {"status": PLAN_STATUSES, "effort": EFFORTS, "theme": tuple(THEME_WORD.values())},
     )
     _choices(plan, index["status"], lists["status"], len(rows), only=True)
     _choices(plan, index["effort"], lists["effort"], len(rows), only=True)

@@ -26,6 +26,7 @@ from xml.parsers import expat
 from ..event.counts import by_kind
 from ..event.measures import JourneyMeasures, measure_journey
 from ..event.model import persona_names
+from ..event.plan_update import NOT_STARTED
 from ..event.priorities import default_title
 from ..event.voices import GROUPS, TOO_FEW, Voices
 from ..session.content import SessionContent
@@ -153,7 +154,14 @@ def _finalize(value: object) -> object:
 
 def _plan_parts(issue: Issue) -> list[tuple[str, str]]:
     """The plan so far, as words and what the group set."""
-    parts = (("effort", issue.effort), ("owner:", issue.owner), ("by:", issue.timeframe))
+    parts = (
+        ("status:", issue.status or NOT_STARTED),
+        ("effort", issue.effort),
+        ("owner:", issue.owner),
+        ("by:", issue.timeframe),
+        ("action:", issue.action),
+        ("progress:", issue.progress),
+    )
     return [(word, value) for word, value in parts if value]
 
 

@@ -83,6 +83,16 @@ class IssueEdited(_Action):
     issue: IssueNotes
 
 
+class PlanImported(_Action):
+    """The implementation group's plan brought back from a spreadsheet: each issue's notes as
+    the plan left them. One action, so one undo takes the whole import back."""
+
+    type: Literal["plan.import"] = "plan.import"
+    file: Text
+    """The spreadsheet's name (not where it was: that may say who keeps it)."""
+    issues: Annotated[list[IssueNotes], Field(min_length=1)]
+
+
 class Undone(_Action):
     type: Literal["undo"] = "undo"
     target: str
@@ -104,6 +114,7 @@ Action = Annotated[
     | TagEdited
     | TagDeleted
     | IssueEdited
+    | PlanImported
     | Undone
     | Redone,
     Field(discriminator="type"),
@@ -121,6 +132,7 @@ KINDS: dict[str, type[BaseModel]] = {
         TagEdited,
         TagDeleted,
         IssueEdited,
+        PlanImported,
         Undone,
         Redone,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..event.model import Event, IssueNotes, Journey
+from ..event.model import PLAN_FIELDS, Event, IssueNotes, Journey
 from ..files.problems import LoadError
 from .actions import new_id
 from .content import SessionContent
@@ -43,7 +43,7 @@ def _journey(kept: tuple[str, Journey], name: str, other: Journey, notes: list[s
 
 def _issue(kept: IssueNotes, name: str, other: IssueNotes, notes: list[str]) -> IssueNotes:
     update = {}
-    for field in ("title", "votes", "effort", "owner", "timeframe"):
+    for field in ("title", "votes", *PLAN_FIELDS):
         mine, theirs = getattr(kept, field), getattr(other, field)
         if theirs in (None, 0) or mine == theirs:
             continue

@@ -14,6 +14,7 @@ from .actions import (
     EventEdited,
     IssueEdited,
     OutcomeSet,
+    PlanImported,
     Redone,
     Started,
     SteppedBack,
@@ -173,6 +174,13 @@ def apply(state: SessionState, action: Action) -> Changes:
         case IssueEdited(issue=notes):
             state.check_stage(notes.stage)
             put("issues", notes.key, notes)
+        case PlanImported(issues=plan):
+            if len({notes.key for notes in plan}) != len(plan):
+                raise ActionRefused("the plan names one issue more than once")
+            for notes in plan:
+                state.check_stage(notes.stage)
+            for notes in plan:
+                put("issues", notes.key, notes)
         case Started():
             raise ActionRefused("a session can only start once")
         case _:

@@ -8,6 +8,7 @@ from ..session.actions import (
     EventEdited,
     IssueEdited,
     OutcomeSet,
+    PlanImported,
     SteppedBack,
     StepTaken,
     TagAdded,
@@ -74,6 +75,9 @@ def describe_action(action: object, state: SessionState) -> str:
             return f"deleted tag {i}"
         case IssueEdited(issue=n):
             return f"issue at {stage_label(state, n.stage)} edited"
+        case PlanImported(file=file, issues=plan):
+            n = len(plan)
+            return f"plan from {shown(file)} ({n} issue{'s' * (n != 1)})"
         case EventEdited():
             return "event details edited"
     return type(action).__name__

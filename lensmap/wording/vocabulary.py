@@ -62,6 +62,19 @@ RAISED_BY_WORD = {
     "staff": "staff",
     "partner": "partner agency",
 }
+PLAN_COLUMN = {
+    "effort": "effort",
+    "action": "action",
+    "owner": "owner",
+    "timeframe": "timeframe",
+    "status": "status",
+    "progress": "progress note",
+}
+"""The plan's column for each thing the implementation group records (model.PLAN_FIELDS)."""
+STAGE_ID_COLUMN = "stage id"
+"""The plan's last column: each row's stage by its id, so a row still finds its issue after
+the stage is renamed."""
+
 STAGE_KIND_WORD = {
     "entry": "way in",
     "step": "step",
