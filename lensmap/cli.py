@@ -270,7 +270,28 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         stage = shown(pathway.label_of(tag.stage))
         print(f"  {kind} at {stage} ({about}{severity}): {note}")
     _show_voices(content)
+    _show_plan(content)
     return EXIT_OK
+
+
+def _show_plan(content) -> None:
+    from .event.plan_update import NOT_STARTED
+    from .event.priorities import rank_issues
+    from .wording.vocabulary import KIND_SYMBOL
+
+    notes = {n.key: n for n in content.issues}
+    issues = rank_issues(content.pathway, content.tags, notes)
+    if not issues:
+        return
+    print("Plan: each priority's status")
+    for issue in issues:
+        plan = [issue.status or NOT_STARTED]
+        plan += [f"{word} {shown(value)}" for word, value in
+                 (("owner", issue.owner), ("by", issue.timeframe)) if value]  # fmt: skip
+        print(f"  {issue.rank}. {KIND_SYMBOL[issue.kind]} {shown(issue.title)}: {', '.join(plan)}")
+        for word, value in (("action", issue.action), ("progress", issue.progress)):
+            if value:
+                print(f"      {word}: " + " ".join(shown(value, lines=True).split()))
 
 
 def _show_pathway_measures(content, measures) -> None:

@@ -103,6 +103,12 @@ def test_round_trip_export_edit_import_export(session, tmp_path, capsys):
     assert "- status: in progress" in (again / "issues.md").read_text()
     assert "in progress" in (again / "index.html").read_text()
 
+    assert main(["session", "show", str(session)]) == 0
+    shown = capsys.readouterr().out.split("Plan: each priority's status\n", 1)[1]
+    assert "Triage by phone only: in progress, owner @Service lead, by 3 months" in shown
+    assert f"      progress: {PROGRESS}" in shown
+    assert "Re-traumatisation risk at Comprehensive assessment: not started" in shown
+
     # The same file again changes nothing, and records nothing.
     assert main(["plan", "import", str(edited), "--session", str(session)]) == 0
     assert "nothing to record" in capsys.readouterr().out
