@@ -374,6 +374,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .export.comparison_files import comparison, summary, write_comparison
+    from .storage.locations import exports_dir, safe_name
+
+    baseline = _read_session(args.baseline, "this compares")
+    followup = _read_session(args.followup, "this compares")
+    if baseline.pathway.id != followup.pathway.id:
+        print(
+            f"note: the sessions use different pathways ({shown(baseline.pathway.id)} and "
+            f"{shown(followup.pathway.id)}); stages are matched by id all the same",
+            file=sys.stderr,
+        )
+    stem = f"compare-{safe_name(Path(args.baseline).stem)}-{safe_name(Path(args.followup).stem)}"
+    folder = Path(args.out) if args.out else exports_dir() / stem
+    written = write_comparison(baseline, followup, folder)
+    print(f"{summary(comparison(baseline, followup))}.")
+    print(f"Wrote {len(written)} files to {shown(folder)}:")
+    for path in written:
+        print(f"  {shown(path.name)}")
+    return EXIT_OK
+
+
 DEFAULT_EXAMPLES = "lensmap-examples"
 
 
@@ -612,6 +634,19 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
         "--formats", default="svg,png,pdf,dot", metavar="LIST", help="map formats (svg always)"
     )
     p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser(
+        "compare",
+        help="what changed between a baseline event and a follow-up one",
+        description="Compare a baseline session with a follow-up one (a .lens file or "
+        "lensmap-session JSON each): issues resolved, persisting and new, what to keep kept, "
+        "new and lost, each persona's journey measures side by side, and the baseline's plan. "
+        "Writes compare.json, compare.md, compare.html and compare-map.svg.",
+    )
+    p.add_argument("baseline", metavar="BASELINE", help="the earlier session")
+    p.add_argument("followup", metavar="FOLLOWUP", help="the later session")
+    p.add_argument("-o", "--out", metavar="FOLDER", help="default: exports/compare-<names>/")
+    p.set_defaults(run=cmd_compare)
 
     plan = sub.add_parser("plan", help="bring the implementation plan back from a spreadsheet")
     plan.set_defaults(run=lambda _: _help(plan))

@@ -75,6 +75,12 @@ STAGE_ID_COLUMN = "stage id"
 """The plan's last column: each row's stage by its id, so a row still finds its issue after
 the stage is renamed."""
 
+CHANGE_WORD = {"resolved": "resolved", "persisting": "persisting", "new": "new"}
+CHANGE_SYMBOL = {"resolved": "○", "persisting": "●", "new": "+"}
+"""How an issue changed between a baseline event and its follow-up (event.comparison)."""
+KEEP_CHANGE_WORD = {"kept": "kept", "new": "new", "lost": "lost"}
+KEEP_CHANGE_SYMBOL = {"kept": "●", "new": "+", "lost": "○"}
+
 STAGE_KIND_WORD = {
     "entry": "way in",
     "step": "step",
