@@ -53,7 +53,7 @@ def test_every_file_parses_back_in_rank_order(worked, tmp_path):
     assert {p.relative_to(folder).as_posix() for p in written} == {
         "session.json", "issues.json", "issues.md", "issues.csv", "keep.json", "keep.csv",
         "journeys.json", "plan.csv", "plan.xlsx", "maps/combined.dot", "maps/combined.svg",
-        "maps/combined.png", "index.html",
+        "maps/combined.png", "index.html", "what-we-heard.md", "what-we-heard.html",
     } | pdf  # fmt: skip
     issues = json.loads((folder / "issues.json").read_text())
     assert [(i["rank"], i["stage"], i["kind"]) for i in issues] == [

@@ -18,6 +18,7 @@ from . import ExportFailed
 from . import issues_list as lists
 from .journeys_file import journeys_json
 from .plan_workbook import plan_xlsx
+from .what_we_heard import what_we_heard_html, what_we_heard_markdown
 
 Progress = Callable[[int, int, str], None]
 
@@ -35,6 +36,7 @@ def _files(report: lists.Report) -> list[tuple[str, bytes]]:
         ("keep.csv", lists.keep_csv(report).encode(excel)),
         ("plan.csv", lists.plan_csv(report).encode(excel)),
         ("plan.xlsx", plan_xlsx(report)),
+        ("what-we-heard.md", what_we_heard_markdown(report).encode("utf-8")),
     ]
 
 
@@ -290,7 +292,7 @@ def export_session(
     # Graphviz lays each map out once for SVG and PDF; a PNG is drawn on its own, smaller.
     runs = [tuple(f for f in wanted if f != "png")] + ([("png",)] if "png" in wanted else [])
     jobs = [(name, run) for name in maps for run in runs]
-    steps = len(files) + len(jobs) + 1
+    steps = len(files) + len(jobs) + 2  # the two pages last: index.html, what-we-heard.html
     done = 0
     written = Exported()
 
@@ -330,6 +332,11 @@ def export_session(
     target = folder / "index.html"
     write_atomic(target, index_html(report, svgs, titles, members).encode("utf-8"), replace=True)
     written.append(target)
+    done += 1
+    step("what-we-heard.html")
+    heard = folder / "what-we-heard.html"
+    write_atomic(heard, what_we_heard_html(report).encode("utf-8"), replace=True)
+    written.append(heard)
     done += 1
     if progress:
         progress(steps, steps, "")
