@@ -105,8 +105,8 @@ def plan_update(
     update = PlanUpdate()
     issues = {(tag.stage, tag.kind) for tag in tags if tag.kind != "positive"}
     by_label: dict[str, list[str]] = {}
-    for stage in pathway.stages:
-        by_label.setdefault(_words(stage.label), []).append(stage.id)
+    for each in pathway.stages:
+        by_label.setdefault(_words(each.label), []).append(each.id)
     found: dict[tuple[str, str], list[PlanLine]] = {}
     for line in lines:
         before_renamed = len(update.renamed)

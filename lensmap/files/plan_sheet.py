@@ -186,7 +186,7 @@ def _csv_rows(path: Path, raw: bytes, notes: list[str]) -> list[list[str]]:
     counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
     separator = max(counts, key=counts.__getitem__)
     reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=separator)
-    rows = []
+    rows: list[list[str]] = []
     try:
         for row in reader:
             if len(rows) > MAX_ROWS + HEADER_SEARCH:
