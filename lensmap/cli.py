@@ -353,7 +353,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .storage.locations import exports_dir, safe_name
 
     content = _read_session(args.session, "this exports")
-    folder = Path(args.out) if args.out else exports_dir() / safe_name(Path(args.session).stem)
+    name = safe_name(Path(args.session).stem) + ("-for-circulation" * args.for_circulation)
+    folder = Path(args.out) if args.out else exports_dir() / name
 
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
@@ -363,7 +364,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     notes: list[str] = []
     with export_progress(sys.stderr) as progress:
-        written = export_session(content, folder, progress, formats=formats, notes=notes)
+        written = export_session(
+            content, folder, progress, formats=formats, notes=notes,
+            for_circulation=args.for_circulation,
+        )  # fmt: skip
     print(f"Wrote {len(written)} files to {shown(folder)}:")
     for path in sorted(written):
         print(f"  {shown(path.relative_to(folder).as_posix())}")
@@ -632,6 +636,12 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="default: exports/<session name>/")
     p.add_argument(
         "--formats", default="svg,png,pdf,dot", metavar="LIST", help="map formats (svg always)"
+    )
+    p.add_argument(
+        "--for-circulation",
+        action="store_true",
+        help="a copy to share outside the room: no place, no note marked keep in the room, "
+        "no session.json, and check-before-sharing.md (default folder: <name>-for-circulation)",
     )
     p.set_defaults(run=cmd_export)
 

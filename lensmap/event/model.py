@@ -225,6 +225,9 @@ class Tag(Record):
     principles: list[Principle] = []
     theme: Theme | None = None
     raised_by: RaisedBy | None = None
+    keep_in_room: bool = Field(default=False, exclude_if=lambda keep: not keep)
+    """The facilitator marked the note to stay in the room: a copy for circulation leaves the
+    note out (the tag still counts). Left out of a file when false."""
 
     _principles = field_validator("principles")(_canonical_principles)
 

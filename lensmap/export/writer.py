@@ -23,11 +23,14 @@ from .what_we_heard import what_we_heard_html, what_we_heard_markdown
 Progress = Callable[[int, int, str], None]
 
 
-def _files(report: lists.Report) -> list[tuple[str, bytes]]:
+def _files(report: lists.Report, *, full: bool = True) -> list[tuple[str, bytes]]:
+    """Every file but the maps and pages; `full` (not a copy for circulation) with
+    session.json, which keeps who raised every tag."""
     content = report.content
     excel = "utf-8-sig"  # a byte-order mark, so Excel reads the accents and symbols correctly
+    session = [("session.json", dumps(content).encode("utf-8"))] if full else []
     return [
-        ("session.json", dumps(content).encode("utf-8")),
+        *session,
         ("issues.json", lists.issues_json(report).encode("utf-8")),
         ("issues.md", lists.issues_markdown(report).encode("utf-8")),
         ("issues.csv", lists.issues_csv(report).encode(excel)),
@@ -37,6 +40,40 @@ def _files(report: lists.Report) -> list[tuple[str, bytes]]:
         ("plan.csv", lists.plan_csv(report).encode(excel)),
         ("plan.xlsx", plan_xlsx(report)),
         ("what-we-heard.md", what_we_heard_markdown(report).encode("utf-8")),
+    ]
+
+
+def _circulation(
+    content: SessionContent, folder: Path, notes: list[str]
+) -> tuple[SessionContent, list[tuple[str, bytes]]]:
+    """The session as a copy for circulation shows it, and the two files that say what was
+    left out and what to read before sending."""
+    from .circulation import (
+        ABOUT_FILE,
+        CHECK_FILE,
+        LEFT_OUT,
+        about_this_copy,
+        check_before_sharing,
+        for_circulation,
+        name_like_words,
+    )
+
+    for name in LEFT_OUT:
+        if (folder / name).exists():
+            raise ExportFailed.single(
+                folder,
+                f"holds a full export ({name}, which records who raised each tag); write the "
+                "copy for circulation to a folder of its own",
+            )
+    copy = for_circulation(content)
+    findings = name_like_words(copy.content)
+    if copy.notes_left_out:
+        n = copy.notes_left_out
+        notes.append(f"{n} note{'s' * (n != 1)} marked “keep in the room” left out of this copy")
+    notes.append(f"read {CHECK_FILE} before sending this folder")
+    return copy.content, [
+        (ABOUT_FILE, about_this_copy(copy, len(findings)).encode("utf-8")),
+        (CHECK_FILE, check_before_sharing(findings).encode("utf-8")),
     ]
 
 
@@ -249,6 +286,7 @@ def export_session(
     *,
     formats: tuple[str, ...] = FORMATS,
     notes: list[str] | None = None,
+    for_circulation: bool = False,
 ) -> Exported:
     """Write the report, maps, issues lists, plan template and session JSON into `folder`.
 
@@ -258,12 +296,18 @@ def export_session(
     returned says where it went, and why.
     Maps render in parallel (one Graphviz process per map and format). Each journey map has
     its strip (journey_strip.py) under the same name in journeys/. What could not be made
-    (PDF without a PDF-capable engine) is said in `notes`, not silently skipped."""
+    (PDF without a PDF-capable engine) is said in `notes`, not silently skipped.
+
+    `for_circulation` writes a copy meant to leave the room (circulation.py): no place, no
+    note marked "keep in the room", no session.json, and check-before-sharing.md."""
     from .journey_strip import journey_strip
     from .maps import engine, is_graphviz_pure, render
     from .report import index_html
 
     notes = notes if notes is not None else []
+    extra: list[tuple[str, bytes]] = []
+    if for_circulation:
+        content, extra = _circulation(content, folder, notes)
     maps, titles, members = _maps(content)
     strips = [  # every team and persona walked, named as their maps are
         (f"journeys/{name}.svg", journey_strip(content, members[name], titles[name]))
@@ -279,7 +323,7 @@ def export_session(
             folder, f"cannot be made ({exc.strerror or exc}); choose another folder with --out"
         ) from None
     report = lists.Report(content)  # ranked once, for the lists and the page alike
-    files = _files(report) + strips
+    files = _files(report, full=not for_circulation) + extra + strips
     if "dot" in formats:
         files += [(f"maps/{name}.dot", dot.encode("utf-8")) for name, dot in maps.items()]
     wanted = ["svg"] + [f for f in ("png", "pdf") if f in formats]
