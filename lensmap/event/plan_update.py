@@ -109,12 +109,10 @@ def plan_update(
         by_label.setdefault(_words(each.label), []).append(each.id)
     found: dict[tuple[str, str], list[PlanLine]] = {}
     for line in lines:
-        before_renamed = len(update.renamed)
-        stage = _stage_of(pathway, by_label, line, update)
+        stage, renamed = _stage_of(pathway, by_label, line, update)
         if stage is None:
             continue
         if (stage, line.kind) not in issues:
-            del update.renamed[before_renamed:]  # said once, as a row matching no issue
             update.unmatched.append(
                 Unmatched(
                     line.row,
@@ -124,6 +122,8 @@ def plan_update(
                 )
             )
             continue
+        if renamed is not None:
+            update.renamed.append(renamed)
         found.setdefault((stage, line.kind), []).append(line)
     for key, matched in found.items():
         said = _agreed(key, matched, update)
@@ -148,9 +148,9 @@ def plan_update(
 
 def _stage_of(
     pathway: Pathway, by_label: dict[str, list[str]], line: PlanLine, update: PlanUpdate
-) -> str | None:
-    """The stage a row names: by its stage id where the file has one (saying so if the name
-    beside it differs), otherwise by its name, which must be exactly one stage's."""
+) -> tuple[str | None, Renamed | None]:
+    """The stage a row names: by its stage id where the file has one (with a Renamed if the
+    name beside it differs), otherwise by its name, which must be exactly one stage's."""
     said = line.stage_id or line.stage or ""
     if line.stage_id:
         if line.stage_id not in pathway.stages_by_id:
@@ -168,7 +168,7 @@ def _stage_of(
     if not ids and said in pathway.stages_by_id:
         ids = [said]
     if len(ids) == 1:
-        return ids[0]
+        return ids[0], None
     if ids:
         why = f"{len(ids)} stages have this name; add the stage id column to tell them apart"
     else:
@@ -178,7 +178,7 @@ def _stage_of(
         if close:
             why += f" (the nearest is “{close[0]}”: was it renamed?)"
     update.unmatched.append(Unmatched(line.row, said, line.kind, why))
-    return None
+    return None, None
 
 
 def _agreed(
