@@ -155,15 +155,15 @@ def _stage_of(
     if line.stage_id:
         if line.stage_id not in pathway.stages_by_id:
             near = by_label.get(_words(line.stage or ""), [])
-            hint = f'; the stage called "{line.stage}" now has the id "{near[0]}"' if near else ""
+            hint = f"; the stage called “{line.stage}” now has the id “{near[0]}”" if near else ""
             update.unmatched.append(
                 Unmatched(line.row, said, line.kind, f"no stage has this id in the session{hint}")
             )
-            return None
+            return None, None
         label = pathway.label_of(line.stage_id)
         if line.stage and _words(line.stage) != _words(label):
-            update.renamed.append(Renamed(line.row, line.stage_id, line.stage, label))
-        return line.stage_id
+            return line.stage_id, Renamed(line.row, line.stage_id, line.stage, label)
+        return line.stage_id, None
     ids = by_label.get(_words(said), [])
     if not ids and said in pathway.stages_by_id:
         ids = [said]
