@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from pydantic import ValidationError
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...event.model import IssueKind, IssueNotes
+from ...event.plan_update import NOT_STARTED
 from ...event.priorities import Issue, default_title, rank_issues, what_to_keep
 from ...event.voices import Voices, whose_voices
 from ...session.actions import IssueEdited
@@ -58,6 +60,7 @@ FIXED = {
     "effort": Column("effort", "effort", 6),
     "owner": Column("owner", "owner", 12),
     "timeframe": Column("timeframe", "timeframe", 10),
+    "status": Column("status", "status", 11),  # "not started", "in progress": in words
     "reach": Column("reach", "reach", 5),
     "severity": Column("severity", "severity", 8),
 }
@@ -71,6 +74,7 @@ ORDER = (
     "effort",
     "owner",
     "timeframe",
+    "status",
     "reach",
     "severity",
 )
@@ -80,6 +84,8 @@ STAGE_MIN = 36  # most stage names whole; at 80 columns this leaves the board th
 STAGE_MAX = 70
 CELL_PADDING = 1
 OVERHEAD = 4  # the board's padding and the table's scrollbar
+REASONS_OVERHEAD = 5  # the board's padding, and the detail panel's border and padding
+LONG_NOTE = 150  # a plan's action or progress note is shown this long in the detail panel
 
 
 def plan_columns(width: int) -> list[Column]:
@@ -112,6 +118,12 @@ def _cell(value: str, style: str | Style = "", *, right: bool = False) -> Text:
         overflow="ellipsis",
         justify="right" if right else "left",
     )
+
+
+def _one_line(note: str) -> str:
+    """A plan's note as one short line for the panel: the whole of it is in the plan."""
+    words = " ".join(shown(note).split())
+    return words if len(words) <= LONG_NOTE else words[: LONG_NOTE - 1] + "…"
 
 
 class IssuesScreen(KnowsLensmapApp, Screen):
@@ -245,6 +257,7 @@ class IssuesScreen(KnowsLensmapApp, Screen):
             "effort": _cell(issue.effort or "—"),
             "owner": _cell(issue.owner or ""),
             "timeframe": _cell(issue.timeframe or ""),
+            "status": _cell(issue.status or NOT_STARTED),
             "reach": _cell(str(issue.reach), right=True),
             "severity": _cell(str(issue.severity), right=True),
         }
@@ -287,13 +300,7 @@ class IssuesScreen(KnowsLensmapApp, Screen):
         if own_title:
             first.append(": ")
             first.append(shown(own_title), "italic")
-        plan = [
-            f"effort {issue.effort}" if issue.effort else "",
-            f"owner {shown(issue.owner)}" if issue.owner else "",
-            f"timeframe {shown(issue.timeframe)}" if issue.timeframe else "",
-        ]
-        if any(plan):
-            first.append(" · " + ", ".join(p for p in plan if p))
+        first.append_text(self._plan(issue, first))
         if self._only_lived(issue):
             first.append(f"\n{ONLY_LIVED_EXPERIENCE}", "bold")
         parts = issue.reasons().split("; ")
@@ -310,6 +317,24 @@ class IssuesScreen(KnowsLensmapApp, Screen):
         heading = Text("\nWhat the room said:", "bold") if said else Text()
         why = Text("\nWhy here: " + shown("; ".join(parts)))
         widget.update(first + why + heading + said)
+
+    def _plan(self, issue: Issue, first: Text) -> Text:
+        """The plan so far: after the issue's line where it fits, else on a line of its own
+        (never broken inside "status not started"); then the plan's action and its latest
+        progress note, a line each, when they are set."""
+        parts = [
+            f"effort {issue.effort}" if issue.effort else "",
+            f"owner {shown(issue.owner)}" if issue.owner else "",
+            f"timeframe {shown(issue.timeframe)}" if issue.timeframe else "",
+            f"status {issue.status or NOT_STARTED}",
+        ]
+        plan = ", ".join(p for p in parts if p)
+        fits = first.cell_len + 3 + cell_len(plan) <= self.app.size.width - REASONS_OVERHEAD
+        lines = Text(f" · {plan}" if fits else f"\nPlan: {plan}")
+        for label, note in (("Action", issue.action), ("Latest progress", issue.progress)):
+            if note and note.strip():
+                lines.append(f"\n{label}: {_one_line(note)}")
+        return lines
 
     def _show_keep(self) -> None:
         state = self.app.store.state
@@ -459,8 +484,10 @@ class IssuesScreen(KnowsLensmapApp, Screen):
     def _save_edit(self, issue: Issue, result: IssueNotes) -> bool:
         """Store the edit; False (the dialog stays open, nothing typed is lost) if it fails."""
         current = self._notes(issue)
-        # Votes are never the dialog's business: keep the stored tally as it is now.
-        updated = IssueNotes(**{**result.model_dump(), "votes": current.votes})
+        # Votes, the plan's action and its progress note are never the dialog's business: keep
+        # them as they are stored now (a plan imported while the dialog was open included).
+        kept = {"votes": current.votes, "action": current.action, "progress": current.progress}
+        updated = IssueNotes.model_validate({**result.model_dump(), **kept})
         if updated == current:
             self.notify("Nothing changed.", timeout=3)
             return True
