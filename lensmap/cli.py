@@ -502,6 +502,34 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_plan_history(args: argparse.Namespace) -> int:
+    from .event.plan_update import NOT_STARTED
+    from .event.priorities import default_title
+    from .session.plan_history import plan_history
+    from .session.store import SessionStore
+    from .wording.describe import local_time
+
+    with SessionStore.open(args.session, readonly=True) as store:
+        steps = plan_history(store.entries)
+        pathway = store.state.pathway
+    if not steps:
+        print(f"{shown(args.session)} holds no plan yet: import one with lensmap plan import.")
+        return EXIT_OK
+    print(f"The plan's history in {shown(args.session)}, oldest first:")
+    for (stage, kind), history in steps.items():
+        print(f"  {shown(default_title(pathway, stage, kind))}")
+        for step in history:
+            where = f"from {shown(step.source)}" if step.source else "in the app"
+            said = [step.notes.status or NOT_STARTED]
+            said += [
+                f"{name} " + " ".join(shown(getattr(step.notes, name), lines=True).split())
+                for name in ("owner", "timeframe", "action", "progress")
+                if name in step.changed and getattr(step.notes, name)
+            ]
+            print(f"    {local_time(step.at)}, {where}: " + "; ".join(said))
+    return EXIT_OK
+
+
 def _port(text: str) -> int:
     """A port number for --port, or argparse's clear message (exit 2)."""
     if not text.isdigit() or not 1 <= int(text) <= 65535:
@@ -674,6 +702,11 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--session", required=True, metavar="EVENT.lens", help="the event's session")
     p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     p.set_defaults(run=cmd_plan_import)
+    p = plsub.add_parser(
+        "history", help="each issue's status and progress notes over time, as the session holds"
+    )
+    p.add_argument("session", metavar="EVENT.lens")
+    p.set_defaults(run=cmd_plan_history)
 
     pathway = sub.add_parser("pathway", help="make a pathway file from a spreadsheet or GraphML")
     pathway.set_defaults(run=lambda _: _help(pathway))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -354,3 +355,30 @@ def test_a_workbook_with_entity_declarations_is_refused(session, tmp_path, capsy
     assert main(["plan", "import", str(hostile), "--session", str(session)]) == 2
     assert "declares entities" in capsys.readouterr().err
     assert session.read_bytes() == raw
+
+
+def test_plan_history_shows_each_change_with_its_time_and_leaves_undone_ones_out(
+    session, tmp_path, capsys
+):
+    folder = export(session, tmp_path / "out")
+    edited = fill_in(folder / "plan.xlsx", tmp_path / "june.xlsx")
+    assert main(["plan", "import", str(edited), "--session", str(session)]) == 0
+    later = tmp_path / "sept.csv"
+    later.write_text("stage,kind,status,progress note\nTriage,barrier,done,Call backs for all\n")
+    assert main(["plan", "import", str(later), "--session", str(session)]) == 0
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("stage,kind,status\nTriage,barrier,dropped\n")
+    assert main(["plan", "import", str(wrong), "--session", str(session)]) == 0
+    with SessionStore.open(session) as store:
+        store.undo()  # the wrong file
+    capsys.readouterr()
+    assert main(["plan", "history", str(session)]) == 0
+    out = capsys.readouterr().out
+    after = out.split("  Barrier at Triage\n", 1)[1].splitlines()
+    triage = list(itertools.takewhile(lambda line: line.startswith("    "), after))
+    assert [line.split(": ", 1)[0].rsplit(", ", 1)[1] for line in triage] == [
+        "in the app", "from june.xlsx", "from sept.csv",
+    ]  # fmt: skip
+    assert triage[1].endswith(f": in progress; action {ACTION}; progress {PROGRESS}")
+    assert triage[2].endswith(": done; progress Call backs for all")
+    assert "wrong.csv" not in out
