@@ -25,7 +25,7 @@ from ..wording.screen_text import shown
 from .commands import LensmapCommands
 from .dialogs.holds_typing import HoldsTyping
 from .keys_in_order import KeysInOrder
-from .messages import ExportFinished, ExportProgress, ExportWindowClosed
+from .messages import ExportChosen, ExportFinished, ExportProgress, ExportWindowClosed
 from .themes import THEME_NAMES, THEME_WORDS, THEMES
 
 if TYPE_CHECKING:
@@ -338,28 +338,42 @@ class LensmapApp(App[None]):
     def action_export(self) -> None:
         from .screens.export import ExportScreen
 
-        screen = ExportScreen()
-        self.push_screen(screen)
-        self.run_export(screen, self.store.state.content())  # taken now, on this thread
+        # The window asks first: the full export, or a copy for circulation (ExportChosen).
+        self.push_screen(ExportScreen(self.export_folder))
+
+    def export_folder(self, for_circulation: bool = False) -> Path:
+        """Where an export of this session goes, as `lensmap export` puts it: a copy for
+        circulation in a folder of its own, beside the full export."""
+        from ..storage.locations import exports_dir, safe_name
+
+        name = safe_name(Path(self.store.path).stem)
+        return exports_dir() / (name + "-for-circulation" * for_circulation)
+
+    @on(ExportChosen)
+    def _export_chosen(self, chosen: ExportChosen) -> None:
+        # Started even if the window has closed since (Esc typed straight after Enter): the
+        # export was asked for, and how it went is then said in a notice.
+        content = self.store.state.content()  # taken now, on this thread
+        self.run_export(chosen.window, content, chosen.for_circulation)
 
     @work(thread=True, exclusive=True, group="export")
-    def run_export(self, screen: Screen, content) -> None:
+    def run_export(self, screen: Screen, content, for_circulation: bool = False) -> None:
         """Write the export, telling the app how it goes (posting a message is safe from this
         thread); the app passes that on to the export window while it is open."""
         from ..export.writer import export_session
-        from ..storage.locations import exports_dir, safe_name
 
-        folder = exports_dir() / safe_name(Path(self.store.path).stem)
+        folder = self.export_folder(for_circulation)
+        notes: list[str] = []  # what the export says about what it wrote
 
         def progress(done: int, total: int, name: str) -> None:
             self.post_message(ExportProgress(screen, done, total, name))
 
         try:
-            export_session(content, folder, progress)
-        except Exception as exc:  # reported on screen; the session itself is untouched
+            export_session(content, folder, progress, notes=notes, for_circulation=for_circulation)
+        except Exception as exc:  # reported on screen (ExportFailed calmly, in its own words)
             self.post_message(ExportFinished(screen, None, str(exc)))
         else:
-            self.post_message(ExportFinished(screen, folder, None))
+            self.post_message(ExportFinished(screen, folder, None, tuple(notes)))
 
     def _export_window_open(self, window: Screen) -> bool:
         """Whether the export window is still there to be told (decided here, on the app's
@@ -394,7 +408,11 @@ class LensmapApp(App[None]):
                 timeout=15,
             )
         else:
-            self.notify(f"Export finished: {finished.folder}", timeout=8)
+            from .screens.export import sentences
+
+            said = "".join(f" {line}" for line in sentences(finished.notes))
+            done = f"Export finished: {finished.folder}{'.' * bool(said)}{said}"
+            self.notify(done, timeout=15 if said else 8)
 
 
 def _raise(error: Exception) -> None:

@@ -110,6 +110,8 @@ async def test_no_screen_or_dialog_draws_a_terminal_code(hostile_app):
         await pilot.press("escape", "space")
         await look(pilot, "pause", "Taking a pause")
         await pilot.press("space", "e")
+        await look(pilot, "export window, asking", "For circulation", "Export (enter)")
+        await pilot.press("enter")  # the full export
         for _ in range(300):
             await pilot.pause(0.1)
             if getattr(app.screen, "done", False):

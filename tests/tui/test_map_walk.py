@@ -101,7 +101,7 @@ async def test_tag_a_barrier_with_the_dialog(app):
         await pilot.press("down", "down", "left", "left", "left")  # raised by lived experience
         shown = dialog_lines(app)
         assert "Severity    ◂ 3 high ▸" in shown and "▶ Raised by   ◂ lived experience ▸" in shown
-        await pilot.press("down", "down")  # past the theme to the principles
+        await pilot.press("down", "down", "down")  # past theme, keep in the room: principles
         await pilot.press("enter", "down", "down", "space")  # safety and choice
         checklist = app.screen.query_one("#principles")
         shown = " ".join(s.text for s in checklist.render_lines(checklist.region.reset_offset))
@@ -114,6 +114,7 @@ async def test_tag_a_barrier_with_the_dialog(app):
         assert "✗1" in card_text(app, "gp_referral")
         assert "Letter did not say" in app.screen.query_one(StageDetail).plain
     assert tag.principles == ["safety", "choice"]
+    assert tag.keep_in_room is False  # passed by, left as it was: no
     assert list(reopened(app).state.tags) == [tag.id]
 
 

@@ -291,9 +291,10 @@ async def test_export_window_shows_progress_then_the_folder(app: LensmapApp, tmp
     async with app.run_test(size=(120, 36)) as pilot:
         screen = ExportScreen()
         await app.push_screen(screen)
-        assert "Exporting…" in rendered(app)
-        app.post_message(ExportProgress(screen, 1, 3, "issues.csv"))
+        assert "For circulation (to share outside the room) ◂ no ▸" in rendered(app)
+        app.post_message(ExportProgress(screen, 1, 3, "issues.csv"))  # as if started
         await pilot.pause()
+        assert "Exporting" in rendered(app) and "For circulation" not in rendered(app)
         bar = screen.query_one(ProgressBar)
         assert (bar.progress, bar.total) == (1, 3)
         assert "Writing issues.csv" in rendered(app)
@@ -322,9 +323,12 @@ async def test_export_window_reports_a_problem_calmly(app: LensmapApp) -> None:
         assert not isinstance(app.screen, ExportScreen)
 
 
-async def test_pressing_e_exports_the_session(app: LensmapApp, tmp_path) -> None:
+async def test_pressing_e_then_enter_exports_the_session(app: LensmapApp, tmp_path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        assert not (tmp_path / "exports").exists()  # it asks first: nothing written yet
+        await pilot.press("enter")  # not for circulation, unless chosen: the full export
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
@@ -358,13 +362,13 @@ async def test_closing_export_early_is_safe(app: LensmapApp, tmp_path, monkeypat
     closed = threading.Event()
     export_session = writer.export_session
 
-    def after_the_window_closed(*args):
+    def after_the_window_closed(*args, **kwargs):
         assert closed.wait(10)
-        return export_session(*args)
+        return export_session(*args, **kwargs)
 
     monkeypatch.setattr(writer, "export_session", after_the_window_closed)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("e", "escape")  # closed at once: the export carries on
+        await pilot.press("e", "enter", "escape")  # closed at once: the export carries on
         closed.set()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -1,24 +1,26 @@
 """Recording what the room sees at a stage: the note, how serious, and the lens it fits.
 
 Every choice shows its value in words ("Severity: 3 high", "[x] safety"), never only by a
-colour or a dot, so a projected screen reads the same to everyone."""
+colour or a dot, so a projected screen reads the same to everyone.
+
+The heading and the buttons stay put while the fields between them scroll, so a short
+screen (80x24) never cuts them off; a short screen also loses the spacing between fields."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import cast
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from ...event.model import PRINCIPLES, Principle, RaisedBy, Tag, TagKind, Theme
+from ...event.model import PRINCIPLES, Tag
 from ...session.actions import new_id
 from ...wording.screen_text import shown_in_place
 from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
@@ -31,6 +33,11 @@ MAX_NOTE = 20_000
 """The longest note a tag holds (model.LongText)."""
 NEW_LINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 """Keys that start a new line in a note (ctrl+j works in every terminal and browser)."""
+KEEP_IN_ROOM = "Keep this note in the room"
+KEEP_IN_ROOM_HELP = "left out of copies for circulation"
+SHORT = 36
+"""A screen less tall than this shows the dialog without the spacing between its fields, and
+its buttons a line high (app.tcss)."""
 
 
 GENERAL = " general"  # a tag about no persona: no persona's id can have a space
@@ -96,6 +103,7 @@ class TagDialog(HoldsTyping, ModalScreen[Tag | None]):
     """Returns the tag to store (new, or the edited one), or None when cancelled."""
 
     AUTO_FOCUS = "#note"  # straight to the note: focus moving on from elsewhere is a restyle
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT, "-tall")]
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="tag-cancel"),
@@ -129,10 +137,7 @@ class TagDialog(HoldsTyping, ModalScreen[Tag | None]):
 
     def compose(self) -> ComposeResult:
         tag = self.existing
-        about = [*self.personas, (GENERAL, "General (no persona)")]
-        about_id = tag.persona if tag else self.persona
-        chosen_about = about_id if about_id in dict(self.personas) else GENERAL
-        with VerticalScroll(classes="dialog tag-dialog"):
+        with Vertical(classes="dialog tag-dialog"):
             verb = "Edit" if tag else "New"
             symbol = KIND_SYMBOL[self.kind]
             yield Label(
@@ -141,7 +146,21 @@ class TagDialog(HoldsTyping, ModalScreen[Tag | None]):
                 id="tag-title",
                 markup=False,
             )
-            yield Label("Note: what the room noticed (never a participant's name)")
+            yield from self._fields()
+            with Horizontal(classes="dialog-buttons", id="tag-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def _fields(self) -> ComposeResult:
+        """Everything between the heading and the buttons, in the order ↓ and tab go."""
+        tag = self.existing
+        about = [*self.personas, (GENERAL, "General (no persona)")]
+        about_id = tag.persona if tag else self.persona
+        chosen_about = about_id if about_id in dict(self.personas) else GENERAL
+        with VerticalScroll(id="tag-fields"):
+            yield Label(
+                "Note: what the room noticed (never a participant's name)", id="tag-note-label"
+            )
             yield NoteArea(
                 tag.note if tag else "",
                 id="note",
@@ -181,11 +200,16 @@ class TagDialog(HoldsTyping, ModalScreen[Tag | None]):
                 tag.theme if tag and tag.theme else "none",
                 id="theme",
             )
+            yield Choice(
+                KEEP_IN_ROOM,
+                [("no", "no"), ("yes", "yes")],
+                "yes" if tag and tag.keep_in_room else "no",
+                id="keep_in_room",
+                width=len(KEEP_IN_ROOM),
+            )
+            yield Label(KEEP_IN_ROOM_HELP, classes="dialog-hint", id="keep-in-room-help")
             yield Label("Trauma-informed principles (Enter or space ticks)")
             yield Checklist(list(PRINCIPLES), list(tag.principles) if tag else [], id="principles")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
         note = self.query_one("#note", NoteArea)
@@ -195,24 +219,27 @@ class TagDialog(HoldsTyping, ModalScreen[Tag | None]):
         return self.query_one(f"#{name}", Choice).value
 
     def result(self) -> Tag:
+        """The tag as the dialog now has it. An edited tag starts from the stored one, so a
+        field the dialog does not offer (its id, or one added to Tag later) is kept as it was."""
         about = self._value("about")
         raised = self._value("raised_by")
         theme = self._value("theme")
+        ticked = self.query_one(Checklist).ticked
+        chosen = {
+            "stage": self._value("stage") if self.query("#stage") else self.stage_id,
+            "persona": None if about == GENERAL else about,
+            "kind": self._value("kind") or self.kind,
+            "note": note_text(self.query_one("#note", NoteArea)),
+            "severity": int(self._value("severity") or 2),
+            "principles": [p for p in PRINCIPLES if p in ticked],
+            "theme": None if theme == "none" else theme,
+            "raised_by": None if raised in ("none", "") else raised,
+            "keep_in_room": self._value("keep_in_room") == "yes",
+        }
         # The choices offer only the model's own values (and "none"), so the strings read back
         # are of its kinds; Tag checks every one of them all the same.
-        return Tag(
-            id=self.existing.id if self.existing else new_id("t"),
-            stage=self._value("stage") if self.query("#stage") else self.stage_id,
-            persona=None if about == GENERAL else about,
-            kind=cast(TagKind, self._value("kind") or self.kind),
-            note=note_text(self.query_one("#note", NoteArea)),
-            severity=int(self._value("severity") or 2),
-            principles=cast(
-                list[Principle], [p for p in PRINCIPLES if p in self.query_one(Checklist).ticked]
-            ),
-            theme=None if theme == "none" else cast(Theme, theme),
-            raised_by=None if raised in ("none", "") else cast(RaisedBy, raised),
-        )
+        kept = self.existing.model_dump() if self.existing else {"id": new_id("t")}
+        return Tag.model_validate({**kept, **chosen})
 
     @on(NoteArea.Submitted)
     @on(Choice.Submitted)

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from ...event.model import Tag
 from ...wording.screen_text import shown
 from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD
+from ..widgets.side_panels import kept_in_room
 
 
 class TagsAtStage(ModalScreen[tuple[str, str] | None]):
@@ -38,7 +39,7 @@ class TagsAtStage(ModalScreen[tuple[str, str] | None]):
                     Option(
                         f"{KIND_SYMBOL[t.kind]} {KIND_WORD[t.kind]} · "
                         f"{shown(self.names.get(t.persona or '', 'general'))} · "
-                        f"{shown(t.note) or '(no note)'}",
+                        f"{shown(t.note) or '(no note)'}{kept_in_room(t)}",
                         id=t.id,
                     )
                     for t in self.tags

@@ -30,6 +30,7 @@ from ..dialogs.issue_dialog import IssueDialog
 from ..knows_app import KnowsLensmapApp
 from ..widgets.footer import RoomFooter
 from ..widgets.header import RoomHeader
+from ..widgets.side_panels import KEPT_IN_ROOM, kept_in_room
 
 EMPTY = "No barriers or risks tagged yet. Tag stages on the map (m) with b or r."
 NO_KEEP = "No positive practice tagged yet. It is listed here as the room finds it."
@@ -313,7 +314,10 @@ class IssuesScreen(KnowsLensmapApp, Screen):
                 who = (
                     state.personas[tag.persona].name if tag.persona in state.personas else "general"
                 )
-                said.append(f"\n  “{shown(tag.note)}” ({shown(who)}, severity {tag.severity})")
+                kept = f", {KEPT_IN_ROOM}" if tag.keep_in_room else ""
+                said.append(
+                    f"\n  “{shown(tag.note)}” ({shown(who)}, severity {tag.severity}{kept})"
+                )
         heading = Text("\nWhat the room said:", "bold") if said else Text()
         why = Text("\nWhy here: " + shown("; ".join(parts)))
         widget.update(first + why + heading + said)
@@ -352,11 +356,11 @@ class IssuesScreen(KnowsLensmapApp, Screen):
                 raisers = {state.tags[t].raised_by for t in item.tags if t in state.tags}
                 others = "" if raisers == {"lived-experience"} else " and others"
                 lines.append(f" · raised by {RAISED_BY_WORD['lived-experience']}{others}")
-            notes = [
-                state.tags[t].note for t in item.tags if t in state.tags and state.tags[t].note
-            ]
-            if notes:
-                lines.append(" · " + "; ".join(f"“{shown(note)}”" for note in notes))
+            noted = [state.tags[t] for t in item.tags if t in state.tags and state.tags[t].note]
+            if noted:
+                lines.append(
+                    " · " + "; ".join(f"“{shown(tag.note)}”{kept_in_room(tag)}" for tag in noted)
+                )
         self.query_one("#issues-keep-list", Static).update(lines if items else NO_KEEP)
 
     def _only_lived(self, issue: Issue) -> bool:

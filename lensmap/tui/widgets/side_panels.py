@@ -77,6 +77,17 @@ def journey_text(state: SessionState, persona: str | None, numbers: dict[str, in
     return text
 
 
+KEPT_IN_ROOM = "kept in the room"
+"""Said after a note the facilitator marked to stay in the room (left out of copies for
+circulation): in words, never only a colour."""
+
+
+def kept_in_room(tag: Tag) -> str:
+    """What follows a note marked to stay in the room, " (kept in the room)"; nothing for any
+    other (a tag with no note has nothing to keep)."""
+    return f" ({KEPT_IN_ROOM})" if tag.keep_in_room and tag.note else ""
+
+
 def tag_line(
     tag: Tag, state: SessionState, colours: dict[str, str], said_by: frozenset[str] = frozenset()
 ) -> Text:
@@ -89,6 +100,7 @@ def tag_line(
     text.append(f"  severity {tag.severity}  {persona_name(state, tag.persona)}")
     if tag.note:
         text.append(f"\n  {shown(tag.note, lines=True)}")
+        text.append(kept_in_room(tag), style="italic")
     extra = []
     if tag.principles:
         extra.append(", ".join(tag.principles))
