@@ -168,7 +168,7 @@ async def test_the_export_window_says_which_plan_is_new(store, tmp_path, monkeyp
             if round_:
                 edit(folder / "plan.csv")
                 tag(store, "t9", "waiting_list")
-            await pilot.press("e")
+            await pilot.press("e", "enter")  # the window asks first: a full export
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert isinstance(app.screen, ExportScreen)
