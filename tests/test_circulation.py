@@ -117,3 +117,54 @@ def test_keep_in_the_room_is_left_out_of_files_while_unset():
         '"keep_in_room":true'
         in Tag(id="t", stage="s", kind="risk", keep_in_room=True).model_dump_json()
     )
+
+
+def test_the_place_typed_into_a_title_or_note_is_taken_out_too(content, tmp_path):
+    session = content.model_copy(
+        update={
+            "event": Event(title="Kinloch Hall lens event", place="Kinloch Hall"),
+            "tags": [Tag(id="t", stage="triage", kind="barrier",
+                         note="Kinloch folk said the kinloch hall bus never came")],
+        }
+    )  # fmt: skip
+    out = tmp_path / "copy"
+    export_session(session, out, formats=("svg",), for_circulation=True)
+    for name, text in every_text(out).items():
+        assert "kinloch hall" not in text.lower(), name
+    assert "[the place] lens event" in (out / "index.html").read_text()
+    about = (out / "about-this-copy.md").read_text()
+    assert "The place was also typed into 2 notes, titles or plans" in about
+    check = (out / "check-before-sharing.md").read_text()
+    assert "- **Kinloch**\n  - in a barrier note at Triage (general): “Kinloch folk" in check
+
+
+def test_names_after_a_title_a_colon_or_alone_in_an_owner_are_listed(content):
+    from lensmap.event.model import IssueNotes
+
+    tagged = content.model_copy(
+        update={
+            "tags": [Tag(id="t", stage="triage", kind="barrier",
+                         note="Seen by Dr. Ross and Ms. Campbell; later: Fiona. HYPERLINK")],
+            "issues": [IssueNotes(stage="triage", kind="barrier", owner="Shona")],
+        }
+    )  # fmt: skip
+    assert [f.word for f in name_like_words(tagged)] == ["Ross", "Campbell", "Fiona", "Shona"]
+
+
+def test_a_copy_written_again_removes_what_it_no_longer_writes(session, tmp_path, capsys):
+    out = tmp_path / "copy"
+    args = ["export", str(session), "--for-circulation", "--out", str(out)]
+    assert main([*args, "--formats", "svg,dot"]) == 0
+    assert (out / "maps" / "combined.dot").exists()
+    assert main([*args, "--formats", "svg"]) == 0
+    assert not (out / "maps" / "combined.dot").exists()  # it could hold a note kept since
+    assert (out / "maps" / "combined.svg").exists() and (out / "plan.xlsx").exists()
+
+
+def test_a_folder_of_other_files_is_refused(session, tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my own")
+    assert main(["export", str(session), "--for-circulation", "--out", str(out)]) == 2
+    assert "holds files that are not a copy for circulation" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]

@@ -44,9 +44,12 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019&-]*")
 # What ends a sentence (closing quotes and brackets after it), or only opening marks since
 # the start of the text or of a line: the next word is a sentence's first.
 _SENTENCE_END = re.compile(
-    r"[.!?:;\u2026]['\"\u201d\u2019)\]]*\s*\Z"
+    r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)"
+    r"[.!?\u2026]['\"\u201d\u2019)\]]*\s*\Z"
     r"|(?:\A|\n)\s*[-*\u2022\u2013\u2014(\"\u201c\u2018']*\s*\Z"
 )
+WHOLE = ("owner",)
+"""Fields a name is the whole of: their first word is listed too."""
 
 
 @dataclass(frozen=True)
@@ -56,22 +59,54 @@ class Finding:
     context: str
 
 
+PLACE_SHOWN = "[the place]"
+"""What a copy for circulation writes where the event's place was typed into a note or title."""
+ISSUE_TEXT = ("title", "owner", "timeframe", "action", "progress")
+
+
 @dataclass(frozen=True)
 class CirculationCopy:
     content: SessionContent
     notes_left_out: int
     place_left_out: bool
+    place_taken_out: int = 0
+    """How many texts had the event's place typed in them (each now says PLACE_SHOWN)."""
+    place_words: frozenset[str] = frozenset()
+    """The place's own words, case folded: listed wherever they are met, even a sentence's
+    first word."""
 
 
 def for_circulation(content: SessionContent) -> CirculationCopy:
     """The session as a copy for circulation may show it."""
+    place = (content.event.place or "").strip()
+    pattern = re.compile(re.escape(place), re.IGNORECASE) if place else None
+    taken = 0
+
+    def scrub(text: str | None) -> str | None:
+        nonlocal taken
+        if pattern is None or not text:
+            return text
+        done, n = pattern.subn(PLACE_SHOWN, text)
+        taken += bool(n)
+        return done
+
     kept = [tag for tag in content.tags if tag.keep_in_room and tag.note]
     tags = [
-        tag.model_copy(update={"note": ""}) if tag.keep_in_room else tag for tag in content.tags
+        tag.model_copy(update={"note": "" if tag.keep_in_room else scrub(tag.note)})
+        for tag in content.tags
     ]
-    event = content.event.model_copy(update={"place": None})
-    copy = content.model_copy(update={"tags": tags, "event": event})
-    return CirculationCopy(copy, len(kept), content.event.place is not None)
+    journeys = [j.model_copy(update={"outcome": scrub(j.outcome)}) for j in content.journeys]
+    issues = [
+        n.model_copy(update={name: scrub(getattr(n, name)) for name in ISSUE_TEXT})
+        for n in content.issues
+    ]
+    title = scrub(content.event.title) or ""
+    event = content.event.model_copy(update={"place": None, "title": title})
+    copy = content.model_copy(
+        update={"tags": tags, "event": event, "journeys": journeys, "issues": issues}
+    )
+    words = frozenset(w.casefold() for w in _WORD.findall(place) if len(w) > 2 and w not in COMMON)
+    return CirculationCopy(copy, len(kept), bool(place), taken, words)
 
 
 def _vocabulary(content: SessionContent) -> set[str]:
@@ -90,39 +125,48 @@ def _vocabulary(content: SessionContent) -> set[str]:
     return words | {w.casefold() for w in COMMON}
 
 
-def _typed(content: SessionContent) -> Iterator[tuple[str, str]]:
-    """(where, text) for everything people typed that a copy for circulation shows."""
+def _typed(content: SessionContent) -> Iterator[tuple[str, str, bool]]:
+    """(where, text, whether its first word counts) for everything people typed that a copy
+    for circulation shows."""
     label = content.pathway.label_of
     names = {p.id: p.name for p in content.personas}
     if content.event.title:
-        yield "the event's title", content.event.title
+        yield "the event's title", content.event.title, False
     for tag in content.tags:
         if tag.note and not tag.keep_in_room:
             who = names.get(tag.persona or "", "general")
-            yield f"a {KIND_WORD[tag.kind]} note at {label(tag.stage)} ({who})", tag.note
+            yield f"a {KIND_WORD[tag.kind]} note at {label(tag.stage)} ({who})", tag.note, False
     for journey in content.journeys:
         if journey.outcome:
-            yield f"{names.get(journey.persona, journey.persona)}'s outcome", journey.outcome
+            who = names.get(journey.persona, journey.persona)
+            yield f"{who}'s outcome", journey.outcome, False
     for notes in content.issues:
         about = f"the {KIND_WORD[notes.kind]} issue at {label(notes.stage)}"
-        for field in ("title", "owner", "timeframe", "action", "progress"):
+        for field in ISSUE_TEXT:
             value = getattr(notes, field)
             if value:
-                yield f"{about}: its {field}", value
+                yield f"{about}: its {field}", value, field in WHOLE
 
 
-def name_like_words(content: SessionContent) -> list[Finding]:
-    """Capitalised words not at a sentence's start that are none of the known words, in the
-    order they are met, each with where it is and the words around it."""
-    known = _vocabulary(content)
+def name_like_words(
+    content: SessionContent, place_words: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Capitalised words not at a sentence's start that are none of the known words, and any
+    word of the event's place wherever it is, in the order they are met, each with where it
+    is and the words around it. Words in capitals only (acronyms) are left out."""
+    known = _vocabulary(content) - place_words
     found: list[Finding] = []
-    for where, text in _typed(content):
+    for where, text, whole in _typed(content):
         for match in _WORD.finditer(text):
             word = match.group().rstrip(APOSTROPHES + "-")
-            if len(word) < 2 or not word[:1].isupper() or word.casefold() in known:
-                continue
-            if _SENTENCE_END.search(text[: match.start()]):
-                continue  # the first word of a sentence (or of the text, or a list item)
+            folded = word.casefold()
+            if folded not in place_words:
+                if len(word) < 2 or not word[:1].isupper() or word.isupper() or folded in known:
+                    continue
+                if not (whole and match.start() == 0) and _SENTENCE_END.search(
+                    text[: match.start()]
+                ):
+                    continue  # the first word of a sentence (or of the text, or a list item)
             start, end = max(match.start() - 30, 0), min(match.end() + 30, len(text))
             context = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
             found.append(Finding(word, where, context))
@@ -139,7 +183,9 @@ def check_before_sharing(findings: Iterable[Finding]) -> str:
         "holds. This list is a reading aid: it shows the words in what people typed that look "
         "like people's or places' names (they start with a capital letter, are not at the "
         "start of a sentence, and are not words the pathway, the personas or lensmap use). "
-        "It cannot promise that a note names nobody.",
+        "It cannot promise that a note names nobody. Words at the start of a sentence are "
+        "not listed (most are ordinary words), nor words in capitals only: read the first "
+        "word of every note too.",
         "",
     ]
     if not findings:
@@ -170,6 +216,15 @@ def about_this_copy(copy: CirculationCopy, findings: int) -> str:
         "This is a copy of the lens event's export meant to be shared outside the room.",
         "",
         "- The event's place is left out." if copy.place_left_out else "- No place was given.",
+        *(
+            [
+                f"- The place was also typed into {copy.place_taken_out} note"
+                f"{'s' * (copy.place_taken_out != 1)}, title{'s' * (copy.place_taken_out != 1)} "
+                f"or plan{'s' * (copy.place_taken_out != 1)}: this copy says {PLACE_SHOWN} there."
+            ]
+            if copy.place_taken_out
+            else []
+        ),
         (
             f"- {notes} note{'s' * (notes != 1)} the facilitator marked “keep in the room” "
             f"{'are' if notes != 1 else 'is'} left out. "

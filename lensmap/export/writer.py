@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -43,11 +44,17 @@ def _files(report: lists.Report, *, full: bool = True) -> list[tuple[str, bytes]
     ]
 
 
+COPY_RECORD = ".lensmap-copy.json"
+"""In a copy for circulation: the files lensmap wrote there, so that the next copy written
+to the same folder removes the ones it does not write again (a map format not asked for,
+the journey of a persona since taken back), which could hold a note since kept in the room."""
+
+
 def _circulation(
     content: SessionContent, folder: Path, notes: list[str]
-) -> tuple[SessionContent, list[tuple[str, bytes]]]:
-    """The session as a copy for circulation shows it, and the two files that say what was
-    left out and what to read before sending."""
+) -> tuple[SessionContent, list[tuple[str, bytes]], list[str]]:
+    """The session as a copy for circulation shows it, the two files that say what was left
+    out and what to read before sending, and the files an earlier copy there wrote."""
     from .circulation import (
         ABOUT_FILE,
         CHECK_FILE,
@@ -65,16 +72,56 @@ def _circulation(
                 f"holds a full export ({name}, which records who raised each tag); write the "
                 "copy for circulation to a folder of its own",
             )
+    earlier = _earlier_copy(folder)
     copy = for_circulation(content)
-    findings = name_like_words(copy.content)
+    findings = name_like_words(copy.content, copy.place_words)
     if copy.notes_left_out:
         n = copy.notes_left_out
         notes.append(f"{n} note{'s' * (n != 1)} marked “keep in the room” left out of this copy")
     notes.append(f"read {CHECK_FILE} before sending this folder")
-    return copy.content, [
-        (ABOUT_FILE, about_this_copy(copy, len(findings)).encode("utf-8")),
-        (CHECK_FILE, check_before_sharing(findings).encode("utf-8")),
-    ]
+    return (
+        copy.content,
+        [
+            (ABOUT_FILE, about_this_copy(copy, len(findings)).encode("utf-8")),
+            (CHECK_FILE, check_before_sharing(findings).encode("utf-8")),
+        ],
+        earlier,
+    )
+
+
+def _earlier_copy(folder: Path) -> list[str]:
+    """What an earlier copy for circulation wrote in `folder`; refuses a folder holding files
+    that no copy for circulation wrote (they could say anything)."""
+    try:
+        held = [p for p in folder.iterdir() if p.name != RECORD] if folder.is_dir() else []
+        record = json.loads((folder / COPY_RECORD).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        record = None
+    except (OSError, ValueError):
+        record = {}
+    files = record.get("files") if isinstance(record, dict) else None
+    if (record is None and held) or (record is not None and not isinstance(files, list)):
+        raise ExportFailed.single(
+            folder,
+            "holds files that are not a copy for circulation lensmap wrote; write the copy "
+            "to a new or empty folder",
+        )
+    return [f for f in files or [] if isinstance(f, str)]
+
+
+def _tidy_copy(folder: Path, written: list[Path], earlier: list[str]) -> None:
+    """Remove what an earlier copy wrote and this one did not (never a plan: one the group
+    edited is kept, by the plan's own rule), and record what this copy wrote."""
+    now = {p.relative_to(folder).as_posix() for p in written}
+    for name in earlier:
+        path = (folder / name).resolve()
+        inside = folder.resolve() in path.parents  # a record cannot send a removal elsewhere
+        if name in now or Path(name).name.startswith("plan") or not inside:
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+    data = json.dumps({"files": sorted(now)}, indent=2).encode("utf-8")
+    write_atomic(folder / COPY_RECORD, data, replace=True)
 
 
 def _free_name(folder: Path, name: str) -> Path:
@@ -306,8 +353,9 @@ def export_session(
 
     notes = notes if notes is not None else []
     extra: list[tuple[str, bytes]] = []
+    earlier_copy: list[str] = []
     if for_circulation:
-        content, extra = _circulation(content, folder, notes)
+        content, extra, earlier_copy = _circulation(content, folder, notes)
     maps, titles, members = _maps(content)
     strips = [  # every team and persona walked, named as their maps are
         (f"journeys/{name}.svg", journey_strip(content, members[name], titles[name]))
@@ -382,6 +430,8 @@ def export_session(
     write_atomic(heard, what_we_heard_html(report).encode("utf-8"), replace=True)
     written.append(heard)
     done += 1
+    if for_circulation:
+        _tidy_copy(folder, written, earlier_copy)
     if progress:
         progress(steps, steps, "")
     return written
