@@ -382,3 +382,79 @@ def test_plan_history_shows_each_change_with_its_time_and_leaves_undone_ones_out
     assert triage[1].endswith(f": in progress; action {ACTION}; progress {PROGRESS}")
     assert triage[2].endswith(": done; progress Call backs for all")
     assert "wrong.csv" not in out
+
+
+def test_a_quote_left_open_is_refused_not_swallowing_the_file(session, tmp_path, capsys):
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        'stage,kind,action,status\nTriage,barrier,"Call back,in progress\n'
+        "Housing support,re-traumatisation risk,,done\n"
+    )
+    raw = session.read_bytes()
+    assert main(["plan", "import", str(plan), "--session", str(session)]) == 2
+    err = capsys.readouterr().err
+    assert 'is a quote (") left open?' in err and "row 2" in err
+    assert session.read_bytes() == raw
+
+
+def test_a_sheet_that_claims_every_column_is_read_to_the_header_only(session, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["stage", "kind", "status"])
+    sheet.append(["Triage", "barrier", "done"])
+    sheet["XFD1"] = None
+    sheet.cell(1, 16384).value = " "  # the sheet now spans all 16,384 columns
+    plan = tmp_path / "wide.xlsx"
+    book.save(plan)
+    assert main(["plan", "import", str(plan), "--session", str(session)]) == 0
+    assert notes(session)["triage", "barrier"].status == "done"
+
+
+def test_a_spreadsheet_error_in_a_cell_is_named(session, tmp_path, capsys):
+    plan = _write_csv(
+        tmp_path / "plan.csv", [["stage", "kind", "owner"], ["Triage", "barrier", "#N/A"]]
+    )
+    assert main(["plan", "import", str(plan), "--session", str(session)]) == 2
+    assert "row 2, column C: holds the spreadsheet's error #N/A" in capsys.readouterr().err
+
+
+def test_the_plan_is_found_on_whichever_sheet_has_it(session, tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Our meeting notes"])
+    sheet = book.create_sheet("Plan 2027")
+    sheet.append(["Implementation plan"])  # a title row above the header
+    sheet.append(["stage", "kind", "owner"])
+    sheet.append(["Triage", "barrier", "Intake lead"])
+    plan = tmp_path / "plan.xlsx"
+    book.save(plan)
+    assert main(["plan", "import", str(plan), "--session", str(session)]) == 0
+    assert "read the sheet “Plan 2027”" in capsys.readouterr().out
+    assert notes(session)["triage", "barrier"].owner == "Intake lead"
+
+
+def test_columns_the_group_added_are_said_not_dropped(session, tmp_path, capsys):
+    rows = [["stage", "kind", "Owner(s)", "status", "RAG", "issue"],
+            ["Triage", "barrier", "Jo", "done", "green", "retitled"]]  # fmt: skip
+    plan = _write_csv(tmp_path / "plan.csv", rows)
+    assert main(["plan", "import", str(plan), "--session", str(session), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "columns not read back, left as they are: “Owner(s)” (is it “owner”?), “RAG”" in out
+    assert "“issue”" not in out  # the plan's own columns are known not to come back
+
+
+def test_a_stage_name_that_is_another_stages_is_not_a_rename(session, tmp_path, capsys):
+    rows = [
+        ["stage", "kind", "status", "stage id"],
+        ["Comprehensive assessment", "re-traumatisation risk", "done", "housing_support"],
+    ]
+    plan = _write_csv(tmp_path / "plan.csv", rows)  # fmt: skip
+    assert main(["plan", "import", str(plan), "--session", str(session)]) == 0
+    out = capsys.readouterr().out
+    assert "its stage id is “Housing support”, but its stage column names another stage" in out
+    assert ("housing_support", "risk") not in notes(session)
+
+
+def test_a_session_named_as_the_plan_is_said_to_be_one(session, tmp_path, capsys):
+    assert main(["plan", "import", str(session), "--session", str(session)]) == 2
+    assert "is a lensmap session, not a plan" in capsys.readouterr().err

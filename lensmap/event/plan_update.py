@@ -162,6 +162,18 @@ def _stage_of(
             return None, None
         label = pathway.label_of(line.stage_id)
         if line.stage and _words(line.stage) != _words(label):
+            other = [s for s in by_label.get(_words(line.stage), []) if s != line.stage_id]
+            if other:  # the name is another stage's: not a rename, a row that disagrees
+                update.unmatched.append(
+                    Unmatched(
+                        line.row,
+                        line.stage_id,
+                        line.kind,
+                        f"its stage id is “{label}”, but its stage column names another "
+                        f"stage, “{line.stage}”; make the two agree",
+                    )
+                )
+                return None, None
             return line.stage_id, Renamed(line.row, line.stage_id, line.stage, label)
         return line.stage_id, None
     ids = by_label.get(_words(said), [])

@@ -24,15 +24,14 @@ from ..wording.measures_words import (
     voice_heading,
 )
 from ..wording.screen_text import json_for_terminals
-from ..wording.vocabulary import KIND_SYMBOL, KIND_WORD, RAISED_BY_WORD, THEME_WORD
+from ..wording.vocabulary import (
+    KIND_SYMBOL,
+    KIND_WORD,
+    PLAN_COLUMNS,
+    RAISED_BY_WORD,
+    THEME_WORD,
+)
 from .escaping import csv_cell, markdown_lines, markdown_text
-
-PLAN_COLUMNS = [
-    "rank", "issue", "stage", "kind", "theme", "principles", "personas", "votes", "effort",
-    "quick win", "action", "owner", "timeframe", "status", "progress note", "stage id",
-]  # fmt: skip
-"""plan.csv's and plan.xlsx's columns: what `lensmap plan import` reads back is named in
-vocabulary.PLAN_COLUMN, and each row finds its issue by its stage id and kind."""
 
 
 class Report:

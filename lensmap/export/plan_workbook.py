@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..event.model import PLAN_STATUSES
-from ..wording.vocabulary import KIND_WORD, PLAN_COLUMN, THEME_WORD
+from ..wording.vocabulary import KIND_WORD, PLAN_COLUMN, PLAN_COLUMNS, THEME_WORD
 from .escaping import cell_text
-from .issues_list import PLAN_COLUMNS, Report, plan_rows
+from .issues_list import Report, plan_rows
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -18,17 +18,21 @@ from typing import Any
 
 from ..event.model import PLAN_STATUSES
 from ..event.plan_update import PlanLine
-from ..wording.vocabulary import KIND_WORD, PLAN_COLUMN, STAGE_ID_COLUMN
+from ..wording.vocabulary import KIND_WORD, PLAN_COLUMN, PLAN_COLUMNS, STAGE_ID_COLUMN
 from .problems import LoadError, Problem, suggest
 from .reading import MAX_FILE_BYTES
 
 MAX_ROWS = 5_000  # a plan has one row per issue: tens, not thousands
 MAX_UNPACKED = 100 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to a flood
 HEADER_SEARCH = 10  # the header may sit under a title row or two the group added
+MAX_COLUMNS = 200  # a plan has 16; a sheet can claim 16,384, each read for every row
 SHORT = 500  # as long as the session keeps an owner or timeframe (model.Text)
 LONG = 20_000  # as long as it keeps an action or progress note (model.LongText)
 LIMIT = {"owner": SHORT, "timeframe": SHORT, "action": LONG, "progress": LONG}
-GUARD = ("=", "+", "-", "@", "\t", "\r")  # what plan.csv puts a ' before (escaping.csv_cell)
+GUARD = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_ERRORS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+)  # what plan.csv puts a ' before (escaping.csv_cell)
 
 EFFORTS_BY_WORD = {
     "s": "S", "small": "S", "s · small": "S",
@@ -72,6 +76,11 @@ def read_plan_sheet(path: str | Path) -> PlanSheet:
     path = Path(path)
     raw = _read_bytes(path)
     notes: list[str] = []
+    if raw.startswith(b"SQLite format 3\x00"):
+        raise LoadError.single(
+            path,
+            "is a lensmap session, not a plan; name the plan first and the session after --session",
+        )
     if raw.startswith(b"PK\x03\x04"):
         rows = _xlsx_rows(path, raw, notes)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -139,15 +148,35 @@ def _xlsx_rows(path: Path, raw: bytes, notes: list[str]) -> list[list[str]]:
         ) from None
     try:
         names = book.sheetnames
-        name = next((n for n in names if n.strip().casefold() == "plan"), names[0])
-        if name != "Plan" and len(names) > 1:
-            notes.append(f'read the sheet "{name}" (no sheet is called "Plan")')
-        rows = []
-        for n, row in enumerate(book[name].iter_rows(values_only=True), start=1):
-            if n > MAX_ROWS + HEADER_SEARCH:
-                raise LoadError.single(path, f"has more than {MAX_ROWS:,} rows; is it the plan?")
-            rows.append([_xlsx_text(value) for value in row])
-        return rows
+        # The Plan sheet first, then the others, in their order: the first with the header.
+        order = sorted(names, key=lambda n: n.strip().casefold() != "plan")
+        for name in order:
+            sheet = book[name]
+            top = [
+                [_xlsx_text(v) for v in row]
+                for row in sheet.iter_rows(max_row=HEADER_SEARCH, max_col=MAX_COLUMNS,
+                                           values_only=True)
+            ]  # fmt: skip
+            at = _header_at(top)
+            if at is None:
+                continue
+            width = max(n for n, cell in enumerate(top[at], start=1) if cell.strip())
+            if name.strip().casefold() != "plan":
+                notes.append(f"read the sheet “{name}”: no sheet called “Plan” has the plan")
+            rows = []
+            for n, row in enumerate(sheet.iter_rows(max_col=width, values_only=True), start=1):
+                if n > MAX_ROWS + HEADER_SEARCH:
+                    raise LoadError.single(
+                        path, f"has more than {MAX_ROWS:,} rows; is it the plan?"
+                    )
+                rows.append([_xlsx_text(value) for value in row])
+            return rows
+        sheets = ", ".join(f"“{n}”" for n in names)
+        raise LoadError.single(
+            path,
+            f'no sheet ({sheets}) has a header row with "stage" and "kind" columns in its '
+            "first rows; import the plan.xlsx lensmap exported, keeping its header row",
+        )
     finally:
         book.close()
 
@@ -182,10 +211,12 @@ def _csv_rows(path: Path, raw: bytes, notes: list[str]) -> list[list[str]]:
     text = _decoded(path, raw, notes)
     if "\x00" in text:
         raise LoadError.single(path, "holds binary data, not a plan; is it the right file?")
-    header = text.split("\n", 1)[0]
+    lines = text.split("\n", HEADER_SEARCH)[:HEADER_SEARCH]
+    header = next((line for line in lines if "kind" in line.casefold()), lines[0])
     counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
     separator = max(counts, key=counts.__getitem__)
-    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=separator)
+    # strict: a quote left open is an error, not the rest of the file taken as one cell
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=separator, strict=True)
     rows: list[list[str]] = []
     try:
         for row in reader:
@@ -194,7 +225,10 @@ def _csv_rows(path: Path, raw: bytes, notes: list[str]) -> list[list[str]]:
             rows.append([_unguarded(cell) for cell in row])
     except csv.Error as exc:
         raise LoadError.single(
-            path, f"cannot be read as CSV ({exc})", f"row {len(rows) + 1}"
+            path,
+            f'cannot be read as CSV ({exc}): is a quote (") left open? Open the file in a '
+            "spreadsheet, check the row, and save it again",
+            f"row {len(rows) + 1}",
         ) from None
     return rows
 
@@ -280,7 +314,34 @@ def _sheet(path: Path, rows: list[list[str]], notes: list[str]) -> PlanSheet:
     lines = list(_lines(path, rows, at, where, columns, problems))
     if problems:
         raise LoadError(problems)
+    notes += _left_alone(rows, at, header, wanted)
     return PlanSheet(path.name, lines, columns, notes)
+
+
+def _left_alone(rows: list[list[str]], at: int, header: list[str], wanted) -> list[str]:
+    """A note of the filled-in columns the group added, which lensmap does not read back,
+    a near miss of one it reads named ("Owner(s)" for "owner"), so nothing the group wrote
+    is dropped unsaid. The plan's own other columns (rank, issue, theme...) are not read
+    back either, as its About sheet says."""
+    import difflib
+
+    said = []
+    ours = {_words(column) for column in PLAN_COLUMNS}  # the plan's own: not read back, known
+    for n, name in enumerate(header):
+        if not name or name in wanted or name in ours:
+            continue
+        if not any(n < len(row) and row[n].strip() for row in rows[at + 1 :]):
+            continue
+        near = difflib.get_close_matches(name, list(wanted), n=1, cutoff=0.7)
+        said.append(f"“{rows[at][n].strip()}”" + (f" (is it “{near[0]}”?)" if near else ""))
+    if not said:
+        return []
+    read = ", ".join(PLAN_COLUMN.values())
+    return [
+        "columns not read back, left as they are: " + ", ".join(said) + f". lensmap reads "
+        f"{read} (and finds each row's issue by stage id or stage, and kind); change anything "
+        "else in lensmap itself"
+    ]
 
 
 def _lines(
@@ -319,12 +380,24 @@ def _lines(
         if not (stage_id or stage):
             bad("stage" if "stage" in where else "stage_id", "no stage; name the issue's stage")
             continue
+        too_long = [n for n, v in (("stage", stage), ("stage_id", stage_id)) if len(v) > SHORT]
+        for name in too_long:
+            bad(name, f"{len(cell(name)):,} characters long: no stage's name or id is; is it "
+                "the right cell?")  # fmt: skip
+        if too_long:
+            continue
         checked: dict[str, str | None] = {}
         for name in columns:
             value = values[name]
             column = PLAN_COLUMN[name]
             if not value:
                 checked[name] = None
+            elif value.upper() in EXCEL_ERRORS:
+                bad(
+                    name,
+                    f"holds the spreadsheet's error {value} (a formula that failed); type the "
+                    f"{column} itself, or leave the cell blank",
+                )
             elif name == "status":
                 status = next((s for s in PLAN_STATUSES if _words(value) == s), None)
                 if status is None:

@@ -26,6 +26,11 @@ def _value(notes: IssueNotes | None, name: str) -> str:
     return f"“{text[: LONG_VALUE - 1]}…”" if len(text) > LONG_VALUE else f"“{text}”"
 
 
+def _short(text: str) -> str:
+    """A cell as long as a line can show it (a stage cell can hold anything)."""
+    return text if len(text) <= LONG_VALUE else text[: LONG_VALUE - 1] + "…"
+
+
 def _rows(rows: tuple[int, ...]) -> str:
     if len(rows) == 1:
         return f"row {rows[0]}"
@@ -62,13 +67,13 @@ def plan_update_lines(
         lines.append("Stage names that differ (each row was matched by its stage id):")
         for renamed in update.renamed:
             lines.append(
-                f"  row {renamed.row}: “{shown(renamed.in_file)}” in the file is "
+                f"  row {renamed.row}: “{_short(shown(renamed.in_file))}” in the file is "
                 f"“{shown(renamed.in_session)}” in the session"
             )
     if update.unmatched:
         lines.append("Rows that match no issue (nothing was taken from them):")
         for row in update.unmatched:
-            stage = shown(pathway.label_of(row.stage))
+            stage = _short(shown(pathway.label_of(row.stage)))
             lines.append(f"  row {row.row}: {KIND_WORD[row.kind]} at “{stage}”: {shown(row.why)}")
     if update.conflicts:
         lines.append("Rows that disagree about one issue (nothing was taken from them):")

@@ -71,6 +71,13 @@ PLAN_COLUMN = {
     "progress": "progress note",
 }
 """The plan's column for each thing the implementation group records (model.PLAN_FIELDS)."""
+PLAN_COLUMNS = [
+    "rank", "issue", "stage", "kind", "theme", "principles", "personas", "votes", "effort",
+    "quick win", "action", "owner", "timeframe", "status", "progress note", "stage id",
+]  # fmt: skip
+"""plan.csv's and plan.xlsx's columns: what `lensmap plan import` reads back is named in
+vocabulary.PLAN_COLUMN, and each row finds its issue by its stage id and kind."""
+
 STAGE_ID_COLUMN = "stage id"
 """The plan's last column: each row's stage by its id, so a row still finds its issue after
 the stage is renamed."""
