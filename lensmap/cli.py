@@ -390,10 +390,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"{shown(followup.pathway.id)}); stages are matched by id all the same",
             file=sys.stderr,
         )
+    from .event.comparison import NothingShared
+
     stem = f"compare-{safe_name(Path(args.baseline).stem)}-{safe_name(Path(args.followup).stem)}"
     folder = Path(args.out) if args.out else exports_dir() / stem
-    written = write_comparison(baseline, followup, folder)
-    print(f"{summary(comparison(baseline, followup))}.")
+    try:
+        compared = comparison(baseline, followup)
+    except NothingShared as exc:
+        raise LoadError.single(
+            args.followup, f"cannot be compared with {args.baseline}: {exc}; compare two "
+            "sessions of the same service's pathway"
+        ) from None  # fmt: skip
+    written = write_comparison(compared, folder)
+    print(f"{summary(compared)}.")
     print(f"Wrote {len(written)} files to {shown(folder)}:")
     for path in written:
         print(f"  {shown(path.name)}")

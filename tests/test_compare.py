@@ -68,7 +68,7 @@ def test_what_changed_in_a_year(baseline, followup, tmp_path, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", str(baseline), str(followup), "-o", str(out)]) == 0
     said = capsys.readouterr().out
-    assert said.startswith("2 resolved, 1 persisting, 1 new issues.")
+    assert said.startswith("Of 4 issues: 2 resolved, 1 persisting, 1 new.")
     data = json.loads((out / "compare.json").read_text())
     assert (data["format"], data["version"]) == ("lensmap-compare", 1)
     issues = {(i["stage"], i["kind"]): i for i in data["issues"]}
@@ -137,13 +137,19 @@ def test_two_versions_of_a_pathway_are_matched_by_stage_id(content, tmp_path):
     assert c.added_stages == ["peer_welcome"]
     assert c.removed_stages == ["review"]
     assert c.renamed_stages == [("triage", "Triage", "Triage and welcome")]
-    assert [(ch.stage, ch.status) for ch in c.issues] == [("review", "resolved")]
+    # Nobody could tag a stage the pathway no longer has: not counted as resolved.
+    assert [(ch.stage, ch.status) for ch in c.issues] == [("review", "stage_removed")]
+    assert c.counts()["resolved"] == 0
     dot = compare_dot(c)
-    assert '"review" [label="Regular review\\n○ resolved: ✗ barrier\\n(removed since' in dot
+    assert (
+        '"review" [label="Regular review\\n◌ at a stage since removed: ✗ barrier\\n(removed' in dot
+    )
     assert "(a stage added since the baseline)" in dot
     assert 'style="dotted", label="(removed)"' in dot  # ways the newer pathway lacks
-    written = write_comparison(older, newer, tmp_path / "cmp")
+    written = write_comparison(c, tmp_path / "cmp")
     md = (tmp_path / "cmp" / "compare.md").read_text()
+    assert "The follow-up used a newer version of the pathway" in md
+    assert "### ◌ At a stage since removed (1)" in md
     assert "- removed since the baseline: Regular review" in md
     assert "- renamed: Triage is now Triage and welcome" in md
     assert len(written) == 4
@@ -161,7 +167,7 @@ def test_what_people_typed_is_escaped_everywhere(content, tmp_path):
                                   owner=f"Owner {typed}", progress=f"Progress {typed}")],
         }
     )  # fmt: skip
-    write_comparison(hostile, hostile, tmp_path / "cmp")
+    write_comparison(comparison(hostile, hostile), tmp_path / "cmp")
     page = (tmp_path / "cmp" / "compare.html").read_text()
     assert "<img" not in page and "&lt;img src=x" in page
     for name in ("compare.html", "compare.md", "compare.json", "compare-map.svg"):
@@ -183,3 +189,15 @@ def test_sessions_as_json_and_a_bad_one(baseline, followup, tmp_path, capsys):
     err = capsys.readouterr().err
     assert str(bad) in err and "Traceback" not in err
     assert not (tmp_path / "d").exists()
+
+
+def test_pathways_with_no_stage_in_common_are_not_compared(baseline, tmp_path, capsys):
+    other = Pathway.model_validate(
+        {"id": "other", "title": "Another service", "stages": [{"id": "x", "label": "X"}]}
+    )
+    as_json = tmp_path / "other.json"
+    write_json(read(baseline).model_copy(update={"pathway": other, "tags": [], "journeys": [],
+                                                  "issues": []}), as_json)  # fmt: skip
+    assert main(["compare", str(baseline), str(as_json), "-o", str(tmp_path / "c")]) == 2
+    assert "have no stage in common" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()

@@ -16,8 +16,10 @@ from .measures import JourneyMeasures, measure_journey
 from .model import IssueNotes, Journey, Pathway, Persona, Tag
 from .priorities import Issue, rank_issues, what_to_keep
 
-ISSUE_CHANGES = ("resolved", "persisting", "new")
-KEEP_CHANGES = ("kept", "new", "lost")
+ISSUE_CHANGES = ("resolved", "persisting", "new", "stage_removed")
+KEEP_CHANGES = ("kept", "new", "lost", "stage_removed")
+"""`stage_removed`: the baseline had it at a stage the follow-up's pathway no longer has, so
+nobody could tag it there: neither resolved nor lost, and not counted as either."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,10 @@ class Comparison:
             return self.followup.pathway.label_of(stage)
         return self.baseline.pathway.label_of(stage)
 
+    @property
+    def same_pathway(self) -> bool:
+        return self.baseline.pathway.id == self.followup.pathway.id
+
     def counts(self) -> dict[str, int]:
         counted = {status: 0 for status in ISSUE_CHANGES}
         for change in self.issues:
@@ -90,9 +96,19 @@ class Comparison:
         return counted
 
 
+class NothingShared(ValueError):
+    """The two sessions' pathways have no stage in common: nothing can be compared."""
+
+
 def compare(baseline: Side, followup: Side) -> Comparison:
+    """Raises NothingShared where the pathways share no stage id."""
     result = Comparison(baseline, followup)
     before, after = baseline.pathway.stages_by_id, followup.pathway.stages_by_id
+    if not before.keys() & after.keys():
+        raise NothingShared(
+            f"the pathways “{baseline.pathway.title}” and “{followup.pathway.title}” have no "
+            "stage in common (stages are matched by id)"
+        )
     result.added_stages = [s for s in after if s not in before]
     result.removed_stages = [s for s in before if s not in after]
     result.renamed_stages = [
@@ -100,25 +116,26 @@ def compare(baseline: Side, followup: Side) -> Comparison:
         for s in after
         if s in before and before[s].label != after[s].label
     ]
-    result.issues = _issues(baseline.ranked(), followup.ranked())
-    result.keep = _keep(baseline, followup)
+    gone = set(result.removed_stages)
+    result.issues = _issues(baseline.ranked(), followup.ranked(), gone)
+    result.keep = _keep(baseline, followup, gone)
     result.journeys = _journeys(baseline, followup)
     result.plan = [(issue, baseline.notes.get(issue.key)) for issue in baseline.ranked()]
     return result
 
 
-def _issues(before: list[Issue], after: list[Issue]) -> list[IssueChange]:
-    """The baseline's issues in its rank order (resolved or persisting), then the new ones in
-    the follow-up's rank order."""
+def _issues(before: list[Issue], after: list[Issue], gone: set[str]) -> list[IssueChange]:
+    """The baseline's issues in its rank order (resolved, persisting, or at a stage since
+    removed), then the new ones in the follow-up's rank order."""
     later = {issue.key: issue for issue in after}
+
+    def status(issue: Issue) -> str:
+        if issue.key in later:
+            return "persisting"
+        return "stage_removed" if issue.stage in gone else "resolved"
+
     changes = [
-        IssueChange(
-            issue.stage,
-            issue.kind,
-            "persisting" if issue.key in later else "resolved",
-            issue,
-            later.get(issue.key),
-        )
+        IssueChange(issue.stage, issue.kind, status(issue), issue, later.get(issue.key))
         for issue in before
     ]
     earlier = {issue.key for issue in before}
@@ -130,10 +147,15 @@ def _issues(before: list[Issue], after: list[Issue]) -> list[IssueChange]:
     return changes
 
 
-def _keep(baseline: Side, followup: Side) -> list[KeepChange]:
+def _keep(baseline: Side, followup: Side, gone: set[str]) -> list[KeepChange]:
     before = [item.stage for item in what_to_keep(baseline.pathway, baseline.tags)]
     after = [item.stage for item in what_to_keep(followup.pathway, followup.tags)]
-    changes = [KeepChange(stage, "kept" if stage in after else "lost") for stage in before]
+    changes = [
+        KeepChange(
+            stage, "kept" if stage in after else "stage_removed" if stage in gone else "lost"
+        )
+        for stage in before
+    ]
     return changes + [KeepChange(stage, "new") for stage in after if stage not in before]
 
 

@@ -40,8 +40,10 @@ CHANGE_STYLE = {
     "new": ("#F5D5E8", "#CC79A7", "filled,bold", 3.0),
     "persisting": ("#FCE7C2", "#E69F00", "filled", 2.0),
     "resolved": ("#D5F0E6", "#009E73", "filled,dashed", 2.0),
+    "stage_removed": ("#EEEEEE", "#777777", "filled,dotted", 1.5),
     None: ("#FFFFFF", "#555555", "filled", 1.0),
 }
+MOST_PRESSING = ("stage_removed", "resolved", "persisting", "new")  # the last shows first
 
 
 def side(content: SessionContent) -> Side:
@@ -146,16 +148,38 @@ def heading(c: Comparison) -> str:
 
 
 def summary(c: Comparison) -> str:
+    """ "Of 4 issues: 2 resolved, 1 persisting, 1 new" (and any at a stage since removed)."""
     counts = c.counts()
+    said = [
+        f"{counts[status]} {CHANGE_WORD[status]}"
+        for status in ISSUE_CHANGES
+        if counts[status] or status != "stage_removed"
+    ]
+    n = len(c.issues)
+    return f"Of {n} issue{'s' * (n != 1)}: " + ", ".join(said)
+
+
+def pathways_note(c: Comparison) -> str:
+    """Said where the two sessions use different pathways (or versions of one)."""
+    if c.same_pathway and not (c.added_stages or c.removed_stages or c.renamed_stages):
+        return ""
+    if c.same_pathway:
+        return (
+            "The follow-up used a newer version of the pathway: stages are matched by id, "
+            "and the stages added, removed and renamed are listed at the end."
+        )
     return (
-        ", ".join(f"{counts[status]} {CHANGE_WORD[status]}" for status in ISSUE_CHANGES)
-        + f" issue{'s' * (len(c.issues) != 1)}"
+        f"The two sessions use different pathways (“{c.baseline.pathway.title}” and "
+        f"“{c.followup.pathway.title}”): stages are matched by id, so read each change with "
+        "that in mind."
     )
 
 
 def compare_markdown(c: Comparison) -> str:
     md = markdown_text
     lines = [f"# What changed: {md(heading(c))}", "", summary(c) + ".", ""]
+    if pathways_note(c):
+        lines += [md(pathways_note(c)), ""]
     lines += [
         "An issue is *resolved* when the baseline ranked it and the follow-up has no tags of "
         "that kind at that stage, *persisting* when both have it, and *new* when only the "
@@ -166,6 +190,8 @@ def compare_markdown(c: Comparison) -> str:
     ]
     for status in ISSUE_CHANGES:
         changes = [ch for ch in c.issues if ch.status == status]
+        if not changes and status == "stage_removed":
+            continue
         lines += [f"### {CHANGE_SYMBOL[status]} {CHANGE_WORD[status].capitalize()} "
                   f"({len(changes)})", ""]  # fmt: skip
         lines += [f"- {_issue_words(c, ch)}" for ch in changes] or ["- none"]
@@ -173,6 +199,8 @@ def compare_markdown(c: Comparison) -> str:
     lines += ["## What to keep: positive practice", ""]
     for status in KEEP_CHANGES:
         stages = [k.stage for k in c.keep if k.status == status]
+        if not stages and status == "stage_removed":
+            continue
         names = ", ".join(f"**{md(c.label_of(s))}**" for s in stages) or "none"
         lines.append(f"- {KEEP_CHANGE_SYMBOL[status]} {KEEP_CHANGE_WORD[status]}: {names}")
     lines += ["", "## Journeys, side by side", ""]
@@ -191,6 +219,8 @@ def compare_markdown(c: Comparison) -> str:
         who = [x for x in ((notes.owner, notes.timeframe) if notes else ()) if x]
         extra = f" ({md(' · '.join(who))})" if who else ""
         lines.append(f"- {KIND_SYMBOL[issue.kind]} {md(issue.title)}: **{status}**{extra}")
+        if notes and notes.action:
+            lines.append(f"  - action: {markdown_lines(notes.action, '    ')}")
         if notes and notes.progress:
             lines.append(f"  - progress: {markdown_lines(notes.progress, '    ')}")
     lines += ["", "## The pathway", ""]
@@ -240,7 +270,7 @@ def compare_dot(c: Comparison) -> str:
             f"{KIND_SYMBOL[change.kind]} {KIND_WORD[change.kind]}"
         )
         held = worst.get(change.stage)
-        if held is None or ISSUE_CHANGES.index(change.status) > ISSUE_CHANGES.index(held):
+        if held is None or MOST_PRESSING.index(change.status) > MOST_PRESSING.index(held):
             worst[change.stage] = change.status
     for keep in c.keep:
         by_stage.setdefault(keep.stage, []).append(
@@ -248,7 +278,8 @@ def compare_dot(c: Comparison) -> str:
         )
     lines = [
         "digraph lensmap_compare {",
-        f"  graph [{_attrs(label='What changed: ' + heading(c), labelloc='t', fontsize=22)}];",
+        f"  graph [{_attrs(label='What changed: ' + heading(c), labelloc='t', fontsize=22)}, "
+        'fontname="DejaVu Sans"];',
         '  node [fontname="DejaVu Sans", fontsize=14, margin="0.15,0.08"];',
         '  edge [fontname="DejaVu Sans", fontsize=10, color="#444444"];',
     ]
@@ -296,15 +327,18 @@ def compare_html(c: Comparison, svg: str) -> str:
         csp=Markup(CSP),
         heading=heading(c),
         summary=summary(c),
+        pathways_note=pathways_note(c),
         map=Markup(svg),
         c=c,
         groups=[
             (s, CHANGE_SYMBOL[s], CHANGE_WORD[s], [ch for ch in c.issues if ch.status == s])
             for s in ISSUE_CHANGES
+            if s != "stage_removed" or any(ch.status == s for ch in c.issues)
         ],
         keep=[
             (KEEP_CHANGE_SYMBOL[s], KEEP_CHANGE_WORD[s], [k.stage for k in c.keep if k.status == s])
             for s in KEEP_CHANGES
+            if s != "stage_removed" or any(k.status == s for k in c.keep)
         ],
         journeys=[(j.name, _measure_rows(j.baseline, j.followup)) for j in c.journeys],
         plan=[
@@ -335,9 +369,7 @@ def _template() -> jinja2.Template:
 
 
 # -- writing --------------------------------------------------------------------------------
-def write_comparison(
-    baseline: SessionContent, followup: SessionContent, folder: Path
-) -> list[Path]:
+def write_comparison(c: Comparison, folder: Path) -> list[Path]:
     """Write the four files into `folder` (made if need be), each replacing its last copy."""
     import tempfile
 
@@ -346,7 +378,6 @@ def write_comparison(
     from .maps import render
     from .report import clean_svg
 
-    c = comparison(baseline, followup)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -82,11 +82,21 @@ STAGE_ID_COLUMN = "stage id"
 """The plan's last column: each row's stage by its id, so a row still finds its issue after
 the stage is renamed."""
 
-CHANGE_WORD = {"resolved": "resolved", "persisting": "persisting", "new": "new"}
-CHANGE_SYMBOL = {"resolved": "○", "persisting": "●", "new": "+"}
+CHANGE_WORD = {
+    "resolved": "resolved",
+    "persisting": "persisting",
+    "new": "new",
+    "stage_removed": "at a stage since removed",
+}
+CHANGE_SYMBOL = {"resolved": "○", "persisting": "●", "new": "+", "stage_removed": "◌"}
 """How an issue changed between a baseline event and its follow-up (event.comparison)."""
-KEEP_CHANGE_WORD = {"kept": "kept", "new": "new", "lost": "lost"}
-KEEP_CHANGE_SYMBOL = {"kept": "●", "new": "+", "lost": "○"}
+KEEP_CHANGE_WORD = {
+    "kept": "kept",
+    "new": "new",
+    "lost": "lost",
+    "stage_removed": "at a stage since removed",
+}
+KEEP_CHANGE_SYMBOL = {"kept": "●", "new": "+", "lost": "○", "stage_removed": "◌"}
 
 STAGE_KIND_WORD = {
     "entry": "way in",
