@@ -33,7 +33,7 @@ def test_the_page_says_what_is_being_done_in_plain_words(store, tmp_path):
     export_session(store.state.content(), tmp_path / "out", formats=("svg",))
     md = (tmp_path / "out" / "what-we-heard.md").read_text()
     page = (tmp_path / "out" / "what-we-heard.html").read_text()
-    assert md.startswith("# What we heard, what we are doing\n\nLens event, 2026-03-14\n")
+    assert md.startswith("# What we heard, what we are doing\n\nLens event, 14 March 2026\n")
     assert "source text for a trained Easy Read producer" in md
     sections = md.split("\n### ")[1:]
     assert [s.split("\n", 1)[0] for s in sections] == [
@@ -70,4 +70,4 @@ def test_more_than_ten_priorities_are_counted_not_listed(store, tmp_path, pathwa
     export_session(store.state.content(), tmp_path / "out", formats=("svg",))
     md = (tmp_path / "out" / "what-we-heard.md").read_text()
     assert md.count("\n### ") == 10
-    assert "We are also working on 2 more things." in md
+    assert "There are 2 more things on our list." in md

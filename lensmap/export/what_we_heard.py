@@ -22,6 +22,8 @@ from ..wording.plain_words import (
     NOTHING_KEPT,
     STATUS_PLAIN,
     THANKS,
+    more_sentence,
+    plain_date,
     walked_sentence,
 )
 from .escaping import markdown_lines, markdown_text
@@ -59,10 +61,10 @@ def _facts(report: Report) -> dict[str, object]:
     walked = len([j for j in content.journeys if j.steps])
     return {
         "event": event.title or content.pathway.title,
-        "date": event.date or "",
+        "date": plain_date(event.date),
         "walked": walked_sentence(walked),
         "priorities": priorities(report),
-        "more": max(len(report.issues) - MOST, 0),
+        "more": more_sentence(len(report.issues) - MOST) if len(report.issues) > MOST else "",
         "keep": [report.stage(item.stage) for item in report.keep],
     }
 
@@ -92,7 +94,7 @@ def what_we_heard_markdown(report: Report) -> str:
         if item["when"]:
             lines += [f"**When:** {md(item['when'])}", ""]
     if facts["more"]:
-        lines += [f"We are also working on {facts['more']} more things.", ""]
+        lines += [str(facts["more"]), ""]
     lines += ["## What works well, and we will keep", ""]
     kept: list[str] = facts["keep"]  # type: ignore[assignment]
     lines += [KEEP_INTRO, ""] if kept else [NOTHING_KEPT, ""]

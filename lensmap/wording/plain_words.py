@@ -26,7 +26,7 @@ STATUS_PLAIN = {
     "not started": "We have not started this yet.",
     "in progress": "We are working on this now.",
     "done": "This is done.",
-    "dropped": "We have decided not to do this. We will explain why.",
+    "dropped": "We have decided not to do this.",
 }
 
 
@@ -38,3 +38,20 @@ def walked_sentence(walked: int) -> str:
         f"We followed {people} through each step of our service. They are made up, so "
         "nobody's own story is told here."
     )
+
+
+def plain_date(date: str | None) -> str:
+    """ "14 March 2026" for 2026-03-14 (the text itself if it is not a date)."""
+    import datetime as dt
+
+    if not date:
+        return ""
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        return date
+    return f"{day.day} {day:%B %Y}"
+
+
+def more_sentence(more: int) -> str:
+    return f"There {'is 1 more thing' if more == 1 else f'are {more} more things'} on our list."
