@@ -490,6 +490,12 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
         update = plan_update(state.pathway, state.tags.values(), state.issues, sheet.lines)
         for note in sheet.notes:
             print(f"note: {shown(note)}")
+        event = state.event.title or state.pathway.title
+        if sheet.event and sheet.event != event:
+            print(
+                f"note: {shown(sheet.file)} says it is the plan of “{shown(sheet.event)}” (its "
+                f"About sheet), and this session is “{shown(event)}”: is it the right plan?"
+            )
         rows = len(sheet.lines)
         print(f"Read {shown(sheet.file)}: {rows} row{'s' * (rows != 1)} naming issues.")
         for line in plan_update_lines(update, state.pathway, sheet.file, dry_run=args.dry_run):

@@ -458,3 +458,18 @@ def test_a_stage_name_that_is_another_stages_is_not_a_rename(session, tmp_path, 
 def test_a_session_named_as_the_plan_is_said_to_be_one(session, tmp_path, capsys):
     assert main(["plan", "import", str(session), "--session", str(session)]) == 2
     assert "is a lensmap session, not a plan" in capsys.readouterr().err
+
+
+def test_last_years_plan_is_noticed(session, tmp_path, capsys):
+    plan = export(session, tmp_path / "out") / "plan.xlsx"
+    book = openpyxl.load_workbook(plan)
+    about = book["About"]
+    for row in about.iter_rows():
+        if row[0].value == "event":
+            row[1].value = "Lens event 2025"
+    book.save(tmp_path / "old.xlsx")
+    assert main(["plan", "import", str(tmp_path / "old.xlsx"), "--session", str(session)]) == 0
+    out = capsys.readouterr().out
+    assert "says it is the plan of “Lens event 2025” (its About sheet)" in out
+    assert main(["plan", "import", str(plan), "--session", str(session)]) == 0
+    assert "About sheet" not in capsys.readouterr().out

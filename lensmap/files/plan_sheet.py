@@ -50,6 +50,8 @@ class PlanSheet:
     """The plan fields the file has columns for (PLAN_COLUMN's keys), in that order."""
     notes: list[str] = field(default_factory=list)
     """Things worth saying about how the file was read (its encoding, columns left alone)."""
+    event: str | None = None
+    """The event a plan.xlsx says it was made for (its About sheet), to check it is this one."""
 
 
 def column_letter(number: int) -> str:
@@ -76,13 +78,14 @@ def read_plan_sheet(path: str | Path) -> PlanSheet:
     path = Path(path)
     raw = _read_bytes(path)
     notes: list[str] = []
+    about: list[str | None] = [None]
     if raw.startswith(b"SQLite format 3\x00"):
         raise LoadError.single(
             path,
             "is a lensmap session, not a plan; name the plan first and the session after --session",
         )
     if raw.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(path, raw, notes)
+        rows = _xlsx_rows(path, raw, notes, about)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         raise LoadError.single(
             path, "is not an Excel workbook (.xlsx) inside; save it again from Excel as .xlsx"
@@ -95,7 +98,9 @@ def read_plan_sheet(path: str | Path) -> PlanSheet:
         )
     else:
         rows = _csv_rows(path, raw, notes)
-    return _sheet(path, rows, notes)
+    sheet = _sheet(path, rows, notes)
+    sheet.event = about[0]
+    return sheet
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -118,8 +123,11 @@ def _read_bytes(path: Path) -> bytes:
 Rows = Iterator[list[str]]
 
 
-def _xlsx_rows(path: Path, raw: bytes, notes: list[str]) -> list[list[str]]:
-    """The Plan sheet's rows (or the first sheet's, where none is called Plan) as text."""
+def _xlsx_rows(
+    path: Path, raw: bytes, notes: list[str], about: list[str | None]
+) -> list[list[str]]:
+    """The rows of the sheet with the plan's header (the Plan sheet first) as text; the
+    event its About sheet names, if it has one, in `about`."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as packed:
             parts = packed.infolist()
@@ -148,6 +156,10 @@ def _xlsx_rows(path: Path, raw: bytes, notes: list[str]) -> list[list[str]]:
         ) from None
     try:
         names = book.sheetnames
+        if "About" in names:
+            for row in book["About"].iter_rows(max_row=20, max_col=2, values_only=True):
+                if row and _xlsx_text(row[0]).strip() == "event" and len(row) > 1:
+                    about[0] = _xlsx_text(row[1]).strip() or None
         # The Plan sheet first, then the others, in their order: the first with the header.
         order = sorted(names, key=lambda n: n.strip().casefold() != "plan")
         for name in order:
