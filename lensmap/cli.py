@@ -458,17 +458,31 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_pathway_import(args: argparse.Namespace) -> int:
+    from .files.pathway import DRAWINGS
     from .files.pathway_csv import pathway_from_csv
+    from .files.pathway_drawio import is_drawio, pathway_from_drawio
     from .files.pathway_graphml import pathway_from_graphml
     from .files.pathway_toml import write_pathway
 
     source = Path(args.source)
-    if source.suffix.lower() == ".csv":
+    suffix = source.suffix.lower()
+    notes: dict[str, list[str]] = {}
+    heading: list[str] = []
+    if suffix == ".csv":
         pathway, warnings = pathway_from_csv(source, args.stages, args.id, args.title)
+    elif suffix in DRAWINGS or (suffix == ".xml" and is_drawio(source)):
+        pathway, warnings, made = pathway_from_drawio(source, args.id, args.title, args.page)
+        page = f", page “{made.page}”" if made.page else ""
+        heading = [f"Imported by lensmap from {source.name}{page}.",
+                   "Comments above a stage say what lensmap guessed: check them."]  # fmt: skip
+        notes = {stage: [f"guessed {guess}" for guess in said]
+                 for stage, said in made.guesses.items()}  # fmt: skip
     else:
         pathway, warnings = pathway_from_graphml(source, args.id, args.title)
-    write_pathway(pathway, Path(args.output))
+    write_pathway(pathway, Path(args.output), notes=notes, heading=heading)
     _print_problems(warnings)
+    for stage, said in notes.items():
+        print(f"{shown(pathway.label_of(stage))}: " + "; ".join(shown(s) for s in said))
     print(
         f"Wrote {shown(args.output)} ({len(pathway.stages)} stages). "
         "Check it with lensmap validate."
@@ -726,8 +740,11 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     pathway = sub.add_parser("pathway", help="make a pathway file from a spreadsheet or GraphML")
     pathway.set_defaults(run=lambda _: _help(pathway))
     psub = pathway.add_subparsers(title="pathway commands", metavar="COMMAND")
-    p = psub.add_parser("import", help="CSV edge list (from,to,label) or GraphML to TOML")
-    p.add_argument("source", metavar="EDGES.csv|FILE.graphml")
+    p = psub.add_parser(
+        "import", help="a diagrams.net drawing, a CSV edge list (from,to,label) or GraphML to TOML"
+    )
+    p.add_argument("source", metavar="FILE.drawio|EDGES.csv|FILE.graphml")
+    p.add_argument("--page", metavar="NAME", help="the drawing's page, where it has several")
     p.add_argument("--stages", metavar="STAGES.csv", help="stage details: id,label,kind,...")
     p.add_argument("--id", help="the pathway's id (default: from the file name)")
     p.add_argument("--title", help="the pathway's title (default: from the file name)")

@@ -10,15 +10,31 @@ from .pathway_checks import pathway_from_data
 from .problems import LoadError, Problem
 from .reading import read_toml
 
+DRAWINGS = (".drawio", ".dio")
+"""diagrams.net's own file names (a drawing saved as .xml is told apart by what it holds)."""
+PATHWAY_SUFFIXES = (".toml", ".csv", ".graphml", ".xml", *DRAWINGS)
+
+
+def _is_drawio(path: Path) -> bool:
+    from .pathway_drawio import is_drawio
+
+    return is_drawio(path)
+
 
 def load_pathway(path: str | Path) -> tuple[Pathway, list[Problem]]:
-    """Load a pathway file (TOML, or a CSV edge list or GraphML) with its warnings."""
+    """Load a pathway file (TOML, a CSV edge list, GraphML, or a diagrams.net drawing of
+    one page) with its warnings."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from .pathway_csv import pathway_from_csv
 
         return pathway_from_csv(path)
+    if suffix in DRAWINGS or (suffix == ".xml" and _is_drawio(path)):
+        from .pathway_drawio import pathway_from_drawio
+
+        pathway, problems, _made = pathway_from_drawio(path)
+        return pathway, problems
     if suffix in (".graphml", ".xml"):
         from .pathway_graphml import pathway_from_graphml
 

@@ -9,7 +9,7 @@ strings so a description reads as it will be shown.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TypeGuard
 
@@ -40,12 +40,24 @@ def _is_tables(value: object) -> TypeGuard[list[Mapping[str, object]]]:
     return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
 
-def toml_document(data: Mapping[str, object]) -> str:
+def _comment(lines: Iterable[str]) -> str:
+    """Lines as TOML comments: one line each, nothing in them able to end the comment."""
+    return "".join("# " + " ".join(line.split()) + "\n" for line in lines)
+
+
+def toml_document(
+    data: Mapping[str, object],
+    notes: Mapping[str, list[str]] | None = None,
+    heading: Iterable[str] = (),
+) -> str:
     """`data` as TOML: each non-empty list of tables as `[[name]]` blocks, one per table
-    (the tables in it flat: text, numbers, true/false and lists of them), after the rest."""
+    (the tables in it flat: text, numbers, true/false and lists of them), after the rest.
+    `notes` are comments above the block of the table with that id; `heading` comments at
+    the top."""
     import tomli_w
 
-    parts = [_table({k: v for k, v in data.items() if not _is_tables(v)})]
+    notes = notes or {}
+    parts = [_comment(heading), _table({k: v for k, v in data.items() if not _is_tables(v)})]
     for key, tables in data.items():
         if not _is_tables(tables):
             continue
@@ -54,13 +66,26 @@ def toml_document(data: Mapping[str, object]) -> str:
         for fields in tables:
             if any(isinstance(v, Mapping) or _is_tables(v) for v in fields.values()):
                 raise TypeError(f"a table in {key!r} holds a table: not a pathway file")
-            parts.append(f"\n[[{name}]]\n" + _table(fields))
+            said = notes.get(str(fields.get("id", ""))) if key == "stages" else None
+            parts.append(f"\n{_comment(said or [])}[[{name}]]\n" + _table(fields))
     return "".join(parts)
 
 
-def pathway_toml(pathway: Pathway) -> str:
-    return toml_document(pathway.dump())
+def pathway_toml(
+    pathway: Pathway, notes: Mapping[str, list[str]] | None = None, heading: Iterable[str] = ()
+) -> str:
+    return toml_document(pathway.dump(), notes, heading)
 
 
-def write_pathway(pathway: Pathway, path: Path, *, replace: bool = False) -> None:
-    write_atomic(path, pathway_toml(pathway).encode("utf-8"), replace=replace, private=False)
+def write_pathway(
+    pathway: Pathway,
+    path: Path,
+    *,
+    replace: bool = False,
+    notes: Mapping[str, list[str]] | None = None,
+    heading: Iterable[str] = (),
+) -> None:
+    """Write the pathway as TOML; `notes` (by stage id) and `heading` as comments, for what
+    an import guessed, so the facilitator can check it."""
+    data = pathway_toml(pathway, notes, heading).encode("utf-8")
+    write_atomic(path, data, replace=replace, private=False)
