@@ -478,7 +478,12 @@ def cmd_pathway_import(args: argparse.Namespace) -> int:
         notes = {stage: [f"guessed {guess}" for guess in said]
                  for stage, said in made.guesses.items()}  # fmt: skip
     else:
-        pathway, warnings = pathway_from_graphml(source, args.id, args.title)
+        pathway, warnings, guessed = pathway_from_graphml(source, args.id, args.title)
+        if guessed.guesses:
+            heading = [f"Imported by lensmap from {source.name}.",
+                       "Comments above a stage say what lensmap guessed: check them."]  # fmt: skip
+            notes = {stage: [f"guessed {guess}" for guess in said]
+                     for stage, said in guessed.guesses.items()}  # fmt: skip
     write_pathway(pathway, Path(args.output), notes=notes, heading=heading)
     _print_problems(warnings)
     for stage, said in notes.items():

@@ -95,7 +95,7 @@ def test_graphml_attribute_typed_or_as_text(make_file):
     graph.add_edge("assessment", "review")
     path = make_file("gm.graphml", "")
     nx.write_graphml(graph, path)
-    pathway, _ = pathway_from_graphml(path)
+    pathway, _, _ = pathway_from_graphml(path)
     assert [s.asks_story for s in pathway.stages] == [False, True, False]
     graph.nodes["review"]["asks_story"] = "sometimes"
     nx.write_graphml(graph, path)

@@ -108,7 +108,7 @@ def test_graphml(make_file):
     graph.add_edge("referral", "Key worker", label="allocated")
     path = make_file("gm.graphml", "")
     nx.write_graphml(graph, path)
-    pathway, _ = pathway_from_graphml(path)
+    pathway, _, _ = pathway_from_graphml(path)
     assert pathway.id == "gm" and pathway.title == "From a drawing"
     assert pathway.stage("referral").prompts == ["First?", "Second?"]
     assert pathway.stage("key-worker").label == "Key worker"

@@ -38,7 +38,8 @@ def load_pathway(path: str | Path) -> tuple[Pathway, list[Problem]]:
     if suffix in (".graphml", ".xml"):
         from .pathway_graphml import pathway_from_graphml
 
-        return pathway_from_graphml(path)
+        pathway, problems, _guessed = pathway_from_graphml(path)
+        return pathway, problems
     data = read_toml(path)
     if "personas" in data or "teams" in data:
         raise LoadError.single(
