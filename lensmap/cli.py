@@ -458,32 +458,34 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_pathway_import(args: argparse.Namespace) -> int:
-    from .files.pathway import DRAWINGS
+    from .files.pathway import DRAWINGS, MERMAID
     from .files.pathway_csv import pathway_from_csv
     from .files.pathway_drawio import is_drawio, pathway_from_drawio
     from .files.pathway_graphml import pathway_from_graphml
+    from .files.pathway_mermaid import pathway_from_mermaid
     from .files.pathway_toml import write_pathway
 
     source = Path(args.source)
     suffix = source.suffix.lower()
-    notes: dict[str, list[str]] = {}
-    heading: list[str] = []
+    guesses: dict[str, list[str]] = {}
+    where = ""
     if suffix == ".csv":
         pathway, warnings = pathway_from_csv(source, args.stages, args.id, args.title)
     elif suffix in DRAWINGS or (suffix == ".xml" and is_drawio(source)):
-        pathway, warnings, made = pathway_from_drawio(source, args.id, args.title, args.page)
-        page = f", page “{made.page}”" if made.page else ""
-        heading = [f"Imported by lensmap from {source.name}{page}.",
-                   "Comments above a stage say what lensmap guessed: check them."]  # fmt: skip
-        notes = {stage: [f"guessed {guess}" for guess in said]
-                 for stage, said in made.guesses.items()}  # fmt: skip
+        pathway, warnings, drawn = pathway_from_drawio(source, args.id, args.title, args.page)
+        guesses, where = drawn.guesses, f", page “{drawn.page}”" if drawn.page else ""
+    elif suffix in MERMAID:
+        pathway, warnings, written = pathway_from_mermaid(source, args.id, args.title)
+        guesses = written.guesses
     else:
-        pathway, warnings, guessed = pathway_from_graphml(source, args.id, args.title)
-        if guessed.guesses:
-            heading = [f"Imported by lensmap from {source.name}.",
-                       "Comments above a stage say what lensmap guessed: check them."]  # fmt: skip
-            notes = {stage: [f"guessed {guess}" for guess in said]
-                     for stage, said in guessed.guesses.items()}  # fmt: skip
+        pathway, warnings, graphed = pathway_from_graphml(source, args.id, args.title)
+        guesses = graphed.guesses
+    notes = {stage: [f"guessed {guess}" for guess in said] for stage, said in guesses.items()}
+    heading = (
+        [f"Imported by lensmap from {source.name}{where}.",
+         "Comments above a stage say what lensmap guessed: check them."]
+        if notes else []
+    )  # fmt: skip
     write_pathway(pathway, Path(args.output), notes=notes, heading=heading)
     _print_problems(warnings)
     for stage, said in notes.items():
@@ -622,7 +624,9 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     p = sub.add_parser("open", help="open the app on a pathway (continuing its session)")
-    p.add_argument("pathway", metavar="PATHWAY", help="a pathway file (.toml, .csv, .graphml)")
+    p.add_argument(
+        "pathway", metavar="PATHWAY", help="a pathway file (.toml, .drawio, .graphml, .mmd, .csv)"
+    )
     p.add_argument("--vignettes", nargs="+", metavar="FILE", help="default: Annex B")
     p.add_argument("--session", metavar="FILE.lens", help="default: one per pathway, kept for you")
     p.set_defaults(run=cmd_open)
@@ -742,13 +746,17 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     p.add_argument("session", metavar="EVENT.lens")
     p.set_defaults(run=cmd_plan_history)
 
-    pathway = sub.add_parser("pathway", help="make a pathway file from a spreadsheet or GraphML")
+    pathway = sub.add_parser(
+        "pathway", help="make a pathway file from a drawing, a spreadsheet or a Mermaid chart"
+    )
     pathway.set_defaults(run=lambda _: _help(pathway))
     psub = pathway.add_subparsers(title="pathway commands", metavar="COMMAND")
     p = psub.add_parser(
-        "import", help="a diagrams.net drawing, a CSV edge list (from,to,label) or GraphML to TOML"
+        "import",
+        help="a diagrams.net drawing, yEd or other GraphML, a Mermaid flowchart, or a CSV edge "
+        "list (from,to,label), to TOML",
     )
-    p.add_argument("source", metavar="FILE.drawio|EDGES.csv|FILE.graphml")
+    p.add_argument("source", metavar="FILE.drawio|FILE.graphml|FILE.mmd|EDGES.csv")
     p.add_argument("--page", metavar="NAME", help="the drawing's page, where it has several")
     p.add_argument("--stages", metavar="STAGES.csv", help="stage details: id,label,kind,...")
     p.add_argument("--id", help="the pathway's id (default: from the file name)")

@@ -12,7 +12,8 @@ from .reading import read_toml
 
 DRAWINGS = (".drawio", ".dio")
 """diagrams.net's own file names (a drawing saved as .xml is told apart by what it holds)."""
-PATHWAY_SUFFIXES = (".toml", ".csv", ".graphml", ".xml", *DRAWINGS)
+MERMAID = (".mmd", ".mermaid")
+PATHWAY_SUFFIXES = (".toml", ".csv", ".graphml", ".xml", *DRAWINGS, *MERMAID)
 
 
 def _is_drawio(path: Path) -> bool:
@@ -22,24 +23,26 @@ def _is_drawio(path: Path) -> bool:
 
 
 def load_pathway(path: str | Path) -> tuple[Pathway, list[Problem]]:
-    """Load a pathway file (TOML, a CSV edge list, GraphML, or a diagrams.net drawing of
-    one page) with its warnings."""
+    """Load a pathway file (TOML, a CSV edge list, GraphML or yEd, a diagrams.net drawing of
+    one page, or a Mermaid flowchart) with its warnings."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from .pathway_csv import pathway_from_csv
 
         return pathway_from_csv(path)
+    if suffix in MERMAID:
+        from .pathway_mermaid import pathway_from_mermaid
+
+        return pathway_from_mermaid(path)[:2]
     if suffix in DRAWINGS or (suffix == ".xml" and _is_drawio(path)):
         from .pathway_drawio import pathway_from_drawio
 
-        pathway, problems, _made = pathway_from_drawio(path)
-        return pathway, problems
+        return pathway_from_drawio(path)[:2]
     if suffix in (".graphml", ".xml"):
         from .pathway_graphml import pathway_from_graphml
 
-        pathway, problems, _guessed = pathway_from_graphml(path)
-        return pathway, problems
+        return pathway_from_graphml(path)[:2]
     data = read_toml(path)
     if "personas" in data or "teams" in data:
         raise LoadError.single(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..event.model import Pathway, Vignettes
 from .explain import unseen_warnings
-from .pathway import DRAWINGS, load_pathway
+from .pathway import DRAWINGS, MERMAID, load_pathway
 from .pathway_checks import pathway_from_data
 from .problems import LoadError, Problem
 from .reading import read_toml
@@ -37,7 +37,7 @@ def _check_one(path: Path) -> tuple[Report, Pathway | Vignettes | None]:
 
             content, problems = read_session(path)
             return Report(name, problems + _session_unseen(content, name), "session"), None
-        if suffix in (".csv", ".graphml", ".xml", *DRAWINGS):
+        if suffix in (".csv", ".graphml", ".xml", *DRAWINGS, *MERMAID):
             pathway, problems = load_pathway(path)
             problems += unseen_warnings(pathway.dump(), name)
             return Report(name, problems, "pathway"), pathway
