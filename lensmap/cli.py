@@ -471,7 +471,7 @@ def cmd_pathway_import(args: argparse.Namespace) -> int:
     where = ""
     if suffix == ".csv":
         pathway, warnings = pathway_from_csv(source, args.stages, args.id, args.title)
-    elif suffix in DRAWINGS or (suffix == ".xml" and is_drawio(source)):
+    elif suffix in DRAWINGS or (suffix in (".xml", ".svg") and is_drawio(source)):
         pathway, warnings, drawn = pathway_from_drawio(source, args.id, args.title, args.page)
         guesses, where = drawn.guesses, f", page “{drawn.page}”" if drawn.page else ""
     elif suffix in MERMAID:
@@ -491,7 +491,8 @@ def cmd_pathway_import(args: argparse.Namespace) -> int:
     for stage, said in notes.items():
         print(f"{shown(pathway.label_of(stage))}: " + "; ".join(shown(s) for s in said))
     print(
-        f"Wrote {shown(args.output)} ({len(pathway.stages)} stages). "
+        f"Wrote {shown(args.output)} ({len(pathway.stages)} stage"
+        f"{'s' * (len(pathway.stages) != 1)}). "
         "Check it with lensmap validate."
     )
     return EXIT_OK

@@ -86,7 +86,10 @@ def test_several_pages_are_listed_until_one_is_chosen(tmp_path, capsys):
     out = tmp_path / "p.toml"
     assert main(["pathway", "import", str(REFERRAL), "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "has 2 pages (“Referral and assessment”, “Treatment”); choose one with --page" in err
+    assert (
+        "has 2 pages (“Referral and assessment”, “Treatment”); import one of them with --page"
+        in err
+    )
     assert not out.exists()
     assert main(["pathway", "import", str(REFERRAL), "--page", "treatment", "-o", str(out)]) == 0
     text = out.read_text()
@@ -182,3 +185,43 @@ def test_any_bytes_are_a_drawing_or_a_clear_refusal(tmp_path_factory, data):
         pathway_from_drawio(path)
     except LoadError as exc:
         assert str(exc)
+
+
+def test_review_finds_tables_placeholders_default_page_names_and_svg(tmp_path):
+    cells = (
+        '<mxCell id="0"/><mxCell id="1" parent="0"/>'
+        '<object label="%name%" placeholders="1" name="Triage call" id="t">'
+        '<mxCell style="rounded=1;" vertex="1" parent="1"/></object>'
+        '<mxCell id="n" value="Next step" style="rounded=1;" vertex="1" parent="1"/>'
+        '<mxCell id="tb" value="Staff" style="shape=table;" vertex="1" parent="1"/>'
+        '<mxCell id="row" style="shape=tableRow;" vertex="1" parent="tb"/>'
+        '<mxCell id="cell" value="nurse_id" style="shape=partialRectangle;" vertex="1" '
+        'parent="row"/>'
+        '<mxCell id="e" edge="1" parent="1" source="t" target="n"/>'
+    )
+    model = f"<mxGraphModel><root>{cells}</root></mxGraphModel>"
+    drawing = f'<mxfile><diagram name="Page-1">{model}</diagram></mxfile>'
+    plain = tmp_path / "intake.drawio"
+    plain.write_text(drawing)
+    pathway, problems, _made = pathway_from_drawio(plain)
+    assert [s.label for s in pathway.stages] == ["Triage call", "Next step"]
+    assert pathway.title == "Intake"  # not "Page-1"
+    assert any("table parts left out" in str(p) or "table part left out" in str(p)
+               for p in problems)  # fmt: skip
+    import html
+
+    svg = tmp_path / "intake.drawio.svg"
+    svg.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" content="{html.escape(drawing)}"/>')
+    assert load_pathway(svg)[0].stages == pathway.stages
+
+
+def test_only_the_chosen_page_is_unpacked(tmp_path):
+    """Review: every compressed page was unpacked just to list the pages."""
+    bad = '<diagram name="Broken">not base64 !!</diagram>'
+    good = '<diagram name="Good"><mxGraphModel><root><mxCell id="0"/><mxCell id="1" parent="0"/>'
+    good += '<mxCell id="a" value="A" vertex="1" parent="1"/></root></mxGraphModel></diagram>'
+    two = tmp_path / "two.drawio"
+    two.write_text(f"<mxfile>{bad}{good}</mxfile>")
+    assert [s.label for s in pathway_from_drawio(two, page="Good")[0].stages] == ["A"]
+    with pytest.raises(LoadError, match="cannot be unpacked"):
+        pathway_from_drawio(two, page="Broken")

@@ -4,6 +4,7 @@ Markdown fences; anything else an error naming its line."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,52 @@ def test_any_text_is_a_pathway_or_a_clear_refusal(tmp_path_factory, body):
         pathway_from_mermaid(path)
     except LoadError as exc:
         assert str(exc)
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("flowchart TD\nA-->B[Done]", [("a", "done", None)]),
+        ("graph TD;\nA[Start]-->B{Is it?};\nB--Yes-->C[OK];",
+         [("start", "is_it", None), ("is_it", "ok", "Yes")]),
+        ("flowchart LR\nS-->A---B\nA ~~~ B", [("s", "a", None), ("a", "b", None)]),
+        ("flowchart LR\nin-take --> out", [("in_take", "out", None)]),
+    ],
+)  # fmt: skip
+def test_links_written_without_spaces(tmp_path, text, links):
+    """Review: A-->B had been read as a node called "A--"."""
+    pathway = pathway_from_mermaid(chart(tmp_path, text))[0]
+    assert [(t.from_, t.to, t.label) for t in pathway.transitions] == links
+
+
+def test_html_and_mermaid_codes_in_words_are_read(tmp_path):
+    text = "flowchart LR\nA[Assessment<br/>with <b>nurse</b> #35;1 &amp; co] --> B"
+    assert pathway_from_mermaid(chart(tmp_path, text))[0].stages[0].label == (
+        "Assessment with nurse #1 & co"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("flowchart TD\n" + " & ".join(f"a{n}" for n in range(200)) + " --> "
+         + " & ".join(f"b{n}" for n in range(200)), "line 2: it makes 40,000 links"),
+        ("flowchart TD\nA --> S\nsubgraph S [Service]\nB\nend\nX --> S", "line 1"),
+        ("flowchart TD\nA@{ shape: diam, label: \"Urgent?\" } --> B", "shape syntax A@{ … }"),
+    ],
+)  # fmt: skip
+def test_what_would_go_wrong_quietly_is_refused(tmp_path, text, said):
+    if "subgraph" in text:
+        text, said = (
+            "flowchart TD\nsubgraph S [Service]\nB\nend\nX --> S",
+            ("line 5: links to the subgraph “S”"),
+        )
+    with pytest.raises(LoadError, match=re.escape(said)):
+        pathway_from_mermaid(chart(tmp_path, text))
+
+
+def test_the_first_fence_holding_a_flowchart_is_read(tmp_path):
+    text = ("```mermaid\nsequenceDiagram\nA->>B: hi\n```\n\n"
+            "```mermaid\nflowchart TD\nR[Referral] --> T[Triage]\n```\n")  # fmt: skip
+    pathway = pathway_from_mermaid(chart(tmp_path, text, "readme.mmd"))[0]
+    assert [s.label for s in pathway.stages] == ["Referral", "Triage"]

@@ -35,7 +35,7 @@ def load_pathway(path: str | Path) -> tuple[Pathway, list[Problem]]:
         from .pathway_mermaid import pathway_from_mermaid
 
         return pathway_from_mermaid(path)[:2]
-    if suffix in DRAWINGS or (suffix == ".xml" and _is_drawio(path)):
+    if suffix in DRAWINGS or (suffix in (".xml", ".svg") and _is_drawio(path)):
         from .pathway_drawio import pathway_from_drawio
 
         return pathway_from_drawio(path)[:2]

@@ -34,7 +34,9 @@ from .stage_ids import slug, title_from_name, yes_or_no
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 50  # containers inside containers: far beyond any drawing
 LABEL_WIDTH = 80  # a label longer than this on several lines keeps its first line as the label
-CONTAINERS = frozenset({"swimlane", "pool", "lane", "container", "group", "table", "umlframe"})
+CONTAINERS = frozenset({"swimlane", "pool", "lane", "container", "group", "umlframe"})
+TABLES = frozenset({"table", "tablerow"})
+"""A table's cells are words in a grid, not stages."""
 TEXT_SHAPES = frozenset({"text", "edgelabel"})
 WAIT_WORDS = re.compile(r"\b(wait|waiting|waits|queue)\b", re.IGNORECASE)
 
@@ -114,6 +116,21 @@ def _parse(path: Path, text: str, where: str | None = None):
         raise LoadError.single(path, f"is not readable XML ({exc})", where) from None
 
 
+def _drawing_root(path: Path):
+    """The drawing's root element; from a .drawio.svg, the drawing it carries inside."""
+    root = _parse(path, read_text(path))
+    if root.tag.endswith("svg"):
+        content = root.get("content")
+        if not content:
+            raise LoadError.single(
+                path,
+                "is an SVG picture with no diagrams.net drawing inside; export the drawing "
+                "from diagrams.net as .drawio and import that",
+            )
+        root = _parse(path, content)
+    return root
+
+
 def _unpacked(path: Path, name: str, text: str) -> str:
     """A compressed page's XML: base64, then raw deflate, then URL-encoding."""
     where = f"page “{name}”"
@@ -131,26 +148,32 @@ def _unpacked(path: Path, name: str, text: str) -> str:
 
 
 def pages(path: Path, root) -> list[tuple[str, Any]]:
-    """(name, mxGraphModel element) for each page of the drawing, in order."""
+    """(name, page) for each page of the drawing, in order: a page is its `diagram` element
+    (unpacked only once chosen: see `page_model`) or a bare mxGraphModel."""
     if root.tag == "mxGraphModel":
         return [(path.stem, root)]
     if root.tag != "mxfile":
         raise LoadError.single(path, f"is not a diagrams.net drawing (it holds <{root.tag}>)")
     found = []
     for n, diagram in enumerate(root.findall("diagram"), start=1):
-        name = diagram.get("name") or f"Page-{n}"
-        model = diagram.find("mxGraphModel")
-        if model is None:
-            text = (diagram.text or "").strip()
-            if not text:
-                continue  # an empty page
-            model = _parse(path, _unpacked(path, name, text), f"page “{name}”")
-            if model.tag != "mxGraphModel":
-                raise LoadError.single(path, "holds a page lensmap cannot read", f"page “{name}”")
-        found.append((name, model))
+        if diagram.find("mxGraphModel") is None and not (diagram.text or "").strip():
+            continue  # an empty page
+        found.append((diagram.get("name") or f"Page-{n}", diagram))
     if not found:
         raise LoadError.single(path, "has no pages with anything drawn on them")
     return found
+
+
+def page_model(path: Path, name: str, page):
+    """The chosen page's mxGraphModel, unpacked where it is compressed."""
+    if page.tag == "mxGraphModel":
+        return page
+    model = page.find("mxGraphModel")
+    if model is None:
+        model = _parse(path, _unpacked(path, name, (page.text or "").strip()), f"page “{name}”")
+        if model.tag != "mxGraphModel":
+            raise LoadError.single(path, "holds a page lensmap cannot read", f"page “{name}”")
+    return model
 
 
 def choose_page(path: Path, found: list[tuple[str, Any]], page: str | None) -> tuple[str, Any]:
@@ -160,8 +183,9 @@ def choose_page(path: Path, found: list[tuple[str, Any]], page: str | None) -> t
             return found[0]
         raise LoadError.single(
             path,
-            f"has {len(found)} pages ({names}); choose one with --page NAME, as in lensmap "
-            f'pathway import {path.name} --page "{found[0][0]}" -o my-service.toml',
+            f"has {len(found)} pages ({names}); import one of them with --page NAME, as in "
+            f'lensmap pathway import {path.name} --page "{found[0][0]}" -o my-service.toml, '
+            "and open or check the file it writes",
         )
     for name, model in found:
         if name.strip().casefold() == page.strip().casefold():
@@ -205,6 +229,15 @@ class _Cell:
         return bool(keys & TEXT_SHAPES) or invisible  # words on the page, not a shape
 
 
+def _filled(label: str, properties: dict[str, str]) -> str:
+    """A label with its %placeholders% filled in from the shape's own properties."""
+
+    def one(found: re.Match[str]) -> str:
+        return properties.get(found.group(1).casefold(), found.group())
+
+    return re.sub(r"%([\w-]+)%", one, label)
+
+
 def _cells(model) -> list[_Cell]:
     root = model.find("root")
     if root is None:
@@ -218,6 +251,8 @@ def _cells(model) -> list[_Cell]:
             properties = {k.casefold(): v for k, v in attrs.items() if k not in ("id", "label")}
             attrs = {**(dict(inner.attrib) if inner is not None else {}), **attrs}
             attrs["value"] = attrs.get("label", "")
+            if properties.get("placeholders") == "1":  # %name% in the label is a property
+                attrs["value"] = _filled(attrs["value"], properties)
         elif element.tag != "mxCell":
             continue
         cells.append(
@@ -271,8 +306,9 @@ def pathway_from_drawio(
     page: str | None = None,
 ) -> tuple[Any, list[Problem], DrawioImport]:
     path = Path(path)
-    root = _parse(path, read_text(path))
-    page_name, model = choose_page(path, pages(path, root), page)
+    root = _drawing_root(path)
+    page_name, chosen = choose_page(path, pages(path, root), page)
+    model = page_model(path, page_name, chosen)
     cells = _cells(model)
     by_id = {cell.id: cell for cell in cells}
     where = f"page “{page_name}”"
@@ -293,14 +329,24 @@ def pathway_from_drawio(
             parent = by_id.get(parent.parent or "")
         return None
 
+    def in_a_table(cell: _Cell) -> bool:
+        seen, parent = 0, by_id.get(cell.id)
+        while parent is not None and seen <= MAX_DEPTH:
+            if parent.shape in TABLES:
+                return True
+            seen, parent = seen + 1, by_id.get(parent.parent or "")
+        return False
+
     edge_labels: dict[str, list[str]] = {}
     stages: dict[str, _Cell] = {}
-    wordless = 0
+    wordless = tables = 0
     for cell in cells:
         if not cell.vertex:
             continue
         if cell.parent in by_id and by_id[cell.parent].edge:
             edge_labels.setdefault(cell.parent, []).extend(cell.lines())  # a connector's words
+        elif in_a_table(cell):
+            tables += 1
         elif cell.is_container() or cell.is_text():
             continue
         elif not cell.lines():
@@ -309,6 +355,8 @@ def pathway_from_drawio(
             stages[cell.id] = cell
     if wordless:
         warn(f"{wordless} shape{'s' * (wordless != 1)} with no words left out (not stages)")
+    if tables:
+        warn(f"{tables} table part{'s' * (tables != 1)} left out (a table's cells are not stages)")
     if not stages:
         raise LoadError.single(path, "has no shapes with words on this page to make stages", where)
 
@@ -387,7 +435,9 @@ def pathway_from_drawio(
     data = {
         "format": 1,
         "id": pathway_id or slug(path.stem).replace("-", "_"),
-        "title": title or (made.page or title_from_name(path)),
+        "title": title
+        or (made.page if made.page and not re.fullmatch(r"Page-\d+", made.page) else None)
+        or title_from_name(path),
         "stages": data_stages,
         "transitions": transitions,
     }
@@ -402,4 +452,4 @@ def is_drawio(path: Path) -> bool:
             start = handle.read(4096).decode("utf-8", "replace")
     except OSError:
         return False
-    return bool(re.search(r"<\s*(mxfile|mxGraphModel)\b", start))
+    return bool(re.search(r"<\s*(mxfile|mxGraphModel)\b|content=\"&lt;mxfile", start))

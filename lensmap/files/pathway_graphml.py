@@ -22,8 +22,13 @@ _ID = re.compile(ID_PATTERN)
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 YED = "{http://www.yworks.com/xml/graphml}"
 MAX_DEPTH = 50
-NODE_SHAPES = ("ShapeNode", "GenericNode", "SVGNode", "ImageNode", "UMLNoteNode")
-GROUP_SHAPES = ("ProxyAutoBoundsNode", "GroupNode", "TableNode")
+NODE_SHAPES = ("ShapeNode", "GenericNode", "SVGNode", "ImageNode", "UMLClassNode")
+NOTES = ("UMLNoteNode",)
+"""A note on the drawing, not a stage."""
+GROUP_SHAPES = ("ProxyAutoBoundsNode", "GroupNode")
+TABLES = ("TableNode",)
+"""yEd's swimlanes: which lane a node is in needs the drawing's geometry, so its lanes are
+not read as services (said so), rather than every node given the first lane's name."""
 # yEd's shapes and flowchart configurations, and the kind each suggests.
 SHAPE_KINDS = {
     "diamond": ("decision", "a diamond"),
@@ -84,9 +89,11 @@ def _defaults(root, keys, what: str) -> dict[str, Any]:
 
 
 def _words(element) -> str:
-    """A yEd label's text, its lines kept."""
+    """A yEd label's text, its lines kept; an HTML label (yEd writes "<html>…") as its words."""
+    from .pathway_drawio import label_lines
+
     text = "".join(element.itertext()) if element is not None else ""
-    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return "\n".join(label_lines(text, html=text.lstrip().lower().startswith("<html")))
 
 
 @dataclass
@@ -111,8 +118,11 @@ def _data(element, keys, graphics: list) -> dict[str, Any]:
 
 
 def _yed_node(graphics: list) -> tuple[str | None, str | None]:
-    """A yEd node's label and shape (a ShapeNode's type or a GenericNode's configuration)."""
+    """A yEd node's label and shape (a ShapeNode's type or a GenericNode's configuration);
+    a note's shape is "note"."""
     for data in graphics:
+        if any(data.find(f"{YED}{name}") is not None for name in NOTES):
+            return None, "note"
         for shape_name in NODE_SHAPES:
             node = data.find(f"{YED}{shape_name}")
             if node is None:
@@ -120,7 +130,7 @@ def _yed_node(graphics: list) -> tuple[str | None, str | None]:
             labels = [_words(label) for label in node.findall(f"{YED}NodeLabel")]
             shape = node.find(f"{YED}Shape")
             kind = shape.get("type") if shape is not None else node.get("configuration")
-            return next((label for label in labels if label), None), kind
+            return next((label for label in labels if label), None), kind or shape_name
     return None, None
 
 
@@ -137,26 +147,34 @@ def _yed_group_label(graphics: list) -> str | None:
 
 
 def _yed_edge_label(graphics: list) -> str | None:
-    for data in graphics:
-        for label in data.iter(f"{YED}EdgeLabel"):
-            if _words(label):
-                return " ".join(_words(label).split())
-    return None
+    """An edge's labels, all of them, in order."""
+    words = [" ".join(_words(label).split()) for data in graphics
+             for label in data.iter(f"{YED}EdgeLabel")]  # fmt: skip
+    return " ".join(w for w in words if w) or None
 
 
-def _walk(path, graph, keys, group, depth, nodes, edges, defaults) -> None:
+def _walk(path, graph, keys, group, depth, nodes, edges, defaults, left_out, groups) -> None:
     if depth > MAX_DEPTH:
         raise LoadError.single(path, "has groups nested too deep to read")
     for node in graph.findall(f"{GRAPHML}node"):
         graphics: list = []
         attrs = {**defaults, **_data(node, keys, graphics)}
         inner = node.find(f"{GRAPHML}graph")
+        if any(data.find(f"{YED}{name}") is not None for data in graphics for name in TABLES):
+            left_out.append("table")
+            if inner is not None:
+                _walk(path, inner, keys, group, depth + 1, nodes, edges, defaults, left_out, groups)
+            continue
         if node.get("yfiles.foldertype") in ("group", "folder") or inner is not None:
             name = _yed_group_label(graphics) or attrs.get("label") or group
+            groups[node.get("id", "")] = name or node.get("id", "")
             if inner is not None:
-                _walk(path, inner, keys, name, depth + 1, nodes, edges, defaults)
+                _walk(path, inner, keys, name, depth + 1, nodes, edges, defaults, left_out, groups)
             continue
         label, shape = _yed_node(graphics)
+        if shape == "note" or (shape and not label and not attrs.get("label")):
+            left_out.append(shape if shape == "note" else "wordless")
+            continue  # a note on the drawing, or a shape with no words: not a stage
         nodes.append(_Node(node.get("id", ""), attrs, label, shape, group))
     for edge in graph.findall(f"{GRAPHML}edge"):
         graphics = []
@@ -189,7 +207,20 @@ def pathway_from_graphml(
         )
     nodes: list[_Node] = []
     edges: list[tuple[str, str, str | None]] = []
-    _walk(path, graph, keys, None, 0, nodes, edges, _defaults(root, keys, "node"))
+    left_out: list[str] = []
+    group_names: dict[str, str] = {}
+    defaults = _defaults(root, keys, "node")
+    _walk(path, graph, keys, None, 0, nodes, edges, defaults, left_out, group_names)
+    for what, words in (
+        ("note", "note on the drawing"),
+        ("wordless", "shape with no words"),
+        ("table", "swimlane table (its lanes are not read as services)"),
+    ):
+        n = left_out.count(what)
+        if n:
+            problems.append(
+                Problem(str(path), f"{n} {words}{'s' * (n != 1)} left out", level="warning")
+            )
     graph_attrs = _data(graph, keys, [])
     known = StageNames()
     into = {target for _source, target, _label in edges}
@@ -199,7 +230,7 @@ def pathway_from_graphml(
         attrs = node.attrs
         words = str(attrs.get("label") or attrs.get("name") or node.label or node.id)
         if node.label and not (attrs.get("label") or attrs.get("name")):
-            base = slug(words.splitlines()[0][:60]).replace("-", "_")  # yEd's ids say nothing
+            base = slug(" ".join(words.split())[:60]).replace("-", "_")  # yEd's ids say nothing
         else:
             base = node.id if _ID.fullmatch(node.id) else slug(node.id)
         stage_id, n = base, 2
@@ -253,14 +284,15 @@ def pathway_from_graphml(
             made.guesses[stage_id] = guessed
     if errors(problems):
         raise LoadError(problems)
+    names = {node.id: node.label or node.id for node in nodes} | group_names
     transitions = []
     for source, target, label in edges:
         if source not in known.by_name or target not in known.by_name:
             problems.append(
                 Problem(
                     str(path),
-                    f"the edge from “{source}” to “{target}” does not join two stages (a group "
-                    "or a missing node); it was left out",
+                    f"the edge from “{names.get(source, source)}” to “{names.get(target, target)}”"
+                    " does not join two stages (a group or a missing node); it was left out",
                     None,
                     "warning",
                 )

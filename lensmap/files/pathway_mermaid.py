@@ -20,9 +20,13 @@ from .problems import LoadError, Problem
 from .reading import read_text
 from .stage_ids import slug, title_from_name
 
-HEADER = re.compile(r"^(?:flowchart|graph)(?:\s+(?:TD|TB|BT|LR|RL))?\s*;?\s*$", re.IGNORECASE)
+HEADER = re.compile(
+    r"^(?:flowchart|flowchart-elk|graph)(?:\s+(?:TD|TB|BT|LR|RL))?\s*;?\s*$", re.IGNORECASE
+)
 PASSED_OVER = re.compile(r"^(?:classDef|class|style|linkStyle|click|direction|accTitle|accDescr)\b")
-NODE_ID = re.compile(r"[A-Za-z0-9_][\w-]*")
+NODE_ID = re.compile(r"[A-Za-z0-9_](?:\w|-(?![-.>=ox~]|$))*")
+"""A node's id: a hyphen inside it, never the start of a link (A-->B is A, a link, B)."""
+MAX_LINKS = 20_000  # "a0 & ... & a2999 --> b0 & ... & b2999" would make 9 million
 # Opening brackets, longest first, with the closings each may have and the kind it suggests.
 SHAPES: list[tuple[str, tuple[str, ...], str | None]] = [
     ("(((", (")))",), None),
@@ -42,8 +46,9 @@ SHAPE_WORDS = {"wait": "a parallelogram", "decision": "a rhombus ({…})"}
 # A link: its text form (-- words -->) or its arrow with an optional |label|.
 LINK = re.compile(
     r"\s*(?:"
-    r"(?P<open>--|==|-\.)\s+(?P<words>[^|]+?)\s+(?P<close>-{2,}>|={2,}>|\.-+>|-{3,}|={3,}|\.-)"
-    r"|(?P<arrow><?(?:-{2,}>|={2,}>|-\.+->|-{3,}|={3,}|-\.+-|-{2,}[ox]|={2,}[ox]))"
+    r"(?P<open>--|==|-\.)(?![->.=ox~])\s*(?P<words>[^|]+?)\s*"
+    r"(?P<close>-{2,}>|={2,}>|\.-+>|-{3,}|={3,}|\.-)"
+    r"|(?P<arrow><?(?:-{2,}>|={2,}>|-\.+->|-{3,}|={3,}|-\.+-|-{2,}[ox]|={2,}[ox]|~{3,}))"
     r"(?:\s*\|(?P<label>[^|]*)\|)?"
     r")\s*"
 )
@@ -71,17 +76,28 @@ class _Refused(Exception):
     """A statement lensmap cannot read; its message says what is wrong in it."""
 
 
+MERMAID_CODES = {"quot": '"', "amp": "&", "lt": "<", "gt": ">", "nbsp": " "}
+
+
 def _label(text: str) -> str:
-    """A node's words: quotes taken off, <br> a space, Mermaid's #quot; entities read,
-    Markdown strings' backticks dropped."""
+    """A node's words: quotes taken off, HTML tags dropped (<br> a space) and entities
+    read, Mermaid's own #quot; and #35; codes read, Markdown strings' backticks dropped."""
+    from .pathway_drawio import label_lines
+
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1]
     if text.startswith("`") and text.endswith("`"):
         text = text[1:-1]
-    text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
-    text = text.replace("#quot;", '"').replace("#amp;", "&").replace("#lt;", "<")
-    return " ".join(text.replace("#gt;", ">").split())
+
+    def code(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name.isdigit():
+            return chr(int(name)) if 0 < int(name) < 0x110000 else ""
+        return MERMAID_CODES.get(name, found.group())
+
+    text = re.sub(r"#(\d{1,7}|[a-z]+);", code, text)
+    return " ".join(label_lines(text, html=True))
 
 
 def _node(statement: str, at: int) -> tuple[_Node, int]:
@@ -89,6 +105,12 @@ def _node(statement: str, at: int) -> tuple[_Node, int]:
     if not found:
         raise _Refused(f"expected a node's id at “{statement[at : at + 30]}”")
     node, at = _Node(found.group()), found.end()
+    if statement.startswith("@{", at):
+        raise _Refused(
+            f"lensmap does not read the shape syntax {node.id}@{{ … }} yet; write "
+            f"{node.id}{{words}} for a decision, {node.id}[/words/] for a wait, or "
+            f"{node.id}[words]"
+        )
     for opening, closings, kind in SHAPES:
         if not statement.startswith(opening, at):
             continue
@@ -136,10 +158,14 @@ def _statement(statement: str) -> tuple[list[_Node], list[tuple[str, str, str | 
             raise _Refused(f"expected a link (-->) at “{statement[at : at + 30].strip()}”")
         words = link.group("words") or link.group("label")
         both = (link.group("arrow") or "").startswith("<")
+        hidden = (link.group("arrow") or "").startswith("~")  # ~~~ only lays the chart out
         after, at = _group(statement, link.end())
         nodes += after
-        links += [(a.id, b.id, _label(words) if words else None, both)
-                  for a in group for b in after]  # fmt: skip
+        if len(group) * len(after) > MAX_LINKS:
+            raise _Refused(f"it makes {len(group) * len(after):,} links; no pathway has so many")
+        if not hidden:
+            links += [(a.id, b.id, _label(words) if words else None, both)
+                      for a in group for b in after]  # fmt: skip
         group = after
     return nodes, links
 
@@ -170,7 +196,11 @@ def pathway_from_mermaid(
 ) -> tuple[Any, list[Problem], MermaidImport]:
     path = Path(path)
     text = read_text(path)
-    fence = re.search(r"```mermaid\s*\n(.*?)```", text, re.S)  # pasted from Markdown
+    fences = re.finditer(r"```mermaid\s*\n(.*?)```", text, re.S)  # pasted from Markdown
+    fence = next(
+        (f for f in fences if re.match(r"\s*(?:%%.*\n\s*)*(?:flowchart|graph)\b", f.group(1))),
+        None,
+    )
     if fence:
         text = "\n" * text[: fence.start(1)].count("\n") + fence.group(1)
     front = re.match(r"\s*---\s*\n(.*?)\n---\s*\n", text, re.S)
@@ -182,6 +212,7 @@ def pathway_from_mermaid(
     nodes: dict[str, _Node] = {}
     links: list[tuple[str, str, str | None]] = []
     services: list[str] = []
+    subgraph_ids: set[str] = set()
     header = False
     problems: list[Problem] = []
     for number, statement in _statements(text):
@@ -203,6 +234,7 @@ def pathway_from_mermaid(
             named = sub.group(1).strip()
             inner = re.match(r"^([\w-]+)\s*\[(.*)\]$", named)
             services.append(_label(inner.group(2)) if inner else _label(named) or "")
+            subgraph_ids.add(inner.group(1) if inner else named)
             continue
         if statement == "end":
             if not services:
@@ -220,6 +252,16 @@ def pathway_from_mermaid(
             if services and held.service is None and services[-1]:
                 held.service = services[-1]
         for source, target, label, both in made:
+            for end in (source, target):
+                if end in subgraph_ids:
+                    raise LoadError.single(
+                        path,
+                        f"links to the subgraph “{end}”; lensmap links stages, not subgraphs: "
+                        "link to a stage inside it",
+                        place,
+                    )
+            if len(links) > MAX_LINKS:
+                raise LoadError.single(path, "has more links than any pathway", place)
             links.append((source, target, label))
             if both:
                 links.append((target, source, label))
