@@ -225,3 +225,38 @@ def test_only_the_chosen_page_is_unpacked(tmp_path):
     assert [s.label for s in pathway_from_drawio(two, page="Good")[0].stages] == ["A"]
     with pytest.raises(LoadError, match="cannot be unpacked"):
         pathway_from_drawio(two, page="Broken")
+
+
+def test_arrows_hidden_layers_and_problems_named_by_their_shapes(tmp_path):
+    cells = (
+        '<mxCell id="0"/><mxCell id="1" parent="0"/><mxCell id="off" parent="0" visible="0"/>'
+        '<mxCell id="a" value="Assessment" style="rounded=1;" vertex="1" parent="1"/>'
+        '<mxCell id="r" value="Referral" style="rounded=1;" vertex="1" parent="1"/>'
+        '<mxCell id="c" value="Care plan" style="rounded=1;" vertex="1" parent="1"/>'
+        '<mxCell id="x" value="Old draft" style="rounded=1;" vertex="1" parent="off"/>'
+        # drawn from the assessment back to the referral, its arrow at the start
+        '<mxCell id="e1" style="endArrow=none;startArrow=classic;" edge="1" parent="1" '
+        'source="a" target="r"/>'
+        '<mxCell id="e2" style="endArrow=none;" edge="1" parent="1" source="a" target="c"/>'
+    )
+    path = tmp_path / "p.drawio"
+    path.write_text(f"<mxGraphModel><root>{cells}</root></mxGraphModel>")
+    pathway, problems, _made = pathway_from_drawio(path)
+    assert [s.label for s in pathway.stages] == ["Assessment", "Referral", "Care plan"]
+    assert {(t.from_, t.to) for t in pathway.transitions} == {
+        ("referral", "assessment"), ("assessment", "care_plan"),
+    }  # fmt: skip
+    said = " ".join(str(p) for p in problems)
+    assert "1 shape on hidden layers left out" in said
+    assert "1 line with no arrow read from where it starts" in said
+
+    bad = tmp_path / "bad.drawio"
+    bad.write_text(
+        '<mxfile><diagram name="Flow"><mxGraphModel><root><mxCell id="0"/>'
+        '<mxCell id="1" parent="0"/><object label="Triage" kind="Decision" id="t">'
+        '<mxCell style="rounded=1;" vertex="1" parent="1"/></object></root></mxGraphModel>'
+        "</diagram></mxfile>"
+    )
+    with pytest.raises(LoadError) as refused:
+        pathway_from_drawio(bad)
+    assert 'page “Flow”, the shape “Triage” (id t): "kind"' in str(refused.value)

@@ -29,7 +29,7 @@ from typing import Any
 from .pathway_checks import pathway_from_data
 from .problems import LoadError, Problem
 from .reading import read_text
-from .stage_ids import slug, title_from_name, yes_or_no
+from .stage_ids import drawn_places, slug, title_from_name, yes_or_no
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 50  # containers inside containers: far beyond any drawing
@@ -204,6 +204,7 @@ class _Cell:
     edge: bool
     source: str | None
     target: str | None
+    visible: bool = True
     properties: dict[str, str] = field(default_factory=dict)
     """A shape's own properties (Edit Data in diagrams.net): kind, service, description,
     asks_story are read as the stage's."""
@@ -266,6 +267,7 @@ def _cells(model) -> list[_Cell]:
                 source=attrs.get("source"),
                 target=attrs.get("target"),
                 properties=properties,
+                visible=attrs.get("visible") != "0",
             )
         )
     return cells
@@ -323,7 +325,9 @@ def pathway_from_drawio(
         while parent is not None:
             seen += 1
             if seen > MAX_DEPTH:
-                raise LoadError.single(path, "has containers nested too deep to read", where)
+                raise LoadError.single(
+                    path, "has containers that hold each other, or are nested too deep", where
+                )
             if parent.vertex and parent.is_container() and parent.lines():
                 return " ".join(parent.lines())
             parent = by_id.get(parent.parent or "")
@@ -337,11 +341,23 @@ def pathway_from_drawio(
             seen, parent = seen + 1, by_id.get(parent.parent or "")
         return False
 
+    def hidden(cell: _Cell) -> bool:
+        """On a layer (or in a container) hidden in the drawing."""
+        seen, parent = 0, by_id.get(cell.id)
+        while parent is not None and seen <= MAX_DEPTH:
+            if parent.visible is False:
+                return True
+            seen, parent = seen + 1, by_id.get(parent.parent or "")
+        return False
+
     edge_labels: dict[str, list[str]] = {}
     stages: dict[str, _Cell] = {}
-    wordless = tables = 0
+    wordless = tables = unseen = 0
     for cell in cells:
         if not cell.vertex:
+            continue
+        if hidden(cell):
+            unseen += 1
             continue
         if cell.parent in by_id and by_id[cell.parent].edge:
             edge_labels.setdefault(cell.parent, []).extend(cell.lines())  # a connector's words
@@ -355,6 +371,8 @@ def pathway_from_drawio(
             stages[cell.id] = cell
     if wordless:
         warn(f"{wordless} shape{'s' * (wordless != 1)} with no words left out (not stages)")
+    if unseen:
+        warn(f"{unseen} shape{'s' * (unseen != 1)} on hidden layers left out")
     if tables:
         warn(f"{tables} table part{'s' * (tables != 1)} left out (a table's cells are not stages)")
     if not stages:
@@ -371,10 +389,17 @@ def pathway_from_drawio(
         ids[cell.id] = stage_id
 
     transitions, into, out_of = [], set(), set()
+    plain_lines = 0
     for cell in cells:
-        if not cell.edge:
+        if not cell.edge or hidden(cell):
             continue
         source, target = ids.get(cell.source or ""), ids.get(cell.target or "")
+        end_arrow = cell.style.get("endarrow", "classic")
+        start_arrow = cell.style.get("startarrow", "none")
+        if end_arrow == "none" and start_arrow not in ("none", ""):
+            source, target = target, source  # drawn with its arrow at the start
+        elif end_arrow == "none":
+            plain_lines += 1
         if source is None or target is None:
             warn(
                 f"the connector {_named(cell)} is not joined to a stage at both ends; it was "
@@ -388,11 +413,19 @@ def pathway_from_drawio(
         transitions.append(transition)
         out_of.add(source)
         into.add(target)
+    if plain_lines:
+        warn(
+            f"{plain_lines} line{'s' * (plain_lines != 1)} with no arrow read from where "
+            f"{'they start' if plain_lines != 1 else 'it starts'} to where "
+            f"{'they end' if plain_lines != 1 else 'it ends'}; check the transitions"
+        )
 
     data_stages = []
     for cell_id, cell in stages.items():
         stage_id = ids[cell_id]
         label, description = _label_and_more(cell.lines())
+        if len(label) > 500:
+            warn(f"the words of the shape {_named(cell)} are cut to 500 characters for its label")
         fields: dict[str, Any] = {"id": stage_id, "label": label[:500]}
         if description:
             fields["description"] = description
@@ -441,8 +474,12 @@ def pathway_from_drawio(
         "stages": data_stages,
         "transitions": transitions,
     }
-    pathway, more = pathway_from_data(data, str(path))
-    return pathway, problems + more, made
+    shapes = {ids[c]: f"{where}, the shape {_named(cell)}" for c, cell in stages.items()}
+    try:
+        pathway, more = pathway_from_data(data, str(path))
+    except LoadError as exc:
+        raise LoadError(drawn_places(exc.problems, shapes)) from None
+    return pathway, problems + drawn_places(more, shapes), made
 
 
 def is_drawio(path: Path) -> bool:

@@ -16,7 +16,7 @@ from ..event.model import ID_PATTERN
 from .pathway_checks import pathway_from_data
 from .problems import LoadError, Problem, errors
 from .reading import read_text
-from .stage_ids import StageNames, slug, title_from_name, yes_or_no
+from .stage_ids import StageNames, drawn_places, slug, title_from_name, yes_or_no
 
 _ID = re.compile(ID_PATTERN)
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
@@ -311,5 +311,13 @@ def pathway_from_graphml(
     }
     if graph_attrs.get("description"):
         data["description"] = str(graph_attrs["description"])
-    pathway, more = pathway_from_data(data, str(path))
-    return pathway, problems + more, made
+    shapes = {
+        known.by_name[node.id]: f"the node “{(node.label or node.id)[:40]}” (id {node.id})"
+        for node in nodes
+        if node.label
+    }
+    try:
+        pathway, more = pathway_from_data(data, str(path))
+    except LoadError as exc:
+        raise LoadError(drawn_places(exc.problems, shapes)) from None
+    return pathway, problems + drawn_places(more, shapes), made

@@ -61,3 +61,20 @@ def yes_or_no(value: object) -> bool | None:
     if text in NO:
         return False
     return None
+
+
+def drawn_places(problems: list[Any], shapes: dict[str, str]) -> list[Any]:
+    """Problems found in a pathway read from a drawing, placed by the drawing's own words:
+    "stages[3] (id "assessment")" becomes "the shape “Assessment” (id c)", so the facilitator
+    can find it in the drawing. `shapes` holds each stage id's words for its shape."""
+    import dataclasses
+
+    placed = []
+    for problem in problems:
+        place = problem.place or ""
+        found = re.match(r'^stages\[\d+\] \(id "([^"]+)"\)', place)
+        if found and found.group(1) in shapes:
+            place = shapes[found.group(1)] + place[found.end() :]
+            problem = dataclasses.replace(problem, place=place)
+        placed.append(problem)
+    return placed
