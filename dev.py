@@ -71,6 +71,7 @@ def main(argv: list[str]) -> int:
             or _run(PYTHON, "benchmarks/terminal_figures.py", *rest)
             or _run(PYTHON, "benchmarks/measures_figures.py", *rest)
             or _run(PYTHON, "benchmarks/plan_figures.py", *rest)
+            or _run(PYTHON, "benchmarks/drawing_figures.py", *rest)
             or _run(PYTHON, "benchmarks/export_figures.py")
             or _run(PYTHON, "benchmarks/serve_figures.py")
         )
