@@ -287,7 +287,7 @@ def _show_plan(content) -> None:
     for issue in issues:
         plan = [issue.status or NOT_STARTED]
         plan += [f"{word} {shown(value)}" for word, value in
-                 (("owner", issue.owner), ("by", issue.timeframe)) if value]  # fmt: skip
+                 (("owner", issue.owner), ("timeframe", issue.timeframe)) if value]  # fmt: skip
         print(f"  {issue.rank}. {KIND_SYMBOL[issue.kind]} {shown(issue.title)}: {', '.join(plan)}")
         for word, value in (("action", issue.action), ("progress", issue.progress)):
             if value:
@@ -560,7 +560,7 @@ def cmd_plan_history(args: argparse.Namespace) -> int:
             said = [step.notes.status or NOT_STARTED]
             said += [
                 f"{name} " + " ".join(shown(getattr(step.notes, name), lines=True).split())
-                for name in ("owner", "timeframe", "action", "progress")
+                for name in ("effort", "owner", "timeframe", "action", "progress")
                 if name in step.changed and getattr(step.notes, name)
             ]
             print(f"    {local_time(step.at)}, {where}: " + "; ".join(said))

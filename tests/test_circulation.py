@@ -70,7 +70,8 @@ def test_a_copy_for_circulation_leaves_out_the_place_and_the_kept_note(session, 
     full = tmp_path / "full"
     export_session(SessionStore.open(session, readonly=True).state.content(), full,
                    formats=("svg",))  # fmt: skip
-    assert KEPT in (full / "issues.md").read_text()  # the room's own export keeps it
+    # The room's own export keeps it, and says it is to stay in the room.
+    assert f"“{KEPT}” (general, severity 3, kept in the room)" in (full / "issues.md").read_text()
     assert "Stornoway" in (full / "index.html").read_text()
 
 

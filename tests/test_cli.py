@@ -250,7 +250,7 @@ def test_session_show_gives_each_journey_its_measures_and_whose_voice(store, cap
     voices, plan = out.split("Whose voice: the top priorities by who raised them\n", 1)[1].split(
         "Plan: each priority's status\n"
     )
-    assert plan.splitlines()[0].endswith(": not started, owner @Service lead, by 3 months")
+    assert plan.splitlines()[0].endswith(": not started, owner @Service lead, timeframe 3 months")
     assert voices.splitlines() == [
         "  People with lived experience:",
         # the workshop's own lived-experience risk (severity 3) first, then the three barriers

@@ -106,7 +106,7 @@ def test_round_trip_export_edit_import_export(session, tmp_path, capsys):
 
     assert main(["session", "show", str(session)]) == 0
     shown = capsys.readouterr().out.split("Plan: each priority's status\n", 1)[1]
-    assert "Triage by phone only: in progress, owner @Service lead, by 3 months" in shown
+    assert "Triage by phone only: in progress, owner @Service lead, timeframe 3 months" in shown
     assert f"      progress: {PROGRESS}" in shown
     assert "Re-traumatisation risk at Comprehensive assessment: not started" in shown
 
@@ -379,6 +379,7 @@ def test_plan_history_shows_each_change_with_its_time_and_leaves_undone_ones_out
     assert [line.split(": ", 1)[0].rsplit(", ", 1)[1] for line in triage] == [
         "in the app", "from june.xlsx", "from sept.csv",
     ]  # fmt: skip
+    assert triage[0].endswith(": not started; effort S; owner @Service lead; timeframe 3 months")
     assert triage[1].endswith(f": in progress; action {ACTION}; progress {PROGRESS}")
     assert triage[2].endswith(": done; progress Call backs for all")
     assert "wrong.csv" not in out

@@ -85,6 +85,7 @@ class Report:
                     "theme": tag.theme,
                     # null too while the group is too few to show separately
                     "raised_by": tag.raised_by if self.voices.may_say(tag.raised_by) else None,
+                    "kept_in_room": tag.keep_in_room,
                 }
             )
         return out
@@ -231,7 +232,11 @@ def issues_markdown(report: Report) -> str:
             f"- {md(i.reasons())}",
             f"- personas: {md(', '.join(report.people(i.personas, i.general)))}",
         ]
-        plan = [f"effort {i.effort}" if i.effort else "", i.owner or "", i.timeframe or ""]
+        plan = [
+            f"effort {i.effort}" if i.effort else "",
+            f"owner {i.owner}" if i.owner else "",
+            f"timeframe {i.timeframe}" if i.timeframe else "",
+        ]
         lines.append(f"- status: {md(i.status or NOT_STARTED)}")
         if any(plan):
             lines.append(f"- plan: {md(' · '.join(p for p in plan if p))}")
@@ -247,7 +252,8 @@ def issues_markdown(report: Report) -> str:
             if tag["note"]:
                 who = tag["persona_name"] or "general"
                 note = markdown_lines(tag["note"], "    ")
-                lines.append(f"  - “{note}” ({md(who)}, severity {tag['severity']})")
+                kept = ", kept in the room" if tag["kept_in_room"] else ""
+                lines.append(f"  - “{note}” ({md(who)}, severity {tag['severity']}{kept})")
         lines.append("")
     lines += _voices_markdown(report)
     lines += [f"# What to keep: {KIND_SYMBOL['positive']} positive practice", ""]

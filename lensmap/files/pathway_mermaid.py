@@ -54,8 +54,9 @@ LINK = re.compile(
 )
 WAIT_WORDS = re.compile(r"\b(wait|waiting|waits|queue)\b", re.IGNORECASE)
 READS = (
-    "lensmap reads flowchart nodes (A[words], B{words}, C[/words/]), links (A --> B, "
-    "A -->|words| B, A -- words --> B) and subgraph … end blocks"
+    "lensmap reads flowchart nodes (A[words], B{words}, C[/words/], and the other bracket "
+    "shapes), links (A --> B, A -->|words| B, A -- words --> B, ==>, -.->, ---) and "
+    "subgraph … end blocks"
 )
 
 

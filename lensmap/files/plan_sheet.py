@@ -19,7 +19,7 @@ from typing import Any
 from ..event.model import PLAN_STATUSES
 from ..event.plan_update import PlanLine
 from ..wording.vocabulary import KIND_WORD, PLAN_COLUMN, PLAN_COLUMNS, STAGE_ID_COLUMN
-from .problems import LoadError, Problem, suggest
+from .problems import LoadError, Problem
 from .reading import MAX_FILE_BYTES
 
 MAX_ROWS = 5_000  # a plan has one row per issue: tens, not thousands
@@ -415,8 +415,8 @@ def _lines(
                 if status is None:
                     bad(
                         name,
-                        f'status "{value}" is not one of {", ".join(PLAN_STATUSES)}'
-                        f"{suggest(_words(value), PLAN_STATUSES)}; choose one from the list",
+                        f'status "{value}" is not one of {", ".join(PLAN_STATUSES)}; choose one '
+                        "from the list",
                     )
                 checked[name] = status
             elif name == "effort":

@@ -11,7 +11,7 @@ from ..event.model import IssueNotes
 from .actions import Entry, IssueEdited, PlanImported, Started
 from .state import History
 
-TRACKED = ("status", "owner", "timeframe", "action", "progress")
+TRACKED = ("status", "effort", "owner", "timeframe", "action", "progress")
 
 
 @dataclass(frozen=True)

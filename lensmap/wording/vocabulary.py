@@ -96,7 +96,7 @@ KEEP_CHANGE_WORD = {
     "lost": "lost",
     "stage_removed": "at a stage since removed",
 }
-KEEP_CHANGE_SYMBOL = {"kept": "●", "new": "+", "lost": "○", "stage_removed": "◌"}
+KEEP_CHANGE_SYMBOL = {"kept": "●", "new": "+", "lost": "⊘", "stage_removed": "◌"}
 
 STAGE_KIND_WORD = {
     "entry": "way in",
