@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 from itertools import pairwise
 from pathlib import Path
@@ -20,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from functools import partial
 
-from run import big_pathway, measure
+from run import big_pathway, import_ms, measure
 
 from lensmap.event.measures import measure_journey, measure_pathway
 from lensmap.event.model import Journey, Pathway, Step
@@ -63,22 +62,12 @@ def pathways() -> list[tuple[str, Pathway]]:
     ]
 
 
-def networkx_import_ms() -> float:
-    code = "import time; t = time.perf_counter(); import networkx; print(time.perf_counter() - t)"
-    runs = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout) * 1000
-        for _ in range(5)
-    ]  # fmt: skip
-    return round(sorted(runs)[2], 1)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     repeat = 3 if args.quick else 15
-    print(f"networkx import (fresh interpreter, median of 5): {networkx_import_ms()} ms")
+    print(f"networkx import (fresh interpreter, median of 5): {import_ms('networkx')} ms")
     for name, pathway in pathways():
         pathway.graph  # noqa: B018  built once per pathway, as an export does
         journeys = [walk(pathway, 60, seed) for seed in range(6)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 import tempfile
 from functools import partial
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import big_pathway, measure
+from run import big_pathway, import_ms, measure
 
 from lensmap.event.comparison import compare
 from lensmap.event.model import Event, Tag
@@ -41,21 +40,11 @@ def content(pathway, seed: int, tags: int = 2000) -> SessionContent:
     return SessionContent(event=Event(title="Bench"), pathway=pathway, tags=made)
 
 
-def openpyxl_import_ms() -> float:
-    code = "import time; t = time.perf_counter(); import openpyxl; print(time.perf_counter() - t)"
-    runs = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout) * 1000
-        for _ in range(5)
-    ]  # fmt: skip
-    return round(sorted(runs)[2], 1)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     repeat = 3 if parser.parse_args().quick else 11
-    print(f"openpyxl import (fresh interpreter, median of 5): {openpyxl_import_ms()} ms")
+    print(f"openpyxl import (fresh interpreter, median of 5): {import_ms('openpyxl')} ms")
     pathway = big_pathway(200)
     baseline, followup = content(pathway, 1), content(pathway, 2)
     report = Report(baseline)

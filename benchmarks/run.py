@@ -20,6 +20,7 @@ import random
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -126,6 +127,17 @@ def without_checkpoint(path: Path) -> None:
         keys = (checkpoint.KEY, checkpoint.STATE_KEY)
         conn.execute("DELETE FROM about WHERE key IN (?, ?)", keys)
     conn.close()
+
+
+def import_ms(module: str) -> float:
+    """How long importing `module` takes in a fresh interpreter, the median of 5, in ms."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout) * 1000
+        for _ in range(5)
+    ]  # fmt: skip
+    return round(sorted(runs)[2], 1)
 
 
 def measure(fn: Callable[[], object], repeat: int) -> dict[str, float]:

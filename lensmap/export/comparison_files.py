@@ -6,7 +6,6 @@ each stage's change in words and symbols as well as colour."""
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ from .escaping import markdown_lines, markdown_text
 from .maps import SHAPES, _attrs, dot_string
 
 if TYPE_CHECKING:
-    import jinja2
+    pass
 
 FORMAT = "lensmap-compare"
 VERSION = 1
@@ -321,10 +320,10 @@ def compare_html(c: Comparison, svg: str) -> str:
     """The page, the map (already cleaned: report.clean_svg) inline."""
     from markupsafe import Markup
 
-    from .report import CSP
+    from .report import render_page
 
-    page = _template().render(
-        csp=Markup(CSP),
+    return render_page(
+        "compare.html",
         heading=heading(c),
         summary=summary(c),
         pathways_note=pathways_note(c),
@@ -345,27 +344,8 @@ def compare_html(c: Comparison, svg: str) -> str:
             (issue, (notes.status if notes else None) or NOT_STARTED, notes)
             for issue, notes in c.plan
         ],
-        kind_symbol=KIND_SYMBOL,
-        kind_word=KIND_WORD,
         pathway_lines=_pathway_lines(c, str),
     )
-    return page.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
-
-
-@cache
-def _template() -> jinja2.Template:
-    import jinja2
-
-    from .report import _finalize
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("lensmap.export", "templates"),
-        autoescape=True,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("compare.html")
 
 
 # -- writing --------------------------------------------------------------------------------

@@ -114,14 +114,31 @@ def index_html(
         too_few=TOO_FEW,
         too_few_words=TOO_FEW_WORDS,
     )
+    return _quotes_as_before(page)
+
+
+def _quotes_as_before(page: str) -> str:
     # Autoescape (markupsafe) writes a quote as &#34; or &#39;; the page has always spelt
     # them as html.escape does, and what reads the file compares it. Only an escape can be
     # spelt so here: a "&" in any value comes out as "&amp;", and ElementTree writes the maps.
     return page.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
 
 
-@cache
+def render_page(name: str, **values: object) -> str:
+    """One of the offline pages in templates/ (compare.html, what_we_heard.html), made as
+    index.html is: every value escaped, under the same strict Content-Security-Policy."""
+    from markupsafe import Markup
+
+    page = _environment().get_template(name).render(csp=Markup(CSP), **values)
+    return _quotes_as_before(page)
+
+
 def _template() -> jinja2.Template:
+    return _environment().get_template("report.html")
+
+
+@cache
+def _environment() -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -140,7 +157,7 @@ def _template() -> jinja2.Template:
         raised_by_word=RAISED_BY_WORD,
         plan_parts=_plan_parts,
     )
-    return env.get_template("report.html")
+    return env
 
 
 def _finalize(value: object) -> object:

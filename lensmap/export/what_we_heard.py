@@ -8,9 +8,6 @@ raised what, and the event's place is left out."""
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING
-
 from ..event.plan_update import NOT_STARTED
 from ..event.priorities import default_title
 from ..wording.plain_words import (
@@ -28,9 +25,6 @@ from ..wording.plain_words import (
 )
 from .escaping import markdown_lines, markdown_text
 from .issues_list import Report
-
-if TYPE_CHECKING:
-    import jinja2
 
 TITLE = "What we heard, what we are doing"
 MOST = 10  # the priorities a reader can take in; the rest are counted, not listed
@@ -104,12 +98,10 @@ def what_we_heard_markdown(report: Report) -> str:
 
 
 def what_we_heard_html(report: Report) -> str:
-    from markupsafe import Markup
+    from .report import render_page
 
-    from .report import CSP
-
-    page = _template().render(
-        csp=Markup(CSP),
+    return render_page(
+        "what_we_heard.html",
         title=TITLE,
         about=ABOUT_THIS_PAGE,
         thanks=THANKS,
@@ -118,20 +110,3 @@ def what_we_heard_html(report: Report) -> str:
         keep_intro=KEEP_INTRO,
         **_facts(report),
     )
-    return page.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
-
-
-@cache
-def _template() -> jinja2.Template:
-    import jinja2
-
-    from .report import _finalize
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("lensmap.export", "templates"),
-        autoescape=True,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("what_we_heard.html")

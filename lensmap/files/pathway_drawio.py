@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 import urllib.parse
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -320,35 +322,30 @@ def pathway_from_drawio(
     def warn(message: str) -> None:
         problems.append(Problem(str(path), message, where, "warning"))
 
-    def service_of(cell: _Cell) -> str | None:
-        seen, parent = 0, by_id.get(cell.parent or "")
-        while parent is not None:
+    def lineage(cell: _Cell) -> Iterator[_Cell]:
+        """The cell, then each container it is in, outwards (to a bound: a drawing can hold
+        containers that hold each other)."""
+        seen, held = 0, by_id.get(cell.id)
+        while held is not None:
             seen += 1
             if seen > MAX_DEPTH:
                 raise LoadError.single(
                     path, "has containers that hold each other, or are nested too deep", where
                 )
-            if parent.vertex and parent.is_container() and parent.lines():
-                return " ".join(parent.lines())
-            parent = by_id.get(parent.parent or "")
-        return None
+            yield held
+            held = by_id.get(held.parent or "")
+
+    def service_of(cell: _Cell) -> str | None:
+        around = itertools.islice(lineage(cell), 1, None)
+        named = (p for p in around if p.vertex and p.is_container() and p.lines())
+        return next((" ".join(p.lines()) for p in named), None)
 
     def in_a_table(cell: _Cell) -> bool:
-        seen, parent = 0, by_id.get(cell.id)
-        while parent is not None and seen <= MAX_DEPTH:
-            if parent.shape in TABLES:
-                return True
-            seen, parent = seen + 1, by_id.get(parent.parent or "")
-        return False
+        return any(p.shape in TABLES for p in lineage(cell))
 
     def hidden(cell: _Cell) -> bool:
         """On a layer (or in a container) hidden in the drawing."""
-        seen, parent = 0, by_id.get(cell.id)
-        while parent is not None and seen <= MAX_DEPTH:
-            if parent.visible is False:
-                return True
-            seen, parent = seen + 1, by_id.get(parent.parent or "")
-        return False
+        return any(p.visible is False for p in lineage(cell))
 
     edge_labels: dict[str, list[str]] = {}
     stages: dict[str, _Cell] = {}

@@ -20,7 +20,7 @@ from ..event.model import PLAN_STATUSES
 from ..event.plan_update import PlanLine
 from ..wording.vocabulary import KIND_WORD, PLAN_COLUMN, PLAN_COLUMNS, STAGE_ID_COLUMN
 from .problems import LoadError, Problem
-from .reading import MAX_FILE_BYTES
+from .reading import read_bytes
 
 MAX_ROWS = 5_000  # a plan has one row per issue: tens, not thousands
 MAX_UNPACKED = 100 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to a flood
@@ -76,7 +76,7 @@ def read_plan_sheet(path: str | Path) -> PlanSheet:
     """The rows of a plan file, every cell checked; LoadError (naming each row and column)
     for a file that cannot be used as it is."""
     path = Path(path)
-    raw = _read_bytes(path)
+    raw = read_bytes(path, "a plan")
     notes: list[str] = []
     about: list[str | None] = [None]
     if raw.startswith(b"SQLite format 3\x00"):
@@ -103,26 +103,7 @@ def read_plan_sheet(path: str | Path) -> PlanSheet:
     return sheet
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise LoadError.single(path, "is a folder, not a file; name the plan file inside it")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError.single(path, f"is too large to be a plan ({size:,} bytes)")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError.single(path, "no such file; check the name and folder") from None
-    except PermissionError:
-        raise LoadError.single(path, "cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise LoadError.single(path, f"cannot be read ({exc.strerror or exc})") from None
-
-
 # -- the two kinds of file, as rows of text -------------------------------------------------
-Rows = Iterator[list[str]]
-
-
 def _xlsx_rows(
     path: Path, raw: bytes, notes: list[str], about: list[str | None]
 ) -> list[list[str]]:

@@ -26,21 +26,27 @@ _TOML_WORDS = {
 }
 
 
-def read_text(path: Path) -> str:
-    """A file's text, accepting the byte-order mark and line endings Windows editors add."""
+def read_bytes(path: Path, what: str = "a lensmap file") -> bytes:
+    """A file's bytes, or LoadError saying plainly why not (missing, a folder, too large to
+    be `what`, not readable)."""
     try:
         if path.is_dir():
-            raise LoadError.single(path, "is a folder, not a file; name a file inside it")
+            raise LoadError.single(path, f"is a folder, not a file; name {what} inside it")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise LoadError.single(path, f"is too large to be a lensmap file ({size:,} bytes)")
-        raw = path.read_bytes()
+            raise LoadError.single(path, f"is too large to be {what} ({size:,} bytes)")
+        return path.read_bytes()
     except FileNotFoundError:
         raise LoadError.single(path, "no such file; check the name and folder") from None
     except PermissionError:
         raise LoadError.single(path, "cannot be read (permission denied)") from None
     except OSError as exc:
         raise LoadError.single(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def read_text(path: Path) -> str:
+    """A file's text, accepting the byte-order mark and line endings Windows editors add."""
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
