@@ -104,7 +104,7 @@ def test_an_action_not_saved_leaves_the_state_as_it_was(store, monkeypatch):
     def fails(action):
         raise SaveFailed("the disk is full")
 
-    monkeypatch.setattr(store, "_write", fails)
+    monkeypatch.setattr(store, "_commit", fails)
     for attempt in (
         lambda: store.record(StepTaken(persona="ollie", stage="triage")),
         lambda: store.record(TagDeleted(id="t1")),
@@ -117,7 +117,7 @@ def test_an_action_not_saved_leaves_the_state_as_it_was(store, monkeypatch):
     monkeypatch.undo()
     store.undo()
     try:
-        monkeypatch.setattr(store, "_write", fails)
+        monkeypatch.setattr(store, "_commit", fails)
         store.redo()
     except SaveFailed:
         pass

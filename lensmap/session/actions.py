@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -211,13 +212,40 @@ def _one_object(data: object) -> bool:
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of the log: an action, when it was taken, and its own id (kept across merges)."""
+    """One line of the log: an action, when it was taken, and its own id (kept across merges).
+    The id ends with the window or device that took it, where one was named (`new_id`)."""
 
     seq: int
     id: str
     at: str
     action: Action
 
+    @functools.cached_property
+    def device(self) -> str | None:
+        return device_of(self.id)
 
-def new_id(prefix: str = "") -> str:
-    return prefix + secrets.token_hex(5)
+
+BY = "@"
+"""Between an action's own id and its device's: "a3f9c2b1d0@w7km4x9q2". Older lensmaps treat
+an id as a whole, so their files and these open in either."""
+DEVICE = re.compile(r"[a-z0-9]{4,24}")
+
+
+def new_id(prefix: str = "", device: str | None = None) -> str:
+    """A fresh id; an action's ends with the device that took it (never a person's name)."""
+    own = prefix + secrets.token_hex(5)
+    return f"{own}{BY}{device}" if device else own
+
+
+def device_of(action_id: str) -> str | None:
+    """The device an action's id names, or None (taken where none was named, as before)."""
+    if BY not in action_id:
+        return None
+    _own, by, device = action_id.rpartition(BY)
+    return device if by and DEVICE.fullmatch(device) else None
+
+
+def new_device() -> str:
+    """A random id for one window or device for as long as it is open: "w" and 8 letters and
+    digits (about 41 bits). Nothing about the computer or the person is in it."""
+    return "w" + "".join(secrets.choice("23456789abcdefghjkmnpqrstuvwxyz") for _ in range(8))

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..files.problems import LoadError
 from .actions import Entry, Redone, Started, Undone
 from .content import SessionContent
-from .state import ActionRefused, History, SessionState, apply, revert
+from .state import ActionRefused, History, SessionState, apply, revert, take
 
 KEY = "checkpoint"
 STATE_KEY = "checkpoint state"
@@ -177,18 +177,17 @@ def _resume(log: Log, seqs: list[int], at: int, stored: Stored, content: Session
 
     if len(set(stored.done) | set(stored.undone)) != len(stored.done) + len(stored.undone):
         raise LookupError("an action in both stacks")
-    history = History(
-        done=[entry(s) for s in stored.done],
-        undone=[entry(s) for s in stored.undone],
-        deeper=stored.deeper,
-    )
+    undone = [entry(s) for s in stored.undone]
+    history = History(undone=undone, undone_changes=[None] * len(undone), deeper=stored.deeper)
+    state = SessionState.from_content(content)
+    for current in map(entry, stored.done):
+        history.done.append(current)
+        history.changes.append(apply(state, current.action))
     tail = log[at + 1 :]
     last = log[len(log) - 1]  # what the app shows as when the session was last added to
     for current in tail:
-        history.after(current)  # an undo reaching below `done` is refused: the whole log, then
-    state = SessionState.from_content(content)
-    for current in history.done:
-        history.changes.append(apply(state, current.action))
+        # An undo reaching below `done` does not match it, and is refused: then the whole log.
+        take(state, history, current)
     replayed = len({id(e) for e in (first, last, *history.done, *history.undone, *tail)})
     return Resumed(start, state, history, log, stored.seq, replayed)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..event.model import IssueNotes
 from .actions import Entry, IssueEdited, PlanImported, Started
-from .state import History
+from .state import ActionRefused, replay
 
 TRACKED = ("status", "effort", "owner", "timeframe", "action", "progress")
 
@@ -26,9 +26,10 @@ class PlanStep:
 def plan_history(entries: Iterable[Entry]) -> dict[tuple[str, str], list[PlanStep]]:
     """Each issue's plan steps, oldest first, in the order issues first had one."""
     entries = list(entries)
-    history = History()
-    for entry in entries[1:]:
-        history.after(entry)
+    try:
+        _start, _state, history = replay(entries)
+    except ActionRefused:
+        return {}  # a log that does not replay opens nowhere, so it has no plan to show
     held: dict[tuple[str, str], IssueNotes] = {}
     first = entries[0].action if entries else None
     if isinstance(first, Started):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -105,6 +107,10 @@ class SessionState:
             )
         return journey
 
+    def stage_name(self, stage: str) -> str:
+        found = self.pathway.stages_by_id.get(stage)
+        return found.label if found else stage
+
     def name_of(self, persona: str) -> str:
         found = self.personas.get(persona)
         return found.name if found else persona
@@ -117,9 +123,11 @@ class SessionState:
 MISSING = object()
 """What a change replaced where there was nothing before (a first step, a new tag)."""
 
-Changes = list[tuple[str, object, object]]
-"""What one action replaced, as (part of the state, key, the value before), so that undo
-takes it back without replaying the log: quick however long the session."""
+Change = tuple[str, object, object, object]
+Changes = list[Change]
+"""What one action replaced, as (part of the state, key, the value before, the value after),
+so that undo takes it back without replaying the log (quick however long the session), and
+can tell whether anything changed it since (another window)."""
 
 
 def apply(state: SessionState, action: Action) -> Changes:
@@ -129,12 +137,12 @@ def apply(state: SessionState, action: Action) -> Changes:
 
     def put(part: str, key: object, value: object) -> None:
         held = getattr(state, part)
-        changes.append((part, key, held.get(key, MISSING)))
+        changes.append((part, key, held.get(key, MISSING), value))
         held[key] = value
 
     match action:
         case EventEdited(event=event):
-            changes.append(("event", None, state.event))
+            changes.append(("event", None, state.event, event))
             state.event = event
         case StepTaken(persona=persona, stage=stage, window=window):
             state.check_persona(persona)
@@ -170,7 +178,7 @@ def apply(state: SessionState, action: Action) -> Changes:
         case TagDeleted(id=tag_id):
             if tag_id not in state.tags:
                 raise ActionRefused(f'there is no tag "{tag_id}"')
-            changes.append(("tags", tag_id, state.tags.pop(tag_id)))
+            changes.append(("tags", tag_id, state.tags.pop(tag_id), MISSING))
         case IssueEdited(issue=notes):
             state.check_stage(notes.stage)
             put("issues", notes.key, notes)
@@ -190,61 +198,168 @@ def apply(state: SessionState, action: Action) -> Changes:
 
 def revert(state: SessionState, changes: Changes) -> None:
     """Take back what `apply` did, latest change first."""
-    for part, key, before in reversed(changes):
-        if part == "event":
-            assert isinstance(before, Event)
-            state.event = before
-        elif before is MISSING:
-            del getattr(state, part)[key]
-        else:
-            getattr(state, part)[key] = before
+    for part, key, before, _after in reversed(changes):
+        _put(state, part, key, before)
+
+
+def restore(state: SessionState, changes: Changes) -> None:
+    """Put back what `revert` took back (an undo that could not be saved)."""
+    for part, key, _before, after in changes:
+        _put(state, part, key, after)
+
+
+def _put(state: SessionState, part: str, key: object, value: object) -> None:
+    if part == "event":
+        assert isinstance(value, Event)
+        state.event = value
+    elif value is MISSING:
+        getattr(state, part).pop(key, None)
+    else:
+        getattr(state, part)[key] = value
+
+
+def _now(state: SessionState, part: str, key: object) -> object:
+    return state.event if part == "event" else getattr(state, part).get(key, MISSING)
+
+
+def _same(held: object, value: object) -> bool:
+    return held is value or held == value
+
+
+def changed_since(state: SessionState, changes: Changes, *, undone: bool = False) -> Change | None:
+    """The first part of what an action changed that something else has changed since (in
+    another window): where the state no longer holds the action's values (or, `undone`, the
+    values from before it). None if the action can be taken back (or taken again) cleanly."""
+    for change in changes:
+        part, key, before, after = change
+        if not _same(_now(state, part, key), before if undone else after):
+            return change
+    return None
+
+
+def what_changed(state: SessionState, change: Change) -> str:
+    """A change's part of the session in words, for "changed in another window since"."""
+    part, key, before, after = change
+    if part == "journeys":
+        return f"{state.name_of(str(key))}'s journey"
+    if part == "tags":
+        tag = after if isinstance(after, Tag) else before
+        if isinstance(tag, Tag):
+            return f"the note at {state.stage_name(tag.stage)}"
+        return "that note"
+    if part == "issues" and isinstance(key, tuple):
+        return f"the plan for {state.stage_name(str(key[0]))}"
+    return "the event's details"
+
+
+Device = str | None
+"""The window or device that took an action (None: one that did not say, as before)."""
 
 
 @dataclass
 class History:
-    """What can be undone (oldest first) and what can be redone (most recent last)."""
+    """What can be undone and redone. Each window undoes only its own actions (by their
+    device), latest first; an action can be taken back only while nothing else has changed
+    what it changed.
+
+    `done`: every action in force, in the order each came into force; `changes`, beside it,
+    what each replaced. `undone`: the actions undone and not yet taken again, in the order
+    they were undone; `undone_changes`, beside it, what each had replaced (None where not
+    known: opened from a checkpoint)."""
 
     done: list[Entry] = field(default_factory=list)
     undone: list[Entry] = field(default_factory=list)
     changes: list[Changes] = field(default_factory=list)
-    """What each action in `done` replaced, in the same order (filled in as they apply)."""
+    undone_changes: list[Changes | None] = field(default_factory=list)
     deeper: bool = False
     """Opened from a checkpoint: more actions in force lie below `done`, folded into the state
     the checkpoint held (undo reads the whole log before going past them)."""
 
-    def after(self, entry: Entry) -> None:
-        """Move the history on by one logged entry, which is known to be valid."""
-        match entry.action:
-            case Undone(target=target):
-                if not self.done or self.done[-1].id != target:
-                    raise ActionRefused(f"undo of {target} does not match the history")
-                self.undone.append(self.done.pop())
-            case Redone(target=target):
-                if not self.undone or self.undone[-1].id != target:
-                    raise ActionRefused(f"redo of {target} does not match the history")
-                self.done.append(self.undone.pop())
-            case _:
-                self.done.append(entry)
-                self.undone.clear()
+    def last_done(self, device: Device) -> int | None:
+        """Where in `done` the device's latest action in force is, if there is one."""
+        return _last(self.done, device)
+
+    def last_undone(self, device: Device) -> int | None:
+        return _last(self.undone, device)
+
+    def taken(self, entry: Entry, changes: Changes) -> None:
+        """An action (not an undo or redo) has come into force: the device's redo ends."""
+        self.done.append(entry)
+        self.changes.append(changes)
+        device = entry.device
+        if any(e.device == device for e in self.undone):
+            kept = [(e, c) for e, c in zip(self.undone, self.undone_changes, strict=True)
+                    if e.device != device]  # fmt: skip
+            self.undone = [e for e, _ in kept]
+            self.undone_changes = [c for _, c in kept]
+
+    def took_back(self, at: int) -> Changes:
+        """The action at `done[at]` was undone: it moves to `undone`."""
+        changes = self.changes.pop(at)
+        self.undone.append(self.done.pop(at))
+        self.undone_changes.append(changes)
+        return changes
+
+    def took_again(self, at: int, changes: Changes) -> None:
+        """The action at `undone[at]` was redone, changing `changes`."""
+        self.done.append(self.undone.pop(at))
+        self.undone_changes.pop(at)
+        self.changes.append(changes)
 
 
-def replay(entries: list[Entry]) -> tuple[Started, SessionState, History]:
-    """Fold the whole log into a state. Raises ActionRefused naming the first bad entry.
+def _last(entries: list[Entry], device: Device) -> int | None:
+    for at in range(len(entries) - 1, -1, -1):
+        if entries[at].device == device:
+            return at
+    return None
 
-    Undo and redo only move entries between the two stacks, so the stacks are worked out first
-    and the actions still in force applied once: opening a long session stays linear.
-    """
+
+def take(state: SessionState, history: History, entry: Entry) -> Changes:
+    """Move the session on by one logged entry (any kind), checking it as it was checked when
+    it was taken: raises ActionRefused, having changed nothing, if it does not fit. Returns
+    what it changed."""
+    device = entry.device
+    match entry.action:
+        case Undone(target=target):
+            at = history.last_done(device)
+            if at is None or history.done[at].id != target:
+                raise ActionRefused(f"undo of {target} does not match the history")
+            changes = history.changes[at]
+            if changed_since(state, changes) is not None:
+                raise ActionRefused(f"undo of {target} takes back what was changed since")
+            revert(state, changes)
+            history.took_back(at)
+            return changes
+        case Redone(target=target):
+            at = history.last_undone(device)
+            if at is None or history.undone[at].id != target:
+                raise ActionRefused(f"redo of {target} does not match the history")
+            earlier = history.undone_changes[at]
+            if earlier is not None and changed_since(state, earlier, undone=True) is not None:
+                raise ActionRefused(f"redo of {target} repeats what was changed since")
+            changes = apply(state, history.undone[at].action)
+            history.took_again(at, changes)
+            return changes
+        case Started():
+            raise ActionRefused("a session can only start once")
+        case action:
+            changes = apply(state, action)
+            history.taken(entry, changes)
+            return changes
+
+
+def replay(entries: Sequence[Entry]) -> tuple[Started, SessionState, History]:
+    """Fold the whole log into a state, each entry in turn as the windows that took them did.
+    Raises ActionRefused naming the first bad entry."""
     if not entries or not isinstance(entries[0].action, Started):
         raise ActionRefused("the log does not begin with the start of a session")
     start = entries[0].action
     history = History()
     current = entries[0]
     try:
-        for current in entries[1:]:
-            history.after(current)
         state = SessionState.from_content(start)
-        for current in history.done:
-            history.changes.append(apply(state, current.action))
+        for current in itertools.islice(entries, 1, None):
+            take(state, history, current)
     except ActionRefused as exc:
         raise ActionRefused(f"action {current.seq} ({current.action.type}): {exc}") from None
     return start, state, history

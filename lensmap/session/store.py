@@ -40,10 +40,25 @@ from ..storage.safe_write import (
 from . import checkpoint
 from .actions import Action, Entry, Redone, Started, Undone, new_id, read_action, read_actions
 from .content import SessionContent
-from .state import ActionRefused, SessionState, apply, replay, revert
+from .state import (
+    ActionRefused,
+    Changes,
+    SessionState,
+    apply,
+    changed_since,
+    replay,
+    restore,
+    revert,
+    take,
+    what_changed,
+)
 
 APPLICATION_ID = 0x4C454E53  # "LENS", in the SQLite header so other tools can tell our files
 FORMAT = 1
+"""The format a new session is written in."""
+SHARED_FORMAT = 2
+"""A session in which a window undid or redid out of turn (other windows had acted since): a
+lensmap that reads only FORMAT would misread that log, so it is told the file is newer."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
 IN_USE = (
     "is open in another lensmap window; carry on there, or close it and try again "
@@ -199,7 +214,9 @@ def check_header(path: Path) -> None:
     if int.from_bytes(head[68:72], "big") != APPLICATION_ID:
         raise LoadError.single(path, "is a database, but not a lensmap session")
     version = int.from_bytes(head[60:64], "big")
-    refuse_newer(path, "session format", version, FORMAT, tail="; the file was left as it is")
+    refuse_newer(
+        path, "session format", version, SHARED_FORMAT, tail="; the file was left as it is"
+    )
 
 
 # -- only lensmap's own schema --------------------------------------------------------------
@@ -463,6 +480,7 @@ class _Loaded:
     application_id: int
     user_version: int
     schema_version: int
+    version: int = 0  # SQLite's data_version when it was read
 
 
 @contextlib.contextmanager
@@ -549,8 +567,15 @@ class SessionStore:
         clock: Clock,
         readonly: bool,
         exclusive: bool = False,
+        device: str | None = None,
     ) -> None:
         self.path = path
+        self.device = device
+        """The window's own id, ended onto each action it stores: undo and redo take back only
+        its own. None for a lensmap that names none (the command line), as before."""
+        self.arrived: list[Entry] = []
+        """Actions other windows stored, read in and not yet shown (`take_arrived`)."""
+        self._moved: set[tuple[str, object]] = set()
         self._conn = conn
         self._clock = clock
         self.readonly = readonly
@@ -563,6 +588,7 @@ class SessionStore:
         self.closed = False
         """Set by close() if the session could not be kept at its path (where it went)."""
         self._watch = None if readonly else _Watch.take(path, self.exclusive)
+        self._version = loaded.version  # read before the log, so nothing after it is missed
         # A long session is opened from its checkpoint where there is one that stands for
         # this very log; otherwise (and always for anything else) the whole log is replayed.
         resumed = checkpoint.resume(loaded.rows, loaded.about, functools.partial(_entry, path))
@@ -586,6 +612,7 @@ class SessionStore:
         content: SessionContent,
         *,
         exclusive: bool = False,
+        device: str | None = None,
         clock: Clock = utc_now,
     ) -> SessionStore:
         """Start a new session file (never replacing one that exists)."""
@@ -609,7 +636,7 @@ class SessionStore:
             raise LoadError.single(path, _not_created(_fault(exc, path))) from None
         finally:
             remove_temporary(tmp)
-        return cls.open(path, exclusive=exclusive, clock=clock)
+        return cls.open(path, exclusive=exclusive, device=device, clock=clock)
 
     @classmethod
     def open(
@@ -618,10 +645,13 @@ class SessionStore:
         *,
         readonly: bool = False,
         exclusive: bool = False,
+        device: str | None = None,
         clock: Clock = utc_now,
     ) -> SessionStore:
-        """Open a session. `exclusive` (the app) keeps every other lensmap out until closed, so
-        a second window can never take actions that the first does not see.
+        """Open a session. Several windows (each its own `device`) may have it open at once:
+        each action is checked against the latest session inside its own write, and `refresh`
+        reads in what the others stored. `exclusive` keeps every other lensmap out until
+        closed instead.
 
         `readonly` opening works even while another lensmap holds the file: it then reads the
         session as of its last saved action (every action is saved as it is taken), and
@@ -649,7 +679,7 @@ class SessionStore:
                 cls._hold(path, conn)
             with _no_collection():
                 loaded = cls._read(path, conn)
-                store = cls(path, conn, loaded, clock, readonly, exclusive)
+                store = cls(path, conn, loaded, clock, readonly, exclusive, device)
                 store.held_elsewhere = held
                 if len(store.entries) >= LONG_SESSION:
                     # A long session's objects are set aside from later collections, which
@@ -706,6 +736,7 @@ class SessionStore:
     def _read(path: Path, conn: sqlite3.Connection) -> _Loaded:
         with _read_errors(path):
             check_schema(path, conn)
+            (version,) = conn.execute("PRAGMA data_version").fetchone()
             (check,) = conn.execute("PRAGMA quick_check").fetchone()
             if check != "ok":
                 raise LoadError.single(path, f"is damaged ({check}); it was left as it is")
@@ -716,7 +747,7 @@ class SessionStore:
             rows = conn.execute(
                 "SELECT seq, id, at, type, data FROM actions ORDER BY seq"
             ).fetchall()
-            return _Loaded(rows, about, application_id, user_version, schema_version)
+            return _Loaded(rows, about, application_id, user_version, schema_version, version)
 
     def close(self) -> None:
         """Let go of the file, having made sure first that the session is at its path: a
@@ -919,39 +950,80 @@ class SessionStore:
             return False
         return found is not None
 
-    def _write(self, action: Action) -> Entry:
+    def _begin(self) -> None:
+        """Begin writing: the file made sure of, the write lock taken, and every action other
+        windows stored since read in first (`arrived`), so that what is written next is checked
+        against the latest session. Raises SaveFailed, with nothing begun."""
         if self.readonly:
             raise SaveFailed(f"{self.path} is open read-only")
         self._make_sure_of_the_file()
-        last = self.entries[-1].seq
-        entry = Entry(last + 1, new_id("a"), self._clock().isoformat(), action)
-        row = (entry.seq, entry.id, entry.at, action.type, action.model_dump_json(by_alias=True))
         conn = self._conn
         try:
             if conn.in_transaction:  # left open by a failure whose rollback failed too
                 conn.execute("ROLLBACK")
             conn.execute("BEGIN IMMEDIATE")
+            self._read_in()
+        except BaseException as exc:
+            self._end()
+            if isinstance(exc, sqlite3.Error):
+                raise SaveFailed(_not_saved(sqlite_fault(exc, self.path), self.path)) from None
+            raise
+
+    def _end(self) -> None:
+        """Let go of a write that was begun and not committed (nothing of it was stored)."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
+    def _read_in(self) -> None:
+        """Within a transaction: apply the actions other windows stored after the last one this
+        window has, each checked as it was when taken. The parts of the session they changed
+        are kept in `_moved` until the next write."""
+        conn, path = self._conn, self.path
+        (self._version,) = conn.execute("PRAGMA data_version").fetchone()
+        (schema_version,) = conn.execute("PRAGMA schema_version").fetchone()
+        if schema_version != self._loaded.schema_version:
+            raise SaveFailed(
+                f"{path} was changed by another program (its database parts); reopen it to carry on"
+            )
+        last, last_id = self._loaded.rows[-1][0], self._loaded.rows[-1][1]
+        found = conn.execute("SELECT id FROM actions WHERE seq = ?", (last,)).fetchone()
+        if found is None or found[0] != last_id:
+            raise SaveFailed(f"{path} was changed by another program; reopen it to carry on")
+        rows = conn.execute(
+            "SELECT seq, id, at, type, data FROM actions WHERE seq > ? ORDER BY seq", (last,)
+        ).fetchall()
+        self._moved = set()
+        for row in rows:
             try:
-                (stored_last,) = conn.execute("SELECT max(seq) FROM actions").fetchone()
-                if stored_last != last:
-                    raise SaveFailed(
-                        f"{self.path} was changed by another lensmap; reopen it to carry on"
-                    )
-                (schema_version,) = conn.execute("PRAGMA schema_version").fetchone()
-                if schema_version != self._loaded.schema_version:
-                    raise SaveFailed(
-                        f"{self.path} was changed by another program (its database parts); "
-                        "reopen it to carry on"
-                    )
-                conn.execute(INSERT_ACTION, row)
-                conn.execute("COMMIT")
-            except BaseException:
-                # A failed COMMIT (a full disk) may have rolled back already.
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
+                entry = _entry(path, row)
+                changes = take(self.state, self.history, entry)
+            except (LoadError, ActionRefused) as exc:
+                why = exc.problems[0].message if isinstance(exc, LoadError) else str(exc)
+                raise SaveFailed(
+                    f"another window stored an action this one cannot follow (action "
+                    f"{row[0]}: {why}); everything this window showed is saved: close it and "
+                    "open the session again to carry on"
+                ) from None
+            self.entries.append(entry)
+            self._loaded.rows.append(row)
+            self.arrived.append(entry)
+            self._moved.update((part, key) for part, key, _before, _after in changes)
+
+    def _commit(self, action: Action) -> Entry:
+        """Within the write begun: store the action after the last one and commit. Raises
+        SaveFailed (rolled back, nothing stored) unless it reached the disk all the same."""
+        conn = self._conn
+        last = self._loaded.rows[-1][0]
+        entry = Entry(last + 1, new_id("a", self.device), self._clock().isoformat(), action)
+        row = (entry.seq, entry.id, entry.at, action.type, action.model_dump_json(by_alias=True))
+        try:
+            conn.execute(INSERT_ACTION, row)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            self._end()  # a failed COMMIT (a full disk) may have rolled back already
+            if not isinstance(exc, sqlite3.Error):
                 raise
-        except sqlite3.Error as exc:
             if not self._landed(entry.id):
                 raise SaveFailed(_not_saved(sqlite_fault(exc, self.path), self.path)) from None
         self.entries.append(entry)
@@ -961,26 +1033,67 @@ class SessionStore:
                 self._watch.settle()
         return entry
 
+    def _not_moved(self, changes: Changes) -> None:
+        """Refuse an action that changes what another window changed a moment ago (read in by
+        this very write): it was chosen on a screen that did not show that yet."""
+        for change in changes:
+            if (change[0], change[1]) in self._moved:
+                raise ActionRefused(
+                    f"{what_changed(self.state, change)} was changed in another window a moment "
+                    "ago; this window shows it now, so look again and try again"
+                )
+
+    def refresh(self) -> list[Entry]:
+        """Read in what other windows stored since this window last looked, and return it (it
+        is in `arrived` too). Quick when there is nothing: SQLite says whether any other
+        connection has committed (its data_version), without reading the log. Raises
+        SaveFailed if what another window stored cannot be followed."""
+        if self.closed or self.exclusive or self.held_elsewhere:
+            return []
+        conn = self._conn
+        before = len(self.arrived)
+        try:
+            (version,) = conn.execute("PRAGMA data_version").fetchone()
+            if version == self._version:
+                return []
+            conn.execute("BEGIN")
+            try:
+                self._read_in()
+            finally:
+                self._end()
+        except sqlite3.Error:
+            return []  # busy or unreadable for now: the next look tries again
+        return self.arrived[before:]
+
+    def take_arrived(self) -> list[Entry]:
+        """What other windows stored that this window has not yet shown (emptied)."""
+        arrived, self.arrived = self.arrived, []
+        return arrived
+
     def record(self, action: Action) -> Entry:
-        """Check an action against the session, store it durably, then make it count.
+        """Check an action against the latest session, store it durably, then make it count.
 
         Raises ActionRefused (the action does not fit; nothing stored) or SaveFailed.
         """
         if isinstance(action, Undone | Redone | Started):
             raise ActionRefused("use undo() and redo() for those")
-        changes = apply(self.state, action)
+        self._begin()
         try:
-            entry = self._write(action)
-        except BaseException:
-            revert(self.state, changes)  # not on disk, so it has not happened
-            raise
-        self.history.after(entry)
-        self.history.changes.append(changes)
+            changes = apply(self.state, action)
+            try:
+                self._not_moved(changes)
+                entry = self._commit(action)
+            except BaseException:
+                revert(self.state, changes)  # not on disk, so it has not happened
+                raise
+        finally:
+            self._end()
+        self.history.taken(entry, changes)
         return entry
 
     @property
     def can_undo(self) -> bool:
-        return bool(self.history.done) or self.history.deeper
+        return self.history.last_done(self.device) is not None or self.history.deeper
 
     def _read_the_whole_history(self) -> None:
         """Undo is about to go below what a checkpoint left out of its state: replay the whole
@@ -1003,36 +1116,81 @@ class SessionStore:
         for name in vars(state):
             setattr(self.state, name, getattr(state, name))  # the same object the app holds
         self.history.done, self.history.undone = history.done, history.undone
-        self.history.changes, self.history.deeper = history.changes, False
+        self.history.changes, self.history.undone_changes = history.changes, history.undone_changes
+        self.history.deeper = False
         if len(entries) >= LONG_SESSION:
             gc.freeze()
 
     @property
     def can_redo(self) -> bool:
-        return bool(self.history.undone)
+        return self.history.last_undone(self.device) is not None
 
     def undo(self) -> Entry | None:
-        """Take back the latest action still in force (the log keeps both)."""
-        if not self.history.done and self.history.deeper:
-            self._read_the_whole_history()
-        if not self.history.done:
-            return None
-        target = self.history.done[-1]
-        entry = self._write(Undone(target=target.id))
-        self.history.after(entry)
-        revert(self.state, self.history.changes.pop())
+        """Take back this window's latest action still in force (the log keeps both), if
+        nothing has changed what it changed since. Raises ActionRefused if something has."""
+        history = self.history
+        self._begin()
+        try:
+            at = history.last_done(self.device)
+            if at is None and history.deeper:
+                self._read_the_whole_history()
+                at = history.last_done(self.device)
+            if at is None:
+                return None
+            target, changes = history.done[at], history.changes[at]
+            changed = changed_since(self.state, changes)
+            if changed is not None:
+                raise ActionRefused(
+                    f"{what_changed(self.state, changed)} was changed in another window since; "
+                    "change it directly if it needs to be different"
+                )
+            revert(self.state, changes)
+            try:
+                self._mark_out_of_turn(at != len(history.done) - 1)
+                self._commit(Undone(target=target.id))
+            except BaseException:
+                restore(self.state, changes)
+                raise
+        finally:
+            self._end()
+        history.took_back(at)
         return target
 
     def redo(self) -> Entry | None:
-        if not self.history.undone:
-            return None
-        target = self.history.undone[-1]
-        changes = apply(self.state, target.action)
+        """Take this window's latest undone action again, if nothing has changed what it
+        changed since it was undone. Raises ActionRefused if something has."""
+        history = self.history
+        self._begin()
         try:
-            entry = self._write(Redone(target=target.id))
-        except BaseException:
-            revert(self.state, changes)
-            raise
-        self.history.after(entry)
-        self.history.changes.append(changes)
+            at = history.last_undone(self.device)
+            if at is not None and history.undone_changes[at] is None:
+                self._read_the_whole_history()  # opened from a checkpoint: what it changed
+                at = history.last_undone(self.device)
+            if at is None:
+                return None
+            target, earlier = history.undone[at], history.undone_changes[at]
+            changed = earlier and changed_since(self.state, earlier, undone=True)
+            if changed:
+                raise ActionRefused(
+                    f"{what_changed(self.state, changed)} was changed in another window since it "
+                    "was undone; change it directly if it needs to be different"
+                )
+            changes = apply(self.state, target.action)
+            try:
+                self._mark_out_of_turn(at != len(history.undone) - 1)
+                self._commit(Redone(target=target.id))
+            except BaseException:
+                revert(self.state, changes)
+                raise
+        finally:
+            self._end()
+        history.took_again(at, changes)
         return target
+
+    def _mark_out_of_turn(self, out_of_turn: bool) -> None:
+        """Within a write: an undo or redo of an action that is not the session's latest (other
+        windows acted since) is one a lensmap before SHARED_FORMAT would misread, so the file
+        says it needs a newer one (it then says so, rather than that the file is damaged)."""
+        if out_of_turn and self._loaded.user_version < SHARED_FORMAT:
+            self._conn.execute(f"PRAGMA user_version = {SHARED_FORMAT}")
+            self._loaded.user_version = SHARED_FORMAT
