@@ -72,10 +72,11 @@ def cmd_open(args: argparse.Namespace) -> int:
             return EXIT_OK
     from .files.examples import example_pathway, example_vignettes
     from .opening import open_session
+    from .session.actions import new_device
 
     pathway = args.pathway or example_pathway()
     vignettes = args.vignettes or [example_vignettes()]
-    store, problems = open_session(pathway, vignettes, args.session)
+    store, problems = open_session(pathway, vignettes, args.session, device=new_device())
     from .tui.app import make_app
 
     warnings = in_brief(problems)

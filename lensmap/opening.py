@@ -44,15 +44,17 @@ def open_session(
     pathway_file: str | Path,
     vignette_files: Sequence[str | Path],
     session_file: str | Path | None = None,
+    device: str | None = None,
 ) -> tuple[SessionStore, list[Problem]]:
-    """Continue the session if it exists (exactly where it was left), else start it.
+    """Continue the session if it exists (exactly where it was left), else start it, as the
+    window `device` (other windows may have it open too).
 
     The pathway and vignettes are checked first, so bad input is reported before any
     screen opens; an existing session keeps its own copy of the pathway."""
     pathway, sets, problems = load_files(pathway_file, vignette_files)
     path = Path(session_file) if session_file else default_session_path(pathway.id)
     if path.exists():
-        store = SessionStore.open(path, exclusive=True)
+        store = SessionStore.open(path, device=device)
         kept = store.state.pathway
         if kept.id != pathway.id:
             store.close()
@@ -72,7 +74,7 @@ def open_session(
         problems += _vignette_changes(store.state.personas, sets, vignette_files)
         return store, problems
     content = new_content(pathway, sets, Event(title=pathway.title))
-    return SessionStore.create(path, content, exclusive=True), problems
+    return SessionStore.create(path, content, device=device), problems
 
 
 def _vignette_changes(kept: dict, sets: Sequence, files: Sequence[str | Path]) -> list[Problem]:

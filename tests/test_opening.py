@@ -94,18 +94,21 @@ def test_damaged_session_is_reported_and_left_alone(tmp_path, data_dir):
     assert session.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 50
 
 
-def test_a_session_open_in_the_app_cannot_be_opened_twice(tmp_path):
+def test_a_session_open_in_the_app_opens_in_a_second_window_too(tmp_path):
+    from lensmap.session.actions import new_device
     from lensmap.session.store import SessionStore
 
-    first, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
-    with pytest.raises(LoadError, match="is open in another lensmap window"):
-        open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
-    # An export or `session show` from the shell reads it as of the last save, taking no lock.
-    with SessionStore.open(tmp_path / "s.lens", readonly=True) as reader:
-        assert reader.state.pathway.id == first.state.pathway.id
+    files = example_pathway(), [example_vignettes()], tmp_path / "s.lens"
+    first, _ = open_session(*files, device=new_device())
+    second, _ = open_session(*files, device=new_device())
     first.record(StepTaken(persona="ollie", stage="gp_referral"))
+    assert [e.action for e in second.refresh()] == [first.entries[-1].action]
+    # An export or `session show` from the shell reads it as of the last save.
+    with SessionStore.open(tmp_path / "s.lens", readonly=True) as reader:
+        assert reader.state.journeys == second.state.journeys
     first.close()
-    again, _ = open_session(example_pathway(), [example_vignettes()], tmp_path / "s.lens")
+    second.close()
+    again, _ = open_session(*files)
     assert again.state.journeys["ollie"].steps[0].stage == "gp_referral"
     again.close()
 

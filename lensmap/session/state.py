@@ -107,10 +107,6 @@ class SessionState:
             )
         return journey
 
-    def stage_name(self, stage: str) -> str:
-        found = self.pathway.stages_by_id.get(stage)
-        return found.label if found else stage
-
     def name_of(self, persona: str) -> str:
         found = self.personas.get(persona)
         return found.name if found else persona
@@ -245,10 +241,10 @@ def what_changed(state: SessionState, change: Change) -> str:
     if part == "tags":
         tag = after if isinstance(after, Tag) else before
         if isinstance(tag, Tag):
-            return f"the note at {state.stage_name(tag.stage)}"
+            return f"the note at {state.pathway.label_of(tag.stage)}"
         return "that note"
     if part == "issues" and isinstance(key, tuple):
-        return f"the plan for {state.stage_name(str(key[0]))}"
+        return f"the plan for {state.pathway.label_of(str(key[0]))}"
     return "the event's details"
 
 

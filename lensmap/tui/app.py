@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from textual.notifications import Notification, SeverityLevel
 
 JOURNEY_ACTIONS = (StepTaken, SteppedBack, WindowSet, OutcomeSet)
+LOOK_EVERY = 0.25  # seconds between looks for what other windows stored
+NOTHING_TO = {  # undo and redo take back only what this window did since it was opened
+    "undo": ": undo takes back what was done here since it was opened.",
+    "redo": ".",
+}
 
 
 class LensmapApp(App[None]):
@@ -126,6 +131,9 @@ class LensmapApp(App[None]):
             )
         for warning in self.startup_warnings:
             self.notify(warning, title="Worth a look", severity="warning", timeout=10)
+        # Other windows on this session (team laptops, served pages): what they store shows
+        # here within a second. A look costs one question to SQLite while nothing is new.
+        self.set_interval(LOOK_EVERY, self.look_for_other_windows, name="other windows")
 
     def on_ready(self) -> None:
         # The first screen is up. If `lensmap open` held the collector back while starting,
@@ -163,10 +171,12 @@ class LensmapApp(App[None]):
             self.store.record(action)
         except ActionRefused as exc:
             self._show_store_notices()
+            self._show_arrived()  # read in by this very write: show it, then why not
             self.notify(str(exc), title="Not done", severity="warning")
             return False
         except SaveFailed as exc:
             self._show_store_notices()
+            self._show_arrived()
             self.notify(
                 f"{exc}. Nothing was changed on screen.",
                 title="Could not save",
@@ -176,9 +186,40 @@ class LensmapApp(App[None]):
             return False
         self._show_store_notices()
         self.session_changed_signal.publish(self.store.entries[-1])
+        self._show_arrived(published=True)
         if done:
             self.notify(done, timeout=3)
         return True
+
+    def look_for_other_windows(self) -> None:
+        """Show what other windows stored since the last look (already on disk: read from it)."""
+        try:
+            arrived = self.store.refresh()
+        except SaveFailed as exc:
+            self._lost_track(str(exc))
+            return
+        if arrived:
+            self._show_arrived()
+
+    def _lost_track(self, why: str) -> None:
+        if not getattr(self, "_said_lost_track", False):
+            self._said_lost_track = True
+            self.notify(why, title="Another window", severity="error", timeout=60)
+
+    def _show_arrived(self, *, published: bool = False) -> None:
+        """Show what other windows stored (the screens follow the session) with a short notice
+        of it, so the room knows why the screen moved."""
+        from ..wording.describe import describe_entry
+
+        arrived = self.store.take_arrived()
+        if not arrived:
+            return
+        if not published:
+            self.session_changed_signal.publish(self.store.entries[-1])
+        latest = describe_entry(arrived[-1], self.store.entries, self.store.state)
+        if len(arrived) > 1:
+            latest = f"{len(arrived)} changes; the latest: {latest}"
+        self.notify(latest, title="From another window", timeout=4)
 
     def notify(
         self,
@@ -252,13 +293,21 @@ class LensmapApp(App[None]):
             self._show_store_notices()
             self.notify(f"{exc}. Nothing was changed.", title="Could not save", severity="error")
             return
+        except ActionRefused as exc:
+            self._show_store_notices()
+            self._show_arrived()  # what it read in
+            word = "Not undone" if which == "undo" else "Not redone"
+            self.notify(f"{word}: {exc}.", title="Not done", severity="warning")
+            return
         self._show_store_notices()
         if entry is None:
-            self.notify(f"Nothing to {which}.", timeout=3)
+            self._show_arrived()
+            self.notify(f"Nothing to {which} in this window{NOTHING_TO[which]}", timeout=4)
             return
         from ..wording.describe import describe_action
 
         self.session_changed_signal.publish(self.store.entries[-1])
+        self._show_arrived(published=True)
         word = "Undone" if which == "undo" else "Redone"
         self.notify(f"{word}: {describe_action(entry.action, self.store.state)}", timeout=4)
 

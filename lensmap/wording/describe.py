@@ -4,16 +4,21 @@ from a file reaches the terminal)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..session.actions import (
+    Entry,
     EventEdited,
     IssueEdited,
     OutcomeSet,
     PlanImported,
+    Redone,
     SteppedBack,
     StepTaken,
     TagAdded,
     TagDeleted,
     TagEdited,
+    Undone,
     WindowSet,
 )
 from ..session.state import SessionState
@@ -81,6 +86,19 @@ def describe_action(action: object, state: SessionState) -> str:
         case EventEdited():
             return "event details edited"
     return type(action).__name__
+
+
+def describe_entry(entry: Entry, entries: Sequence[Entry], state: SessionState) -> str:
+    """An entry of the log in words; an undo or redo names what it took back or took again
+    (looked for in `entries`, latest first)."""
+    action = entry.action
+    if not isinstance(action, Undone | Redone):
+        return describe_action(action, state)
+    word = "undone" if isinstance(action, Undone) else "redone"
+    for earlier in reversed(entries):
+        if earlier.id == action.target:
+            return f"{word}: {describe_action(earlier.action, state)}"
+    return f"{word}: an earlier action"
 
 
 def note_start(note: str, width: int = 40) -> str:

@@ -599,7 +599,7 @@ async def test_a_failed_save_keeps_the_issue_dialog_open(app: LensmapApp, monkey
 
     async with app.run_test(size=(120, 36)) as pilot:
         await open_board(pilot)
-        monkeypatch.setattr(app.store, "_write", unplugged)
+        monkeypatch.setattr(app.store, "_commit", unplugged)
         await pilot.press("enter", *"Stop the retelling", "ctrl+s")
         assert isinstance(app.screen, IssueDialog)
         assert app.screen.query_one("#issue-title", Input).value == "Stop the retelling"

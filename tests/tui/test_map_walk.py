@@ -176,7 +176,7 @@ async def test_a_failed_save_keeps_the_dialog_and_the_note(app, monkeypatch):
         raise SaveFailed("could not save to event.lens (disk I/O error)")
 
     async with app.run_test(size=(120, 36)) as pilot:
-        monkeypatch.setattr(app.store, "_write", unplugged)
+        monkeypatch.setattr(app.store, "_commit", unplugged)
         await pilot.press("b", *"Reception staff were dismissive", "enter")
         assert isinstance(app.screen, TagDialog)  # still open: nothing typed is lost
         assert app.screen.query_one("#note").text == "Reception staff were dismissive"

@@ -1,0 +1,72 @@
+"""The app beside other windows on the same session: what they store shows here within a
+second, with a notice saying so; undo takes back only this window's own actions, and never
+what another window changed since."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from lensmap.event.model import Tag
+from lensmap.session.actions import StepTaken, TagAdded, TagEdited, new_device
+from lensmap.session.store import SessionStore
+from lensmap.tui.app import make_app
+from tests.tui.test_notices import showing
+from tests.tui.test_typed_ahead import type_ahead
+
+
+@pytest.fixture
+def two_windows(store):
+    """The app (its own device) and another window on the same file."""
+    mine = SessionStore.open(store.path, device=new_device())
+    other = SessionStore.open(store.path, device=new_device())
+    yield make_app(mine), other
+    other.close()
+    mine.close()
+
+
+async def until(pilot, ready, seconds: float = 5.0) -> None:
+    """Let the app run until `ready()` (its regular look at the file), or fail."""
+    for _ in range(int(seconds / 0.05)):
+        if ready():
+            return
+        await asyncio.sleep(0.05)
+    await pilot.pause()
+    assert ready(), showing(pilot.app)
+
+
+async def test_another_windows_actions_show_without_a_key(two_windows):
+    app, other = two_windows
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        other.record(TagAdded(tag=Tag(id="t9", stage="triage", kind="risk", note="Asked again")))
+        await until(pilot, lambda: "t9" in app.store.state.tags)
+        await until(pilot, lambda: any("From another window" in n or "risk" in n
+                                       for n in showing(app)))  # fmt: skip
+        notices = [n for n in showing(app) if "re-traumatisation risk at Triage" in n]
+        assert notices, showing(app)
+        other.record(StepTaken(persona="jay", stage="triage"))
+        await until(pilot, lambda: "jay" in app.store.state.journeys)
+
+
+async def test_undo_here_never_takes_back_another_windows_action(two_windows):
+    app, other = two_windows
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        other.record(TagAdded(tag=Tag(id="t9", stage="triage", kind="risk", note="x")))
+        await until(pilot, lambda: "t9" in app.store.state.tags)
+        await type_ahead(pilot, ["ctrl+z"])
+        assert "t9" in app.store.state.tags
+        assert any("Nothing to undo in this window" in n for n in showing(app))
+        # This window's own note, which the other window then edits: undo leaves it alone.
+        await type_ahead(pilot, ["b", *"Letter came late", "enter"])
+        mine = [t for t in app.store.state.tags.values() if t.note == "Letter came late"]
+        assert len(mine) == 1
+        other.refresh()
+        edited = other.state.tags[mine[0].id].model_copy(update={"note": "Letter came late!"})
+        other.record(TagEdited(tag=edited))
+        await type_ahead(pilot, ["ctrl+z"])
+        assert any("Not undone" in n and "changed in another window since" in n
+                   for n in showing(app)), showing(app)  # fmt: skip
+        with SessionStore.open(app.store.path, readonly=True) as stored:
+            assert stored.state.tags[mine[0].id].note == "Letter came late!"
+            assert stored.state.tags == app.store.state.tags
