@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lensmap.event.model import Tag
+from lensmap.session import store as store_module
 from lensmap.session.actions import (
     SteppedBack,
     StepTaken,
@@ -29,6 +30,13 @@ from tests.test_undo_without_replay import STAGES, actions, same
 
 def tag(tag_id: str, note: str = "a note", stage: str = "triage") -> Tag:
     return Tag(id=tag_id, stage=stage, kind="barrier", note=note)
+
+
+@pytest.fixture
+def seen_at_once(monkeypatch):
+    """Each window's people see the others' changes as soon as they show (for tests of
+    something else: in a room, a change counts as unseen for a second)."""
+    monkeypatch.setattr(store_module, "UNSEEN_FOR", 0.0)
 
 
 @pytest.fixture
@@ -81,7 +89,7 @@ def test_undo_takes_back_the_windows_own_action_not_the_latest(windows):
         assert same(again.state, a.state)  # the log replays to what the windows show
 
 
-def test_undo_never_takes_back_what_another_window_changed_since(windows):
+def test_undo_never_takes_back_what_another_window_changed_since(windows, seen_at_once):
     a, b, _ = windows
     a.record(TagAdded(tag=tag("t1")))
     b.refresh()
@@ -96,7 +104,7 @@ def test_undo_never_takes_back_what_another_window_changed_since(windows):
     assert "t1" not in a.state.tags
 
 
-def test_redo_never_repeats_what_another_window_changed_since(windows):
+def test_redo_never_repeats_what_another_window_changed_since(windows, seen_at_once):
     a, b, _ = windows
     a.record(TagAdded(tag=tag("t1")))
     a.record(TagEdited(tag=tag("t1", note="first edit")))
@@ -111,17 +119,27 @@ def test_redo_never_repeats_what_another_window_changed_since(windows):
     assert a.redo().action.tag.note == "first edit"
 
 
-def test_an_action_chosen_before_another_windows_change_showed_is_refused(windows):
+def test_an_action_chosen_before_another_windows_change_showed_is_refused(windows, monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(store_module, "moment", lambda: now[0])
     a, b, _ = windows
     a.record(StepTaken(persona="ollie", stage="triage"))
     # b has not looked since: its step was chosen on a screen without a's step
     with pytest.raises(ActionRefused, match="Ollie's journey was changed in another window"):
-        b.record(StepTaken(persona="ollie", stage="waiting_list"))
+        b.record(StepTaken(persona="ollie", stage="triage"))
     assert [s.stage for s in b.state.journeys["ollie"].steps] == ["triage"]
-    b.record(StepTaken(persona="ollie", stage="waiting_list"))  # looked again: now it fits
+    now[0] += 0.5  # shown, but too soon for anyone in the room to have seen it
+    with pytest.raises(ActionRefused, match="a moment ago"):
+        b.record(StepTaken(persona="ollie", stage="triage"))
     b.record(StepTaken(persona="jay", stage="triage"))  # another persona never clashes
+    now[0] += 0.6  # seen: b means it
+    b.record(StepTaken(persona="ollie", stage="waiting_list"))
     a.refresh()
     assert [s.stage for s in a.state.journeys["ollie"].steps] == ["triage", "waiting_list"]
+    with pytest.raises(ActionRefused, match="a moment ago"):
+        a.record(StepTaken(persona="ollie", stage="triage"))  # b's step, just shown to a
+    a.record(StepTaken(persona="gill", stage="triage"))
+    a.record(StepTaken(persona="gill", stage="waiting_list"))  # its own change never counts
 
 
 def test_a_file_undone_out_of_turn_says_it_needs_this_lensmap(windows):

@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import stat
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -78,6 +79,10 @@ CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 Clock = Callable[[], dt.datetime]
+moment = time.monotonic
+UNSEEN_FOR = 1.0
+"""Seconds after another window's change shows in which it counts as not yet seen: an action
+on the same journey, note or plan is refused ("look again") rather than stored over it."""
 Row = tuple[Any, ...]  # one row of `actions` exactly as stored: seq, id, at, type, data
 INSERT_ACTION = "INSERT INTO actions (seq, id, at, type, data) VALUES (?, ?, ?, ?, ?)"
 
@@ -161,7 +166,6 @@ def _snapshot(path: Path) -> sqlite3.Connection:
     shared one). The holder commits each action as a whole, journal first: the file is read
     whole, twice, with its journal seen empty before, between and after, and used only when
     both readings are the same. The copy lives in memory; the file is never written."""
-    import time
 
     for _ in range(SNAPSHOT_TRIES):
         try:
@@ -575,7 +579,8 @@ class SessionStore:
         its own. None for a lensmap that names none (the command line), as before."""
         self.arrived: list[Entry] = []
         """Actions other windows stored, read in and not yet shown (`take_arrived`)."""
-        self._moved: set[tuple[str, object]] = set()
+        self._moved: dict[tuple[str, object], float] = {}
+        """The parts of the session other windows changed, with when this window read it in."""
         self._conn = conn
         self._clock = clock
         self.readonly = readonly
@@ -978,7 +983,7 @@ class SessionStore:
     def _read_in(self) -> None:
         """Within a transaction: apply the actions other windows stored after the last one this
         window has, each checked as it was when taken. The parts of the session they changed
-        are kept in `_moved` until the next write."""
+        are noted in `_moved`, with the moment."""
         conn, path = self._conn, self.path
         (self._version,) = conn.execute("PRAGMA data_version").fetchone()
         (schema_version,) = conn.execute("PRAGMA schema_version").fetchone()
@@ -993,7 +998,8 @@ class SessionStore:
         rows = conn.execute(
             "SELECT seq, id, at, type, data FROM actions WHERE seq > ? ORDER BY seq", (last,)
         ).fetchall()
-        self._moved = set()
+        now = moment()
+        self._moved = {k: t for k, t in self._moved.items() if now - t < UNSEEN_FOR}
         for row in rows:
             try:
                 entry = _entry(path, row)
@@ -1008,7 +1014,7 @@ class SessionStore:
             self.entries.append(entry)
             self._loaded.rows.append(row)
             self.arrived.append(entry)
-            self._moved.update((part, key) for part, key, _before, _after in changes)
+            self._moved.update(((part, key), now) for part, key, _before, _after in changes)
 
     def _commit(self, action: Action) -> Entry:
         """Within the write begun: store the action after the last one and commit. Raises
@@ -1035,12 +1041,16 @@ class SessionStore:
 
     def _not_moved(self, changes: Changes) -> None:
         """Refuse an action that changes what another window changed a moment ago (read in by
-        this very write): it was chosen on a screen that did not show that yet."""
+        this very write, or shown less than UNSEEN_FOR ago): it was chosen on a screen that did
+        not show that yet, or before anyone could see it. Two windows moving one persona on to
+        the same stage at once store one step, not two."""
+        now = moment()
         for change in changes:
-            if (change[0], change[1]) in self._moved:
+            shown_at = self._moved.get((change[0], change[1]))
+            if shown_at is not None and now - shown_at < UNSEEN_FOR:
                 raise ActionRefused(
                     f"{what_changed(self.state, change)} was changed in another window a moment "
-                    "ago; this window shows it now, so look again and try again"
+                    "ago; this window shows it now: look, then try again if it is still needed"
                 )
 
     def refresh(self) -> list[Entry]:

@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from lensmap.event.model import Tag
+from lensmap.session import store as store_module
 from lensmap.session.actions import StepTaken, TagAdded, TagEdited, new_device
 from lensmap.session.store import SessionStore
 from lensmap.tui.app import make_app
@@ -49,7 +50,8 @@ async def test_another_windows_actions_show_without_a_key(two_windows):
         await until(pilot, lambda: "jay" in app.store.state.journeys)
 
 
-async def test_undo_here_never_takes_back_another_windows_action(two_windows):
+async def test_undo_here_never_takes_back_another_windows_action(two_windows, monkeypatch):
+    monkeypatch.setattr(store_module, "UNSEEN_FOR", 0.0)  # the other window edits at once
     app, other = two_windows
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         other.record(TagAdded(tag=Tag(id="t9", stage="triage", kind="risk", note="x")))
