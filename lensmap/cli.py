@@ -83,7 +83,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     try:
         app = make_app(store, warnings=warnings)
         if os.environ.get("LENSMAP_SERVED"):  # a page of `lensmap serve`
+            from warnings import filterwarnings
+
             from .serve.watch import watch_server
+
+            # A tab closed while its app was still starting: Textual's start-up tasks never
+            # ran, and Python says so as it exits. Nothing was lost; it is not a problem.
+            filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
 
             watch_server(lambda: _quit_when_running(app))
         app.run()
@@ -131,6 +137,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = make_server(argv, args.host, args.port, f"lensmap: {shown(title)}", key=key)
     server.opens_browser = not args.no_browser  # its "ready" line says whether one opened
     server.serve()
+    pages = server.pages_seen
+    opened = f"{pages} page was" if pages == 1 else f"{pages} pages were"
+    print(f"{opened} opened while lensmap served this session (each reload counts).")
     print(f"Stopped. Session saved in {shown(str(session))}")
     return EXIT_OK
 

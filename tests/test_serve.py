@@ -75,6 +75,8 @@ def test_one_command_opens_the_browser_at_the_address_and_serves_the_session(
     opened, served = [], []
 
     class FakeServer:
+        pages_seen = 0
+
         def serve(self):
             served.append(True)
 

@@ -146,12 +146,24 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
     screen.wait_for("Saved", after=drawn)
     page.screenshot(path=str(tmp_path / "served.png"))
 
-    second = context.new_page()  # a second tab: the session is open in one window only
+    second = context.new_page()  # a second tab: a window of its own on the same session
     watch_second = watch(second)
     other = Screen(second)
     second.goto(url)
-    other.wait_for("already open in another browser tab")
+    other.wait_for("Ways in")
+    other.wait_for("Met by name at the door")  # the first tab's note, read from the file
+    other.wait_until_still()
+    drawn, drawn_here = len(screen.frames), len(other.frames)
+    second.keyboard.press("b")  # a barrier at the same stage, from the second tab
+    other.wait_for("what the room noticed", after=drawn_here)
+    second.keyboard.type("Letter came late")
+    second.keyboard.press("Control+s")
+    other.wait_for("Saved", after=drawn_here)
+    # The first tab shows it by itself (its notice is drawn in pieces as it slides in).
+    screen.wait_for("From another", after=drawn)
+    screen.wait_for("Letter came late", after=drawn)  # the stage panel's list of notes
     second.screenshot(path=str(tmp_path / "second-tab.png"))
+    page.screenshot(path=str(tmp_path / "first-tab-after.png"))
     second.close()
     assert watch_second.console_errors == [] and watch_second.dialogs == []
 
@@ -175,7 +187,11 @@ def test_keys_typed_in_the_page_tag_a_stage_and_ctrl_c_keeps_it(served, chromium
     assert processes_using(session) == []  # no app process left behind
     with SessionStore.open(session, readonly=True) as store:
         tags = store.state.content().tags
-    assert [(t.kind, t.note) for t in tags] == [("positive", "Met by name at the door")]
+    assert [(t.kind, t.note) for t in tags] == [
+        ("positive", "Met by name at the door"),
+        ("barrier", "Letter came late"),
+    ]
+    assert "3 pages were opened while lensmap served this session" in out  # two tabs, a reload
 
 
 def test_a_page_app_never_outlives_a_killed_server(served, chromium):

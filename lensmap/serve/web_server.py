@@ -25,9 +25,10 @@ from .server import HEIGHTS, WIDTHS, OneLine, Unreadable, plainly, read_message
 PAGE_TEMPLATES = Path(__file__).parent / "page"
 log = logging.getLogger("lensmap.serve")
 
-ALREADY_OPEN = (
-    b"\r\n\r\n  This session is already open in another browser tab or window.\r\n\r\n"
-    b"  Carry on there. You can close this tab; nothing was changed.\r\n"
+MAX_PAGES = 8  # pages with an app each (a team laptop's, the projector's): about 70 MB each
+TOO_MANY = (
+    b"\r\n\r\n  This session already has as many pages open as lensmap serves at once (8).\r\n"
+    b"\r\n  Close a page on another device or tab, then reload this one; nothing was changed.\r\n"
 )
 SPARE_AFTER = 2.0  # seconds after a page opens that the next page's app is started
 RELOAD_WAIT = 6.0  # seconds a new page waits for a reloaded one to let go of the session
@@ -64,7 +65,7 @@ NO_KEY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 
 
 
 class LensmapServer(Server):
-    """A server for one session: one page at a time holds it, each page runs `argv` (lensmap
+    """A server for one session: up to MAX_PAGES pages at once, each page runs `argv` (lensmap
     open …) as its own app process (PageApp), nothing but the page's public scripts and fonts
     is served without the run's `key`, only lensmap's own page can connect, anything a page
     sends is checked, and the terminal shows plain one-line messages (said through `say`).
@@ -82,7 +83,7 @@ class LensmapServer(Server):
       started with the server; every page and app is ended with it.
     - `serve`: upstream's, copied, but "ready" is said once the server is listening.
     - `handle_index`: upstream's page context, built from the request and the key.
-    - `handle_websocket`: upstream's, but one page at a time, and one page's failure said in
+    - `handle_websocket`: upstream's, but up to MAX_PAGES at once, and one page's failure said in
       a line, never stopping the server.
     - `_process_messages`: upstream's loop, copied, but every message is checked first
       (read_message), and one that is not lensmap's page's closes that page.
@@ -97,10 +98,11 @@ class LensmapServer(Server):
         self.say = say
         self.opens_browser = False  # set by `lensmap serve` unless --no-browser
         self.page_app = PageApp.for_server(argv, say)
-        self._one_page = asyncio.Lock()
+        self._room = asyncio.Semaphore(MAX_PAGES)
         self._starting: set[asyncio.Future] = set()  # the next page's app, being started
         self._stopping = asyncio.Event()
         self._pages: set[web.WebSocketResponse] = set()
+        self.pages_seen = 0  # pages that connected while it ran, said when it stops
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._only_this_page], client_max_size=64 * 1024)
@@ -211,16 +213,18 @@ class LensmapServer(Server):
         }
 
     async def handle_websocket(self, request) -> web.WebSocketResponse:
-        # One page at a time holds the session, as one window does in the terminal.
+        # Each page is a window of its own on the session (its app its own device), as
+        # several terminal windows may be; up to MAX_PAGES at once.
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
         await websocket.prepare(request)
         self._pages.add(websocket)
+        self.pages_seen += 1
         try:
-            try:  # a page being reloaded lets go of the session within moments
-                await asyncio.wait_for(self._one_page.acquire(), timeout=RELOAD_WAIT)
+            try:  # a page being reloaded lets go of its place within moments
+                await asyncio.wait_for(self._room.acquire(), timeout=RELOAD_WAIT)
             except TimeoutError:
                 with contextlib.suppress(ConnectionError, RuntimeError):  # tab closed
-                    await websocket.send_bytes(ALREADY_OPEN)
+                    await websocket.send_bytes(TOO_MANY)
                     async for _ in websocket:  # keep the message up until it is closed
                         pass
                 return websocket
@@ -228,7 +232,7 @@ class LensmapServer(Server):
                 if not websocket.closed and not self._stopping.is_set():  # the tab may have gone
                     await self._run_page(request, websocket)
             finally:
-                self._one_page.release()
+                self._room.release()
         finally:
             self._pages.discard(websocket)
         return websocket

@@ -97,6 +97,21 @@ class LensmapApp(App[None]):
         self.stylesheet.set_variables(self.get_css_variables())
         self.persona = self._persona_to_continue()
 
+    # -- quitting ---------------------------------------------------------------------------
+    async def _on_exit_app(self) -> None:
+        self._quitting = True
+        await super()._on_exit_app()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Told to quit while still starting (a browser tab closed at once), a screen's first
+        # refresh can find its widgets already gone. Every action is stored, nothing was
+        # lost, and there is nothing to report.
+        from textual.css.query import NoMatches
+
+        if getattr(self, "_quitting", False) and isinstance(error, NoMatches):
+            return
+        super()._handle_exception(error)
+
     # -- keys -------------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
         if self.typed.hold(event):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.content import Content
-from textual.events import Click
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
+from textual.events import Click, Mount
 from textual.widgets import Header
+from textual.widgets._header import HeaderTitle
 
 from ...wording.screen_text import shown
 
@@ -22,3 +27,15 @@ class RoomHeader(Header):
         # Textual's header grows to three lines when clicked; clicking to focus a browser
         # page would then push the map down for the whole room. It stays as it is.
         event.prevent_default()
+
+    def _on_mount(self, _: Mount) -> None:
+        # Textual's own, but an app quitting before its header's title was drawn (a browser
+        # tab closed while its app was starting) is no problem to report.
+        async def set_title() -> None:
+            with contextlib.suppress(NoScreen, NoMatches):
+                self.query_one(HeaderTitle).update(self.format_title())
+
+        self.watch(self.app, "title", set_title)
+        self.watch(self.app, "sub_title", set_title)
+        self.watch(self.screen, "title", set_title)
+        self.watch(self.screen, "sub_title", set_title)
