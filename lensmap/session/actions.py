@@ -94,6 +94,23 @@ class PlanImported(_Action):
     issues: Annotated[list[IssueNotes], Field(min_length=1)]
 
 
+class NoteSent(_Action):
+    """A note from one of the room's phones: held, off the wall and out of every export,
+    until the facilitator decides (NoteDecided). It never says who sent it."""
+
+    type: Literal["room.note"] = "room.note"
+    tag: Tag
+
+
+class NoteDecided(_Action):
+    """The facilitator put a note from the room on the wall (a tag like any other), or hid
+    it: a hidden note stays in the log and nowhere else."""
+
+    type: Literal["room.decide"] = "room.decide"
+    id: Identifier
+    accepted: bool
+
+
 class Undone(_Action):
     type: Literal["undo"] = "undo"
     target: str
@@ -116,6 +133,8 @@ Action = Annotated[
     | TagDeleted
     | IssueEdited
     | PlanImported
+    | NoteSent
+    | NoteDecided
     | Undone
     | Redone,
     Field(discriminator="type"),
@@ -134,6 +153,8 @@ KINDS: dict[str, type[BaseModel]] = {
         TagDeleted,
         IssueEdited,
         PlanImported,
+        NoteSent,
+        NoteDecided,
         Undone,
         Redone,
     )

@@ -15,6 +15,8 @@ from .actions import (
     Entry,
     EventEdited,
     IssueEdited,
+    NoteDecided,
+    NoteSent,
     OutcomeSet,
     PlanImported,
     Redone,
@@ -49,6 +51,9 @@ class SessionState:
     journeys: dict[str, Journey] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
     issues: dict[tuple[str, str], IssueNotes] = field(default_factory=dict)
+    held: dict[str, Tag] = field(default_factory=dict)
+    """Notes from the room's phones waiting for the facilitator: not tags, not in `content()`
+    (so never exported); rebuilt from the log on opening."""
 
     @classmethod
     def from_content(cls, content: SessionContent) -> SessionState:
@@ -86,6 +91,7 @@ class SessionState:
             dict(self.journeys),
             dict(self.tags),
             dict(self.issues),
+            dict(self.held),
         )
 
     # -- checks shared by the actions -------------------------------------------------------
@@ -185,6 +191,18 @@ def apply(state: SessionState, action: Action) -> Changes:
                 state.check_stage(notes.stage)
             for notes in plan:
                 put("issues", notes.key, notes)
+        case NoteSent(tag=tag):
+            if tag.id in state.tags or tag.id in state.held:
+                raise ActionRefused(f'there is already a note "{tag.id}"')
+            state.check_tag(tag)
+            put("held", tag.id, tag)
+        case NoteDecided(id=note_id, accepted=accepted):
+            held = state.held.get(note_id)
+            if held is None:
+                raise ActionRefused("that note from the room has already been dealt with")
+            changes.append(("held", note_id, state.held.pop(note_id), MISSING))
+            if accepted:
+                put("tags", note_id, held)
         case Started():
             raise ActionRefused("a session can only start once")
         case _:
@@ -243,6 +261,8 @@ def what_changed(state: SessionState, change: Change) -> str:
         if isinstance(tag, Tag):
             return f"the note at {state.pathway.label_of(tag.stage)}"
         return "that note"
+    if part == "held":
+        return "that note from the room"
     if part == "issues" and isinstance(key, tuple):
         return f"the plan for {state.pathway.label_of(str(key[0]))}"
     return "the event's details"

@@ -1016,12 +1016,13 @@ class SessionStore:
             self.arrived.append(entry)
             self._moved.update(((part, key), now) for part, key, _before, _after in changes)
 
-    def _commit(self, action: Action) -> Entry:
+    def _commit(self, action: Action, device: str | None = None) -> Entry:
         """Within the write begun: store the action after the last one and commit. Raises
         SaveFailed (rolled back, nothing stored) unless it reached the disk all the same."""
         conn = self._conn
         last = self._loaded.rows[-1][0]
-        entry = Entry(last + 1, new_id("a", self.device), self._clock().isoformat(), action)
+        by = device or self.device
+        entry = Entry(last + 1, new_id("a", by), self._clock().isoformat(), action)
         row = (entry.seq, entry.id, entry.at, action.type, action.model_dump_json(by_alias=True))
         try:
             conn.execute(INSERT_ACTION, row)
@@ -1080,8 +1081,9 @@ class SessionStore:
         arrived, self.arrived = self.arrived, []
         return arrived
 
-    def record(self, action: Action) -> Entry:
+    def record(self, action: Action, *, device: str | None = None) -> Entry:
         """Check an action against the latest session, store it durably, then make it count.
+        `device` names another device the action came through this window from (a phone).
 
         Raises ActionRefused (the action does not fit; nothing stored) or SaveFailed.
         """
@@ -1092,7 +1094,7 @@ class SessionStore:
             changes = apply(self.state, action)
             try:
                 self._not_moved(changes)
-                entry = self._commit(action)
+                entry = self._commit(action, device)
             except BaseException:
                 revert(self.state, changes)  # not on disk, so it has not happened
                 raise

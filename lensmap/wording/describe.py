@@ -10,6 +10,8 @@ from ..session.actions import (
     Entry,
     EventEdited,
     IssueEdited,
+    NoteDecided,
+    NoteSent,
     OutcomeSet,
     PlanImported,
     Redone,
@@ -85,6 +87,10 @@ def describe_action(action: object, state: SessionState) -> str:
             return f"plan from {shown(file)} ({n} issue{'s' * (n != 1)})"
         case EventEdited():
             return "event details edited"
+        case NoteSent(tag=t):
+            return f"note from the room: {KIND_WORD[t.kind]} at {stage_label(state, t.stage)}"
+        case NoteDecided(accepted=accepted):
+            return "note from the room " + ("put on the wall" if accepted else "hidden")
     return type(action).__name__
 
 
