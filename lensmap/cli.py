@@ -134,12 +134,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     key = new_key()  # this run's key to the page: in the address printed and opened
     if not args.no_browser:
         open_browser_soon(page_url(args.host, args.port, key))
-    server = make_server(argv, args.host, args.port, f"lensmap: {shown(title)}", key=key)
+    room = session if args.room else None
+    server = make_server(argv, args.host, args.port, f"lensmap: {shown(title)}", key=key, room=room)
     server.opens_browser = not args.no_browser  # its "ready" line says whether one opened
     server.serve()
     pages = server.pages_seen
     opened = f"{pages} page was" if pages == 1 else f"{pages} pages were"
     print(f"{opened} opened while lensmap served this session (each reload counts).")
+    if server.room is not None:
+        phones = len(server.room.phones)
+        print(f"{phones} phone{'s' * (phones != 1)} sent notes.")
     print(f"Stopped. Session saved in {shown(str(session))}")
     return EXIT_OK
 
@@ -651,6 +655,11 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this computer only)")
     p.add_argument("--port", type=_port, default=8000, help="default: 8000")
     p.add_argument("--no-browser", action="store_true", help="print the address, do not open it")
+    p.add_argument(
+        "--room",
+        action="store_true",
+        help="the room's phones add notes too (held for you to put on the wall)",
+    )
     p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("summary", help="describe the built-in example without opening the app")

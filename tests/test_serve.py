@@ -76,11 +76,12 @@ def test_one_command_opens_the_browser_at_the_address_and_serves_the_session(
 
     class FakeServer:
         pages_seen = 0
+        room = None
 
         def serve(self):
             served.append(True)
 
-    def fake_make_server(argv, host, port, title, key):
+    def fake_make_server(argv, host, port, title, key, room=None):
         served.append((argv, host, port, title, key))
         return FakeServer()
 

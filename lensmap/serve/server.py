@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any, TypeGuard
 
 from ..wording.screen_text import shown
@@ -26,14 +27,25 @@ MISSHAPEN = {"stdin": "typed keys that are not text",
 
 
 def make_server(
-    argv: list[str], host: str, port: int, title: str, say=print, key: str | None = None
+    argv: list[str],
+    host: str,
+    port: int,
+    title: str,
+    say=print,
+    key: str | None = None,
+    room: Path | None = None,
 ) -> Any:
     """A server for one session (web_server.LensmapServer): each page runs `argv` (lensmap
     open …). Pages and their websocket are served only under `/KEY/` (a new key unless one
-    is given)."""
+    is given). With `room` (the session file), the room's phones add notes too (phones.py)."""
     from .web_server import LensmapServer
 
-    return LensmapServer(argv, host, port, title, key=key or new_key(), say=say)
+    server = LensmapServer(argv, host, port, title, key=key or new_key(), say=say)
+    if room is not None:
+        from .phones import Room
+
+        server.room = Room(room)
+    return server
 
 
 def page_app(argv: list[str], say=print) -> type:

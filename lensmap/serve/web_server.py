@@ -17,9 +17,11 @@ import jinja2
 from aiohttp import WebSocketError, WSCloseCode, WSMsgType, web, web_response
 from textual_serve.server import Server
 
+from ..session.actions import new_device
 from .addresses import host_refusal, is_local, network_urls, page_url
 from .app_service import PageApp
 from .key import key_matches
+from .phones import COOKIE, KINDS, MAX_NOTE, PHONE_POLICY, STANDPOINTS, Room
 from .server import HEIGHTS, WIDTHS, OneLine, Unreadable, plainly, read_message
 
 PAGE_TEMPLATES = Path(__file__).parent / "page"
@@ -102,6 +104,7 @@ class LensmapServer(Server):
         self._starting: set[asyncio.Future] = set()  # the next page's app, being started
         self._stopping = asyncio.Event()
         self._pages: set[web.WebSocketResponse] = set()
+        self.room: Room | None = None  # `--room`: the room's phones (phones.py)
         self.pages_seen = 0  # pages that connected while it ran, said when it stops
 
     async def _make_app(self) -> web.Application:
@@ -113,6 +116,14 @@ class LensmapServer(Server):
             web.get("/{key}", self.handle_index),
             web.get("/{key}/ws", self.handle_websocket, name="websocket"),
         ])  # fmt: skip
+        if self.room is not None:
+            app.add_routes([
+                web.get("/join", self.handle_join), web.post("/join", self.handle_join),
+                web.get("/join.css", self.handle_phone_css),
+                web.get("/{key}/phone", self.handle_phone),
+                web.get("/{key}/phone.css", self.handle_phone_css),
+                web.post("/{key}/note", self.handle_note),
+            ])  # fmt: skip
         app.on_response_prepare.append(_plain_headers)
         app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
@@ -130,8 +141,13 @@ class LensmapServer(Server):
             return _refused(status, "Open lensmap at the address it printed.")
         origin = request.headers.get("Origin")
         if origin is not None and origin != f"{request.scheme}://{asked}":
+            log.warning("refused a request from another website's page")
             return _refused(403, "Only lensmap's own page may connect.")
+        if request.method == "POST" and origin is None:  # every browser sends one
+            log.warning("refused a form sent without saying where it came from")
+            return _refused(403, "Only lensmap's own page may send this.")
         public = request.path.startswith("/static/")  # xterm.js and fonts: public code
+        public = public or (self.room is not None and request.path in ("/join", "/join.css"))
         if not public and not key_matches(request.match_info.get("key"), self.key):
             return web.Response(status=403, text=NO_KEY_PAGE, content_type="text/html",
                                 headers={"Content-Security-Policy": NO_KEY_POLICY})  # fmt: skip
@@ -184,12 +200,29 @@ class LensmapServer(Server):
             say(f"  other computers on the network: {url}")
         if not is_local(self.host):
             say("  the last part of each address is the session's key, new each time it starts")
+        if self.room is not None:
+            self._announce_room()
         say("Press Ctrl+C here to stop. Every action is saved as it happens.")
+
+    def _announce_room(self) -> None:
+        """Where the room's phones go: the address (and its QR code), or /join and the code."""
+        room, say = self.room, self.say
+        assert room is not None
+        phones = [url + "phone" for url in network_urls(self.host, self.port, self.key)]
+        if not phones:
+            say(PHONES_NEED_THE_NETWORK)
+        here = phones[0] if phones else page_url(self.host, self.port, self.key) + "phone"
+        say(f"Phones: {'scan the code below, or ' if phones else ''}open {here}")
+        say(f"  or open {here.split(self.key, 1)[0]}join and type the code {room.join_code}")
+        if phones:
+            say(qr_code(phones[0]))
 
     async def on_shutdown(self, app) -> None:
         # Close every page's connection, which asks its app to quit and waits for it, rather
         # than waiting for the browser tabs to be closed.
         self._stopping.set()
+        if self.room is not None:
+            self.room.close()
         await self.page_app.end_spare()
         if self._starting:  # a spare still starting sees it is not needed, and is ended
             await asyncio.wait(list(self._starting), timeout=self.page_app.end_wait * 2)
@@ -309,6 +342,100 @@ class LensmapServer(Server):
                 await app_service.blur()
             elif kind == "focus":
                 await app_service.focus()
+
+    # -- the room's phones (`--room`) -------------------------------------------------------
+    async def handle_phone_css(self, request) -> web.Response:
+        css = (PAGE_TEMPLATES / "phone.css").read_text(encoding="utf-8")
+        return web.Response(
+            text=css, content_type="text/css", headers={"Cache-Control": "no-store"}
+        )
+
+    async def handle_join(self, request) -> web.Response:
+        """The join code typed on a phone: the way in for a phone that cannot scan the QR
+        code. A right code leads to the phone page (with the key); tries are limited."""
+        room = self.room
+        assert room is not None
+        if request.method == "GET":
+            return _phone_page("join.html", request, {"problem": ""})
+        if not room.joins.allows(request.remote or "?"):
+            log.warning("refused a join code: too many tries from one address")
+            return _phone_page("join.html", request, {"problem": TOO_MANY_TRIES}, status=429)
+        form = await request.post()
+        if room.code_matches(str(form.get("code", ""))):
+            raise web.HTTPSeeOther(f"/{self.key}/phone")
+        log.warning("refused a join code that did not match")
+        return _phone_page("join.html", request, {"problem": WRONG_CODE}, status=403)
+
+    async def handle_phone(self, request) -> web.Response:
+        room = self.room
+        assert room is not None
+        phone = room.phone_of(request.cookies.get(COOKIE)) or new_device("p")
+        sent = request.query.get("sent") == "1"
+        response = self._phone_form(request, phone, sent=sent)
+        response.set_cookie(COOKIE, phone, path=f"/{request.match_info['key']}/",
+                            httponly=True, samesite="Strict", max_age=12 * 3600)  # fmt: skip
+        return response
+
+    def _phone_form(self, request, phone: str, status: int = 200, problem: str = "",
+                    chosen: dict | None = None, sent: bool = False) -> web.Response:  # fmt: skip
+        room = self.room
+        assert room is not None
+        chosen = chosen or {"stage": "", "kind": "", "note": "", "standpoint": ""}
+        values = {
+            "check": room.page_secret(phone), "stages": room.stages(), "kinds": KINDS,
+            "standpoints": STANDPOINTS, "max_note": MAX_NOTE, "chosen": chosen,
+            "problem": problem, "sent": sent,
+        }  # fmt: skip
+        return _phone_page("phone.html", request, values, status=status)
+
+    async def handle_note(self, request) -> web.Response:
+        room = self.room
+        assert room is not None
+        phone = room.phone_of(request.cookies.get(COOKIE))
+        form = await request.post()
+        if phone is None or not room.secret_matches(phone, str(form.get("check", ""))):
+            log.warning("refused a note without this page's own secret")
+            return _refused(403, "Open the page for notes again, then send your note.")
+        chosen = {name: str(form.get(name, ""))[: MAX_NOTE * 2] for name in CHOSEN}
+        if not room.notes.allows(phone):
+            log.warning("refused a note: one phone sent too many in a minute")
+            return self._phone_form(request, phone, 429, TOO_MANY_NOTES, chosen)
+        problem = room.send(phone, **chosen)
+        if problem:
+            log.warning("a phone's note was not kept (%s)", problem)
+            return self._phone_form(request, phone, 400, problem, chosen)
+        raise web.HTTPSeeOther("phone?sent=1")
+
+
+CHOSEN = ("stage", "kind", "note", "standpoint")
+PHONES_NEED_THE_NETWORK = (
+    "Phones: they reach lensmap only over the room's network. Stop, then start again with "
+    "--host 0.0.0.0 (the room's own network, or this laptop's hotspot)."
+)
+WRONG_CODE = "That code did not match. Check the code on the wall and try again."
+TOO_MANY_TRIES = "Too many tries for now. Wait a minute, then try again."
+TOO_MANY_NOTES = (
+    "Thank you: that is a lot of notes at once. Wait a minute, then send this one; "
+    "what you wrote is still here."
+)
+
+
+def qr_code(url: str) -> str:
+    """The address as a QR code drawn in the terminal's own characters (segno)."""
+    import io
+
+    import segno
+
+    drawn = io.StringIO()
+    segno.make(url, error="m").terminal(out=drawn, compact=True, border=2)
+    return drawn.getvalue().rstrip("\n")
+
+
+def _phone_page(name: str, request, values: dict, status: int = 200) -> web.Response:
+    response = aiohttp_jinja2.render_template(name, request, values, status=status)
+    response.headers["Content-Security-Policy"] = PHONE_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _refused(status: int, text: str) -> web.Response:

@@ -266,7 +266,8 @@ def device_of(action_id: str) -> str | None:
     return device if by and DEVICE.fullmatch(device) else None
 
 
-def new_device() -> str:
-    """A random id for one window or device for as long as it is open: "w" and 8 letters and
-    digits (about 41 bits). Nothing about the computer or the person is in it."""
-    return "w" + "".join(secrets.choice("23456789abcdefghjkmnpqrstuvwxyz") for _ in range(8))
+def new_device(kind: str = "w") -> str:
+    """A random id for one window ("w") or phone ("p") for as long as it is open: the letter
+    and 8 letters and digits (about 41 bits). Nothing about the computer or the person is in
+    it."""
+    return kind + "".join(secrets.choice("23456789abcdefghjkmnpqrstuvwxyz") for _ in range(8))

@@ -1,0 +1,197 @@
+"""`lensmap serve --room`: the room's phones, as a phone and as someone trying their luck
+would reach them. Notes are held for the facilitator; nothing is served without the key (or
+the join code); a note needs this page's own secret and lensmap's own Origin; limits hold;
+every refusal is calm, said in one line, and changes nothing."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from lensmap.files.examples import example_pathway
+from lensmap.serve.phones import JOINS_PER_MINUTE, NOTES_PER_MINUTE
+from lensmap.session.store import SessionStore
+from tests.test_serve_abuse import KEY, calm, free_port
+
+HOSTILE_LABEL = "Tri<script>alert(1)</script>age"
+
+
+class Room:
+    def __init__(self, server, port, session, key, out, err) -> None:
+        self.server, self.port, self.session, self.key = server, port, session, key
+        self.out, self.err = out, err
+
+    def request(
+        self, method: str, path: str, body: dict | None = None, *, cookie: str = "",
+        origin: str | None = "own",
+    ) -> http.client.HTTPResponse:  # fmt: skip
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        here = f"127.0.0.1:{self.port}"
+        headers = {"Host": here}
+        if origin == "own":
+            origin = f"http://{here}"
+        if origin:
+            headers["Origin"] = origin
+        if cookie:
+            headers["Cookie"] = cookie
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        response.text = response.read().decode("utf-8", "replace")  # type: ignore[attr-defined]
+        conn.close()
+        return response
+
+    def phone(self) -> tuple[str, str]:
+        """Open the phone page as a new phone: its cookie and its page's secret."""
+        page = self.request("GET", f"/{self.key}/phone", origin=None)
+        assert page.status == 200, page.text
+        cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+        check = re.search(r'name="check" value="([0-9a-f]+)"', page.text)[1]
+        return cookie, check
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    data = tmp_path_factory.mktemp("serve-room")
+    pathway = data / "pathway.toml"
+    text = example_pathway().read_text(encoding="utf-8")
+    pathway.write_text(text.replace('label = "Triage"', f'label = "{HOSTILE_LABEL}"'), "utf-8")
+    session = data / "event.lens"
+    env = {**os.environ, "LENSMAP_DATA_DIR": str(data / "data")}
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lensmap", "serve", str(pathway), "--session", str(session),
+         "--port", str(port), "--no-browser", "--room"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+        text=True,
+    )  # fmt: skip
+    out: list[str] = []
+    while not any(line.startswith("Press Ctrl+C") for line in out):
+        line = server.stdout.readline()
+        assert line, (out, server.stderr.read())
+        out.append(line.rstrip("\n"))
+    err: list[str] = []
+    threading.Thread(
+        target=lambda: err.extend(line.rstrip() for line in server.stderr), daemon=True
+    ).start()
+    key = KEY.search("\n".join(out))[1]
+    yield Room(server, port, session, key, out, err)
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_the_terminal_says_phones_need_the_network_on_loopback(room):
+    said = "\n".join(room.out)
+    assert "Phones: they reach lensmap only over the room's network" in said
+    assert f"Phones: open http://127.0.0.1:{room.port}/{room.key}/phone" in said
+
+
+def test_nothing_without_the_key_and_the_page_is_plain_and_escaped(room):
+    assert room.request("GET", "/abcd-efgh-jkmn/phone").status == 403
+    assert room.request("POST", "/abcd-efgh-jkmn/note", {"note": "x"}).status == 403
+    page = room.request("GET", f"/{room.key}/phone", origin=None)
+    assert page.status == 200
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script" not in policy  # no script may run
+    assert "<script" not in page.text
+    assert "Tri&lt;script&gt;alert(1)&lt;/script&gt;age" in page.text  # a label, as words
+    cookie = page.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert re.match(r"lensmap_phone=p[a-z0-9]{8};", cookie)  # a random id, nothing else
+    assert "name" not in re.sub(r'name="\w+"', "", page.text).lower().replace("names", "")
+
+
+def test_a_note_is_held_for_the_facilitator_with_the_phones_id(room):
+    cookie, check = room.phone()
+    sent = room.request("POST", f"/{room.key}/note", {
+        "check": check, "stage": "triage", "kind": "barrier", "standpoint": "lived-experience",
+        "note": "Nobody said how long the wait would be",
+    }, cookie=cookie)  # fmt: skip
+    assert sent.status == 303 and sent.headers["Location"] == "phone?sent=1"
+    thanks = room.request("GET", f"/{room.key}/phone?sent=1", cookie=cookie, origin=None)
+    assert "Your note is with the facilitator" in thanks.text
+    with SessionStore.open(room.session, readonly=True) as store:
+        held = [t for t in store.state.held.values() if t.note.startswith("Nobody said")]
+        assert len(held) == 1 and held[0].raised_by == "lived-experience"
+        assert not any(t.note.startswith("Nobody said") for t in store.state.tags.values())
+        assert store.entries[-1].device == cookie.split("=", 1)[1]
+
+
+def test_a_note_without_the_pages_secret_or_origin_is_refused_and_changes_nothing(room):
+    cookie, check = room.phone()
+    before = room.session.stat().st_mtime_ns
+    note = {"check": check, "stage": "triage", "kind": "risk", "note": "x", "standpoint": ""}
+    forged = {**note, "check": "0" * 32}
+    assert room.request("POST", f"/{room.key}/note", forged, cookie=cookie).status == 403
+    other_site = room.request("POST", f"/{room.key}/note", note, cookie=cookie,
+                              origin="http://evil.example")  # fmt: skip
+    assert other_site.status == 403
+    assert room.request("POST", f"/{room.key}/note", note, cookie=cookie, origin=None).status == 403
+    other_phone, _ = room.phone()
+    assert room.request("POST", f"/{room.key}/note", note, cookie=other_phone).status == 403
+    assert room.session.stat().st_mtime_ns == before
+
+
+def test_bad_notes_keep_what_was_typed_and_say_what_to_do(room):
+    cookie, check = room.phone()
+    base = {"check": check, "kind": "barrier", "standpoint": "", "note": "Kept words"}
+    for body, words in [
+        ({**base, "stage": "nowhere"}, "Choose a stage from the list."),
+        ({**base, "stage": "triage", "kind": "other"}, "Choose what kind of note this is."),
+        ({**base, "stage": "triage", "note": "x" * 1001}, "longer than 1000 characters"),
+        ({**base, "stage": "triage", "note": "   "}, "Write a few words first."),
+    ]:
+        answer = room.request("POST", f"/{room.key}/note", body, cookie=cookie)
+        assert answer.status == 400 and words in answer.text, (body, answer.text[:300])
+        assert body["note"].strip()[:50] in answer.text  # what was typed is still there
+
+
+def test_one_phone_cannot_flood_the_wall(room):
+    cookie, check = room.phone()
+    note = {"check": check, "stage": "triage", "kind": "positive", "standpoint": "staff"}
+    answers = [
+        room.request("POST", f"/{room.key}/note", {**note, "note": f"Flood {n}"}, cookie=cookie)
+        for n in range(NOTES_PER_MINUTE + 1)
+    ]
+    assert [a.status for a in answers] == [303] * NOTES_PER_MINUTE + [429]
+    assert "what you wrote is still here" in answers[-1].text
+    assert f"Flood {NOTES_PER_MINUTE}" in answers[-1].text
+
+
+def test_the_join_code_leads_to_the_phone_page_and_guessing_is_limited(room):
+    page = room.request("GET", "/join", origin=None)
+    assert page.status == 200 and "The code on the wall" in page.text
+    wrong = room.request("POST", "/join", {"code": "zzzzzz"})
+    assert wrong.status == 403 and "did not match" in wrong.text
+    code = re.search(r"/join and type the code ([a-z0-9]{6})", "\n".join(room.out))
+    right = room.request("POST", "/join", {"code": code[1].upper()})
+    assert right.status == 303 and right.headers["Location"] == f"/{room.key}/phone"
+    for _ in range(JOINS_PER_MINUTE):
+        last = room.request("POST", "/join", {"code": "zzzzzz"})
+    assert last.status == 429
+
+
+def test_stopping_says_how_many_phones_and_every_refusal_was_one_calm_line(room):
+    time.sleep(0.3)
+    assert room.err and calm(room.err), room.err
+    assert all(line.startswith("lensmap serve: ") for line in room.err), room.err
+    os.killpg(room.server.pid, signal.SIGINT)
+    out, _ = room.server.communicate(timeout=20)
+    assert room.server.returncode == 0
+    said = out.splitlines()
+    assert any(re.fullmatch(r"\d+ phones? sent notes\.", line) for line in said), said
+    assert said[-1].startswith("Stopped. Session saved in")
+    assert Path(room.session).stat().st_mode & 0o777 == 0o600
