@@ -62,6 +62,9 @@ class LensmapApp(App[None]):
         # Not in the footer: the map's keys fill two rows at 80 and at 120 columns, and one
         # more would take a third row from the map. Help and the palette name it.
         Binding("l", "show('journey')", "Journey", show=False, id="show-journey"),
+        # Not in the footer either: only `lensmap serve --room` has notes from phones, and
+        # each one's notice names the key.
+        Binding("h", "room_notes", "Notes from the room", show=False, id="room-notes"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+y", "redo", "Redo", id="redo"),
         Binding("space", "pause", "Pause", id="pause"),
@@ -231,9 +234,23 @@ class LensmapApp(App[None]):
             return
         if not published:
             self.session_changed_signal.publish(self.store.entries[-1])
-        latest = describe_entry(arrived[-1], self.store.entries, self.store.state)
-        if len(arrived) > 1:
-            latest = f"{len(arrived)} changes; the latest: {latest}"
+        from ..session.actions import NoteSent
+
+        phones = [e for e in arrived if isinstance(e.action, NoteSent)]
+        others = [e for e in arrived if not isinstance(e.action, NoteSent)]
+        if phones:
+            waiting = len(self.store.state.held)
+            self.notify(
+                f"{waiting} note{'s' * (waiting != 1)} from the room waiting: press h to read "
+                "and put on the wall.",
+                title="From the room",
+                timeout=8,
+            )
+        if not others:
+            return
+        latest = describe_entry(others[-1], self.store.entries, self.store.state)
+        if len(others) > 1:
+            latest = f"{len(others)} changes; the latest: {latest}"
         self.notify(latest, title="From another window", timeout=4)
 
     def notify(
@@ -356,6 +373,12 @@ class LensmapApp(App[None]):
         if not save_setting("theme", following, self.SETTINGS):
             said += " (for now: the settings folder could not be written, so not remembered)"
         self.notify(said, timeout=3)
+
+    def action_room_notes(self) -> None:
+        from .dialogs.room_notes import RoomNotes
+
+        if not isinstance(self.screen, RoomNotes):
+            self.push_screen(RoomNotes())
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

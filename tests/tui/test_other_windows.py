@@ -72,3 +72,22 @@ async def test_undo_here_never_takes_back_another_windows_action(two_windows, mo
         with SessionStore.open(app.store.path, readonly=True) as stored:
             assert stored.state.tags[mine[0].id].note == "Letter came late!"
             assert stored.state.tags == app.store.state.tags
+
+
+async def test_notes_from_the_room_wait_until_put_on_the_wall(two_windows, monkeypatch):
+    from lensmap.session.actions import NoteSent
+
+    monkeypatch.setattr(store_module, "UNSEEN_FOR", 0.0)  # keys typed the moment they arrive
+    app, other = two_windows
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        for n, text in enumerate(["Nobody said how long", "Warm welcome", "Felt judged"]):
+            tag = Tag(id=f"n{n}", stage="triage", kind="barrier", note=text)
+            other.record(NoteSent(tag=tag), device=new_device("p"))
+        await until(pilot, lambda: len(app.store.state.held) == 3)
+        assert any("3 notes from the room waiting: press h" in n for n in showing(app))
+        # Keys typed at once: open the list, put the first on the wall, hide the next.
+        await type_ahead(pilot, ["h", "enter", "d", "escape"])
+        with SessionStore.open(app.store.path, readonly=True) as stored:
+            assert [t.note for t in stored.state.tags.values()] == ["Nobody said how long"]
+            assert [t.note for t in stored.state.held.values()] == ["Felt judged"]
+        assert [t.note for t in app.store.state.held.values()] == ["Felt judged"]

@@ -1,0 +1,91 @@
+"""Notes from the room's phones, waiting for the facilitator: each put on the wall (a tag
+like any other) or hidden (kept in the log, never shown or exported). Each decision is
+stored before the list shows it gone; the list follows the session, so notes that arrive
+while it is open join it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from ...session.actions import NoteDecided
+from ...wording.describe import stage_label
+from ...wording.screen_text import shown
+from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD
+from ..knows_app import KnowsLensmapApp
+
+STANDPOINT_WORDS = {
+    "lived-experience": "someone with lived experience",
+    "staff": "someone who works here",
+    "partner": "someone from a partner agency",
+    None: "did not say who",
+}
+
+
+class RoomNotes(KnowsLensmapApp, ModalScreen[None]):
+    BINDINGS = [
+        Binding("enter,a", "decide(True)", "Put on the wall", id="room-accept"),
+        Binding("d,delete", "decide(False)", "Hide", id="room-hide"),
+        Binding("escape", "close", "Close", id="room-close"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog room-notes"):
+            yield Label("Notes from the room", classes="dialog-title")
+            yield Label(
+                "Read each one before it goes on the wall: people may describe painful "
+                "experiences.",
+                classes="dialog-hint",
+            )
+            yield Label("Enter puts it on the wall · d hides it · Esc closes",
+                        classes="dialog-hint")  # fmt: skip
+            yield OptionList(markup=False)
+
+    def on_mount(self) -> None:
+        self.app.follow_session(self, self.show_notes)
+        self.show_notes()
+        self.query_one(OptionList).focus()
+
+    def show_notes(self) -> None:
+        state = self.app.store.state
+        options = self.query_one(OptionList)
+        was = options.highlighted
+        options.clear_options()
+        for tag in state.held.values():
+            options.add_option(
+                Option(
+                    f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]} at "
+                    f"{stage_label(state, tag.stage)} · {shown(tag.note)} · "
+                    f"from {STANDPOINT_WORDS.get(tag.raised_by, 'did not say who')}",
+                    id=tag.id,
+                )
+            )
+        if not state.held:
+            options.add_option(Option("No notes are waiting. New ones show here.", id=None,
+                                      disabled=True))  # fmt: skip
+        else:
+            options.highlighted = min(was or 0, options.option_count - 1)
+
+    def action_decide(self, accepted: bool) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        note_id = options.get_option_at_index(options.highlighted).id
+        if note_id is None:
+            return
+        done = "Put on the wall." if accepted else "Hidden: kept in the session's log only."
+        self.app.record(NoteDecided(id=note_id, accepted=accepted), done)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_decide(True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
