@@ -20,7 +20,11 @@ from lensmap.session.store import SessionStore
 # else is the unit layer, quick enough to run after every change: `python3 dev.py test --quick`.
 LAYERS = {
     "terminal": ("tests/tui/test_typed_in_tmux.py", "tests/tui/test_hostile_screens.py"),
-    "browser": ("tests/test_report_in_browser.py", "tests/test_serve_in_browser.py"),
+    "browser": (
+        "tests/test_report_in_browser.py",
+        "tests/test_serve_in_browser.py",
+        "tests/test_phone_in_browser.py",
+    ),
     "serve": ("tests/test_serve.py", "tests/test_serve_abuse.py", "tests/test_serve_room.py"),
     "crash": ("tests/test_crash_safety.py", "tests/test_windows_in_processes.py"),
     "wheel": ("tests/test_wheel.py",),

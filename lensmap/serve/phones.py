@@ -45,7 +45,7 @@ STANDPOINTS = {
     "partner": "I am from a partner agency",
 }
 PHONE_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
 

@@ -435,6 +435,9 @@ def _phone_page(name: str, request, values: dict, status: int = 200) -> web.Resp
     response = aiohttp_jinja2.render_template(name, request, values, status=status)
     response.headers["Content-Security-Policy"] = PHONE_POLICY
     response.headers["Cache-Control"] = "no-store"
+    # Not no-referrer: with it, a browser sends a form's Origin as "null", and lensmap checks
+    # every form's Origin. No page here links elsewhere, so nothing else ever sees the key.
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -443,7 +446,9 @@ def _refused(status: int, text: str) -> web.Response:
 
 
 async def _plain_headers(request, response) -> None:
-    response.headers.update(PLAIN_HEADERS)
+    for name, value in PLAIN_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers["Server"] = PLAIN_HEADERS["Server"]
     for name, value in NOT_FRAMED.items():
         response.headers.setdefault(name, value)
 
