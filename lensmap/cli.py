@@ -137,6 +137,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     room = session if args.room else None
     server = make_server(argv, args.host, args.port, f"lensmap: {shown(title)}", key=key, room=room)
     server.opens_browser = not args.no_browser  # its "ready" line says whether one opened
+    if server.room is not None:
+        server.room.dots = args.dots
     server.serve()
     pages = server.pages_seen
     opened = f"{pages} page was" if pages == 1 else f"{pages} pages were"
@@ -581,6 +583,16 @@ def cmd_plan_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _dots(text: str) -> int:
+    try:
+        dots = int(text)
+    except ValueError:
+        dots = 0
+    if not 1 <= dots <= 20:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of dots from 1 to 20")
+    return dots
+
+
 def _port(text: str) -> int:
     """A port number for --port, or argparse's clear message (exit 2)."""
     if not text.isdigit() or not 1 <= int(text) <= 65535:
@@ -658,7 +670,10 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     p.add_argument(
         "--room",
         action="store_true",
-        help="the room's phones add notes too (held for you to put on the wall)",
+        help="the room's phones add notes (held for you to put on the wall) and dot votes",
+    )
+    p.add_argument(
+        "--dots", type=_dots, default=3, metavar="N", help="dot votes each phone may give (3)"
     )
     p.set_defaults(run=cmd_serve)
 

@@ -30,7 +30,7 @@ def test_a_phone_sends_a_note_that_waits_for_the_facilitator(room, chromium, tmp
     page.check("input[name=standpoint][value=lived-experience]")
     page.screenshot(path=str(tmp_path / "phone-filled.png"), full_page=True)
     page.click("button[type=submit]")
-    page.wait_for_url("**/phone?sent=1")
+    page.wait_for_url("**/phone?said=sent")
     assert "Your note is with the facilitator" in page.inner_text("main")
     page.screenshot(path=str(tmp_path / "phone-sent.png"), full_page=True)
     # Every target is big enough for a thumb.

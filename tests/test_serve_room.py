@@ -74,7 +74,7 @@ def room(tmp_path_factory):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "lensmap", "serve", str(pathway), "--session", str(session),
-         "--port", str(port), "--no-browser", "--room"],
+         "--port", str(port), "--no-browser", "--room", "--dots", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
         text=True,
     )  # fmt: skip
@@ -120,8 +120,8 @@ def test_a_note_is_held_for_the_facilitator_with_the_phones_id(room):
         "check": check, "stage": "triage", "kind": "barrier", "standpoint": "lived-experience",
         "note": "Nobody said how long the wait would be",
     }, cookie=cookie)  # fmt: skip
-    assert sent.status == 303 and sent.headers["Location"] == "phone?sent=1"
-    thanks = room.request("GET", f"/{room.key}/phone?sent=1", cookie=cookie, origin=None)
+    assert sent.status == 303 and sent.headers["Location"] == "phone?said=sent"
+    thanks = room.request("GET", f"/{room.key}/phone?said=sent", cookie=cookie, origin=None)
     assert "Your note is with the facilitator" in thanks.text
     with SessionStore.open(room.session, readonly=True) as store:
         held = [t for t in store.state.held.values() if t.note.startswith("Nobody said")]
@@ -182,6 +182,35 @@ def test_the_join_code_leads_to_the_phone_page_and_guessing_is_limited(room):
     for _ in range(JOINS_PER_MINUTE):
         last = room.request("POST", "/join", {"code": "zzzzzz"})
     assert last.status == 429
+
+
+def test_dots_are_counted_blind_and_limited_to_each_phones_share(room):
+    from lensmap.event.model import Tag
+    from lensmap.session.actions import TagAdded, new_device
+
+    with SessionStore.open(room.session, device=new_device()) as wall:  # a barrier on the wall
+        wall.record(TagAdded(tag=Tag(id="w1", stage="triage", kind="barrier", note="Letter")))
+        before = wall.state.issues.get(("triage", "barrier"))
+    before_votes = before.votes if before else 0
+    cookie, check = room.phone()
+    page = room.request("GET", f"/{room.key}/phone", cookie=cookie, origin=None)
+    assert "You have 2 of 2 dots left" in page.text
+    assert "Give a dot: A barrier at Tri&lt;script&gt;" in page.text
+    dot = {"check": check, "stage": "triage", "kind": "barrier"}
+    answers = [room.request("POST", f"/{room.key}/dot", dot, cookie=cookie) for _ in range(3)]
+    assert [a.status for a in answers] == [303, 303, 400]
+    assert "given all 2 of your dots" in answers[-1].text
+    page = room.request("GET", f"/{room.key}/phone?said=dot", cookie=cookie, origin=None)
+    assert "Your dot is counted" in page.text and "You have 0 of 2 dots left" in page.text
+    assert "disabled" in page.text
+    assert "votes" not in page.text.lower().replace("dot votes", "")  # no count is shown
+    nowhere = {**dot, "stage": "gp_referral"}  # no barrier on the wall there
+    other, other_check = room.phone()
+    refused = room.request("POST", f"/{room.key}/dot", {**nowhere, "check": other_check},
+                           cookie=other)  # fmt: skip
+    assert refused.status == 400 and "Choose one of the issues" in refused.text
+    with SessionStore.open(room.session, readonly=True) as stored:
+        assert stored.state.issues[("triage", "barrier")].votes == before_votes + 2
 
 
 def test_stopping_says_how_many_phones_and_every_refusal_was_one_calm_line(room):

@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..event.model import Tag
-from ..session.actions import DEVICE, NoteSent, new_device, new_id
+from ..session.actions import DEVICE, DotGiven, NoteSent, new_device, new_id
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
 from ..wording.screen_text import shown
@@ -31,6 +31,9 @@ from .key import ALPHABET
 COOKIE = "lensmap_phone"
 MAX_NOTE = 1000  # characters: a phone's note is a sentence or two, not an essay
 NOTES_PER_MINUTE = 6  # per phone
+DOTS = 3  # dot votes each phone may give, unless `lensmap serve --room --dots N` says
+DOTS_PER_MINUTE = 20  # per phone (a tap too many is refused, not counted twice)
+ISSUE_WORDS = {"barrier": "A barrier at {stage}", "risk": "A re-traumatisation risk at {stage}"}
 JOINS_PER_MINUTE = 10  # attempts at the join code, per address
 KINDS = {
     "positive": "Something that works well (positive practice)",
@@ -85,8 +88,11 @@ class Room:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     notes: Limit = field(default_factory=lambda: Limit(NOTES_PER_MINUTE))
     joins: Limit = field(default_factory=lambda: Limit(JOINS_PER_MINUTE))
+    dot_taps: Limit = field(default_factory=lambda: Limit(DOTS_PER_MINUTE))
+    dots: int = DOTS
     phones: set[str] = field(default_factory=set)
     _store: SessionStore | None = None
+    _given: dict[str, int] | None = None
 
     @property
     def store(self) -> SessionStore:
@@ -121,6 +127,42 @@ class Room:
         """Every stage as (id, label), in the pathway's order, as a phone's list shows it."""
         pathway = self.store.state.pathway
         return [(stage.id, shown(stage.label)) for stage in pathway.stages]
+
+    def issues(self) -> list[tuple[str, str, str]]:
+        """What a phone may give its dots to: each stage's barriers and risks on the wall, as
+        (stage, kind, words), in the pathway's order (never by votes, which stay hidden)."""
+        state = self.store.state
+        found = {(t.stage, t.kind) for t in state.tags.values() if t.kind in ISSUE_WORDS}
+        return [
+            (stage.id, kind, ISSUE_WORDS[kind].format(stage=shown(stage.label)))
+            for stage in state.pathway.stages
+            for kind in ISSUE_WORDS
+            if (stage.id, kind) in found
+        ]
+
+    def dots_left(self, phone: str) -> int:
+        if self._given is None:  # counted once from the log (the server may have restarted)
+            given: dict[str, int] = {}
+            for entry in self.store.entries:
+                if isinstance(entry.action, DotGiven):
+                    given[entry.action.phone] = given.get(entry.action.phone, 0) + 1
+            self._given = given
+        return max(0, self.dots - self._given.get(phone, 0))
+
+    def give_dot(self, phone: str, stage: str, kind: str) -> str | None:
+        """Count one of a phone's dots for an issue; None once it is stored, or why not."""
+        if self.dots_left(phone) <= 0:
+            return f"You have given all {self.dots} of your dots. Thank you."
+        if (stage, kind) not in {(s, k) for s, k, _ in self.issues()}:
+            return "Choose one of the issues on the list."
+        try:
+            self.store.record(DotGiven(phone=phone, stage=stage, kind=kind), device=phone)  # type: ignore[arg-type]  # kind checked above
+        except (ActionRefused, SaveFailed):
+            return "Your dot could not be counted just now. Please try again in a moment."
+        assert self._given is not None
+        self._given[phone] = self._given.get(phone, 0) + 1
+        self.phones.add(phone)
+        return None
 
     def send(self, phone: str, stage: str, kind: str, note: str, standpoint: str) -> str | None:
         """Hold a phone's note for the facilitator; None once it is stored, or why not."""

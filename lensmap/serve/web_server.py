@@ -123,6 +123,7 @@ class LensmapServer(Server):
                 web.get("/{key}/phone", self.handle_phone),
                 web.get("/{key}/phone.css", self.handle_phone_css),
                 web.post("/{key}/note", self.handle_note),
+                web.post("/{key}/dot", self.handle_dot),
             ])  # fmt: skip
         app.on_response_prepare.append(_plain_headers)
         app.on_startup.append(self.on_startup)
@@ -370,21 +371,22 @@ class LensmapServer(Server):
         room = self.room
         assert room is not None
         phone = room.phone_of(request.cookies.get(COOKIE)) or new_device("p")
-        sent = request.query.get("sent") == "1"
-        response = self._phone_form(request, phone, sent=sent)
+        said = {"sent": SENT, "dot": DOT_COUNTED}.get(request.query.get("said", ""), "")
+        response = self._phone_form(request, phone, said=said)
         response.set_cookie(COOKIE, phone, path=f"/{request.match_info['key']}/",
                             httponly=True, samesite="Strict", max_age=12 * 3600)  # fmt: skip
         return response
 
     def _phone_form(self, request, phone: str, status: int = 200, problem: str = "",
-                    chosen: dict | None = None, sent: bool = False) -> web.Response:  # fmt: skip
+                    chosen: dict | None = None, said: str = "") -> web.Response:  # fmt: skip
         room = self.room
         assert room is not None
         chosen = chosen or {"stage": "", "kind": "", "note": "", "standpoint": ""}
         values = {
             "check": room.page_secret(phone), "stages": room.stages(), "kinds": KINDS,
             "standpoints": STANDPOINTS, "max_note": MAX_NOTE, "chosen": chosen,
-            "problem": problem, "sent": sent,
+            "problem": problem, "said": said, "issues": room.issues(), "dots": room.dots,
+            "left": room.dots_left(phone),
         }  # fmt: skip
         return _phone_page("phone.html", request, values, status=status)
 
@@ -404,10 +406,30 @@ class LensmapServer(Server):
         if problem:
             log.warning("a phone's note was not kept (%s)", problem)
             return self._phone_form(request, phone, 400, problem, chosen)
-        raise web.HTTPSeeOther("phone?sent=1")
+        raise web.HTTPSeeOther("phone?said=sent")
+
+    async def handle_dot(self, request) -> web.Response:
+        room = self.room
+        assert room is not None
+        phone = room.phone_of(request.cookies.get(COOKIE))
+        form = await request.post()
+        if phone is None or not room.secret_matches(phone, str(form.get("check", ""))):
+            log.warning("refused a dot without this page's own secret")
+            return _refused(403, "Open the page for notes again, then give your dot.")
+        if not room.dot_taps.allows(phone):
+            log.warning("refused a dot: one phone tapped too often in a minute")
+            return self._phone_form(request, phone, 429, TOO_MANY_DOTS)
+        problem = room.give_dot(phone, str(form.get("stage", "")), str(form.get("kind", "")))
+        if problem:
+            log.warning("a phone's dot was not counted (%s)", problem)
+            return self._phone_form(request, phone, 400, problem)
+        raise web.HTTPSeeOther("phone?said=dot#dots")
 
 
 CHOSEN = ("stage", "kind", "note", "standpoint")
+SENT = "Thank you. Your note is with the facilitator, who will put it on the wall."
+DOT_COUNTED = "Thank you. Your dot is counted; nobody sees the counts until they are shown."
+TOO_MANY_DOTS = "That was a lot of taps at once. Wait a minute, then give your dot."
 PHONES_NEED_THE_NETWORK = (
     "Phones: they reach lensmap only over the room's network. Stop, then start again with "
     "--host 0.0.0.0 (the room's own network, or this laptop's hotspot)."

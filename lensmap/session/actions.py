@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from ..event.model import Event, Identifier, IssueNotes, Tag, Text, Window
+from ..event.model import Event, Identifier, IssueKind, IssueNotes, Tag, Text, Window
 from .content import SessionContent
 
 
@@ -111,6 +111,17 @@ class NoteDecided(_Action):
     accepted: bool
 
 
+class DotGiven(_Action):
+    """One of a phone's dot votes, given to an issue: it counts in the issue's votes, which
+    every screen keeps hidden until the facilitator shows them. `phone` is the phone's
+    random id, so each phone's dots can be counted against the number it may give."""
+
+    type: Literal["room.dot"] = "room.dot"
+    phone: Annotated[str, Field(pattern=r"^p[a-z0-9]{4,23}$")]
+    stage: Identifier
+    kind: IssueKind
+
+
 class Undone(_Action):
     type: Literal["undo"] = "undo"
     target: str
@@ -135,6 +146,7 @@ Action = Annotated[
     | PlanImported
     | NoteSent
     | NoteDecided
+    | DotGiven
     | Undone
     | Redone,
     Field(discriminator="type"),
@@ -155,6 +167,7 @@ KINDS: dict[str, type[BaseModel]] = {
         PlanImported,
         NoteSent,
         NoteDecided,
+        DotGiven,
         Undone,
         Redone,
     )

@@ -12,6 +12,7 @@ from ..files.problems import errors
 from ..wording.screen_text import shown
 from .actions import (
     Action,
+    DotGiven,
     Entry,
     EventEdited,
     IssueEdited,
@@ -122,6 +123,7 @@ class SessionState:
         self.check_persona(tag.persona)
 
 
+MAX_VOTES = 10_000  # as IssueNotes.votes allows
 MISSING = object()
 """What a change replaced where there was nothing before (a first step, a new tag)."""
 
@@ -203,6 +205,12 @@ def apply(state: SessionState, action: Action) -> Changes:
             changes.append(("held", note_id, state.held.pop(note_id), MISSING))
             if accepted:
                 put("tags", note_id, held)
+        case DotGiven(stage=stage, kind=kind):
+            state.check_stage(stage)
+            notes = state.issues.get((stage, kind)) or IssueNotes(stage=stage, kind=kind)
+            if notes.votes >= MAX_VOTES:
+                raise ActionRefused("that issue has as many votes as lensmap counts")
+            put("issues", notes.key, notes.model_copy(update={"votes": notes.votes + 1}))
         case Started():
             raise ActionRefused("a session can only start once")
         case _:

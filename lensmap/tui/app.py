@@ -234,10 +234,11 @@ class LensmapApp(App[None]):
             return
         if not published:
             self.session_changed_signal.publish(self.store.entries[-1])
-        from ..session.actions import NoteSent
+        from ..session.actions import DotGiven, NoteSent
 
         phones = [e for e in arrived if isinstance(e.action, NoteSent)]
-        others = [e for e in arrived if not isinstance(e.action, NoteSent)]
+        # A phone's dot is said nowhere: where the room's dots go stays hidden until shown.
+        others = [e for e in arrived if not isinstance(e.action, NoteSent | DotGiven)]
         if phones:
             waiting = len(self.store.state.held)
             self.notify(

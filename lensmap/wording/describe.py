@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..session.actions import (
+    DotGiven,
     Entry,
     EventEdited,
     IssueEdited,
@@ -89,6 +90,8 @@ def describe_action(action: object, state: SessionState) -> str:
             return "event details edited"
         case NoteSent(tag=t):
             return f"note from the room: {KIND_WORD[t.kind]} at {stage_label(state, t.stage)}"
+        case DotGiven():
+            return "a dot from the room"  # never where: the votes are hidden until shown
         case NoteDecided(accepted=accepted):
             return "note from the room " + ("put on the wall" if accepted else "hidden")
     return type(action).__name__
