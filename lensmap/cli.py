@@ -81,7 +81,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
     warnings = in_brief(problems)
     try:
-        app = make_app(store, warnings=warnings)
+        app = make_app(store, warnings=warnings, leads=not getattr(args, "team_page", False))
         if os.environ.get("LENSMAP_SERVED"):  # a page of `lensmap serve`
             from warnings import filterwarnings
 
@@ -130,6 +130,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     check_port(args.host, args.port)
     argv = app_argv([str(pathway), "--vignettes", *map(str, vignettes), "--session", str(session)])
+    if args.room:  # each page is a team's; the facilitator's own window leads the room
+        argv.append("--team-page")
     print(f"Session: {shown(str(session))}")
     key = new_key()  # this run's key to the page: in the address printed and opened
     if not args.no_browser:
@@ -656,6 +658,12 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     )
     p.add_argument("--vignettes", nargs="+", metavar="FILE", help="default: Annex B")
     p.add_argument("--session", metavar="FILE.lens", help="default: one per pathway, kept for you")
+    p.add_argument(
+        "--team-page",
+        action="store_true",
+        help="a team's window (as lensmap serve --room opens): it walks one team's personas, "
+        "and the facilitator's window leads the room",
+    )
     p.set_defaults(run=cmd_open)
     if only_open:
         return parser

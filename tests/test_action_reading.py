@@ -38,7 +38,7 @@ def rows(actions, kinds=None):
 
 def test_every_kind_is_named_by_its_type() -> None:
     assert all(model.model_fields["type"].default == name for name, model in KINDS.items())
-    assert len(KINDS) == 16
+    assert len(KINDS) == 17
 
 
 def test_rows_of_several_kinds_come_back_in_their_order() -> None:

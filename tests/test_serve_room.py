@@ -213,6 +213,21 @@ def test_dots_are_counted_blind_and_limited_to_each_phones_share(room):
         assert stored.state.issues[("triage", "barrier")].votes == before_votes + 2
 
 
+def test_a_paused_room_pauses_the_phones_too(room):
+    from lensmap.session.actions import RoomPaused, new_device
+
+    cookie, _ = room.phone()
+    with SessionStore.open(room.session, device=new_device()) as wall:
+        wall.record(RoomPaused(paused=True))
+        page = room.request("GET", f"/{room.key}/phone", cookie=cookie, origin=None)
+        assert "The facilitator has paused every screen" in page.text
+        assert "<form" not in page.text and "Triage" not in page.text.replace("Tri&lt;", "")
+        assert '<meta http-equiv="refresh" content="10">' in page.text
+        wall.record(RoomPaused(paused=False))
+    page = room.request("GET", f"/{room.key}/phone", cookie=cookie, origin=None)
+    assert "<form" in page.text and "paused" not in page.text
+
+
 def test_stopping_says_how_many_phones_and_every_refusal_was_one_calm_line(room):
     time.sleep(0.3)
     assert room.err and calm(room.err), room.err

@@ -382,6 +382,10 @@ class LensmapServer(Server):
         room = self.room
         assert room is not None
         chosen = chosen or {"stage": "", "kind": "", "note": "", "standpoint": ""}
+        if room.store.state.room.get("paused") and status == 200:
+            # The pause screen, as on every window: nothing from the session. It looks again
+            # every 10 seconds (no script: the page's own refresh) and carries on by itself.
+            return _phone_page("phone_paused.html", request, {}, status=200)
         values = {
             "check": room.page_secret(phone), "stages": room.stages(), "kinds": KINDS,
             "standpoints": STANDPOINTS, "max_note": MAX_NOTE, "chosen": chosen,

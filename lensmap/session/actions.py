@@ -122,6 +122,14 @@ class DotGiven(_Action):
     kind: IssueKind
 
 
+class RoomPaused(_Action):
+    """The facilitator paused every screen in the room (the pause screen on every window and
+    phone), or carried on."""
+
+    type: Literal["room.pause"] = "room.pause"
+    paused: bool
+
+
 class Undone(_Action):
     type: Literal["undo"] = "undo"
     target: str
@@ -147,6 +155,7 @@ Action = Annotated[
     | NoteSent
     | NoteDecided
     | DotGiven
+    | RoomPaused
     | Undone
     | Redone,
     Field(discriminator="type"),
@@ -168,6 +177,7 @@ KINDS: dict[str, type[BaseModel]] = {
         NoteSent,
         NoteDecided,
         DotGiven,
+        RoomPaused,
         Undone,
         Redone,
     )

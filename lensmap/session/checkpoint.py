@@ -203,7 +203,7 @@ def due(rows: Sequence[Row], covered: int | None) -> bool:
 def make(rows: Sequence[Row], state: SessionState, history: History) -> list[Row] | None:
     """The checkpoint of the session as it is now, as `about` rows (None if the history in
     memory does not say what each action in force changed: then there is none to make)."""
-    if len(history.changes) != len(history.done) or state.held:
+    if len(history.changes) != len(history.done) or state.held or state.room:
         return None  # notes from the room still held are not session content: the log, then
     keep = min(KEEP, len(history.done))
     earlier = state.copy()

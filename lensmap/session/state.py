@@ -21,6 +21,7 @@ from .actions import (
     OutcomeSet,
     PlanImported,
     Redone,
+    RoomPaused,
     Started,
     SteppedBack,
     StepTaken,
@@ -52,6 +53,9 @@ class SessionState:
     journeys: dict[str, Journey] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
     issues: dict[tuple[str, str], IssueNotes] = field(default_factory=dict)
+    room: dict[str, bool] = field(default_factory=dict)
+    """The room as a whole: "paused" while the facilitator has paused every screen. Not
+    session content; rebuilt from the log."""
     held: dict[str, Tag] = field(default_factory=dict)
     """Notes from the room's phones waiting for the facilitator: not tags, not in `content()`
     (so never exported); rebuilt from the log on opening."""
@@ -92,6 +96,7 @@ class SessionState:
             dict(self.journeys),
             dict(self.tags),
             dict(self.issues),
+            dict(self.room),
             dict(self.held),
         )
 
@@ -211,6 +216,15 @@ def apply(state: SessionState, action: Action) -> Changes:
             if notes.votes >= MAX_VOTES:
                 raise ActionRefused("that issue has as many votes as lensmap counts")
             put("issues", notes.key, notes.model_copy(update={"votes": notes.votes + 1}))
+        case RoomPaused(paused=paused):
+            if paused == state.room.get("paused", False):
+                raise ActionRefused(
+                    "the room is paused already" if paused else "the room is not paused"
+                )
+            if paused:
+                put("room", "paused", True)
+            else:
+                changes.append(("room", "paused", state.room.pop("paused"), MISSING))
         case Started():
             raise ActionRefused("a session can only start once")
         case _:
@@ -269,6 +283,8 @@ def what_changed(state: SessionState, change: Change) -> str:
         if isinstance(tag, Tag):
             return f"the note at {state.pathway.label_of(tag.stage)}"
         return "that note"
+    if part == "room":
+        return "the room's pause"
     if part == "held":
         return "that note from the room"
     if part == "issues" and isinstance(key, tuple):

@@ -68,6 +68,7 @@ class LensmapApp(App[None]):
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+y", "redo", "Redo", id="redo"),
         Binding("space", "pause", "Pause", id="pause"),
+        Binding("P", "pause_room", "Pause every screen", show=False, id="pause-room"),
         Binding("c", "next_theme", "Colours", id="next-theme"),
         Binding("e", "export", "Export", id="export"),
         Binding("question_mark,f1", "help", "Help", id="help"),
@@ -79,9 +80,17 @@ class LensmapApp(App[None]):
     persona: reactive[str | None] = reactive(None)
     """The persona being walked; the map follows them."""
 
-    def __init__(self, store: SessionStore, *, warnings: list[str] | None = None) -> None:
+    def __init__(
+        self, store: SessionStore, *, warnings: list[str] | None = None, leads: bool = True
+    ) -> None:
         super().__init__()
         self.store = store
+        self.leads = leads
+        """The facilitator's window (the projector), not a team's page: only it can pause
+        every screen or show the room's votes."""
+        self.team: str | None = None
+        """A team's page: the team it walks (chosen on opening); others' personas it only
+        shows."""
         self.startup_warnings = warnings or []
         self.typed = KeysInOrder(self)
         self.session_changed_signal: Signal[Entry] = Signal(self, "session-changed")
@@ -149,6 +158,9 @@ class LensmapApp(App[None]):
             )
         for warning in self.startup_warnings:
             self.notify(warning, title="Worth a look", severity="warning", timeout=10)
+        if not self.leads and self.store.state.teams:
+            self.call_after_refresh(self._choose_team)
+        self.follow_session(self, self._follow_the_room)
         # Other windows on this session (team laptops, served pages): what they store shows
         # here within a second. A look costs one question to SQLite while nothing is new.
         self.set_interval(LOOK_EVERY, self.look_for_other_windows, name="other windows")
@@ -182,9 +194,49 @@ class LensmapApp(App[None]):
             pass
         return personas[0] if personas else None
 
+    def _choose_team(self) -> None:
+        from .dialogs.choose import Choose
+
+        teams = [(t.id, t.name) for t in self.store.state.teams.values()]
+
+        def chosen(team: str | None) -> None:
+            if team is None:  # asked again: a team's page walks one team's personas
+                self.call_after_refresh(self._choose_team)
+                return
+            self.team = team
+            mine = [p for p in self.store.state.personas.values() if p.team == team]
+            if mine and self.persona not in {p.id for p in mine}:
+                self.persona = mine[0].id
+            name = self.store.state.teams[team].name
+            self.sub_title = f"{name}'s page · session: {Path(self.store.path).name}"
+            self.notify(f"This page walks {name}'s personas; the others are shown, not changed.")
+
+        self.push_screen(Choose("Which team is this page for?", teams), chosen)
+
+    def others_persona(self, action: Action) -> str | None:
+        """On a team's page: the name of another team's persona the action would change."""
+        if self.leads or self.team is None:
+            return None
+        persona = getattr(action, "persona", None)
+        tag = getattr(action, "tag", None)
+        persona = persona or (tag.persona if tag is not None else None)
+        found = self.store.state.personas.get(persona or "")
+        if found is not None and found.team != self.team:
+            return found.name
+        return None
+
     # -- recording --------------------------------------------------------------------------
     def record(self, action: Action, done: str | None = None) -> bool:
         """Store an action durably, then show it. Nothing shows as done unless it was saved."""
+        other = self.others_persona(action)
+        if other is not None:
+            self.notify(
+                f"{shown(other)} is another team's persona: this page shows their journey but "
+                "does not change it.",
+                title="Not done",
+                severity="warning",
+            )
+            return False
         try:
             self.store.record(action)
         except ActionRefused as exc:
@@ -364,6 +416,29 @@ class LensmapApp(App[None]):
         if not isinstance(self.screen, PauseScreen):
             self.push_screen(PauseScreen())
 
+    def action_pause_room(self) -> None:
+        """Pause every screen in the room: every window's and every phone's pause screen."""
+        from ..session.actions import RoomPaused
+
+        if not self.leads:
+            self.notify("Only the facilitator's window pauses every screen.", timeout=4)
+        elif not self.store.state.room.get("paused"):
+            self.record(RoomPaused(paused=True))
+
+    def _follow_the_room(self) -> None:
+        """Show the room's pause screen while the room is paused (whichever window paused it),
+        and take it away once it carries on."""
+        from .screens.pause import PauseScreen
+
+        paused = bool(self.store.state.room.get("paused"))
+        showing = [s for s in self.screen_stack if isinstance(s, PauseScreen) and s.room]
+        if paused and not showing:
+            self.push_screen(PauseScreen(room=True, leads=self.leads))
+        elif not paused and showing:
+            for screen in showing:
+                if screen is self.screen:
+                    screen.dismiss()
+
     def action_next_theme(self) -> None:
         names = THEME_NAMES
         following = (
@@ -531,6 +606,9 @@ def _journey_screen() -> Screen:
     return JourneyScreen()
 
 
-def make_app(store: SessionStore, *, warnings: list[str] | None = None) -> LensmapApp:
-    """The one way to build the app: used by the command line, Pilot tests and snapshots."""
-    return LensmapApp(store, warnings=warnings)
+def make_app(
+    store: SessionStore, *, warnings: list[str] | None = None, leads: bool = True
+) -> LensmapApp:
+    """The one way to build the app: used by the command line, Pilot tests and snapshots.
+    `leads`: the facilitator's window, not a team's page of `lensmap serve --room`."""
+    return LensmapApp(store, warnings=warnings, leads=leads)

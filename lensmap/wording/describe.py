@@ -16,6 +16,7 @@ from ..session.actions import (
     OutcomeSet,
     PlanImported,
     Redone,
+    RoomPaused,
     SteppedBack,
     StepTaken,
     TagAdded,
@@ -90,6 +91,8 @@ def describe_action(action: object, state: SessionState) -> str:
             return "event details edited"
         case NoteSent(tag=t):
             return f"note from the room: {KIND_WORD[t.kind]} at {stage_label(state, t.stage)}"
+        case RoomPaused(paused=paused):
+            return "every screen paused" if paused else "every screen carried on"
         case DotGiven():
             return "a dot from the room"  # never where: the votes are hidden until shown
         case NoteDecided(accepted=accepted):

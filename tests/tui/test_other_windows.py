@@ -91,3 +91,37 @@ async def test_notes_from_the_room_wait_until_put_on_the_wall(two_windows, monke
             assert [t.note for t in stored.state.tags.values()] == ["Nobody said how long"]
             assert [t.note for t in stored.state.held.values()] == ["Felt judged"]
         assert [t.note for t in app.store.state.held.values()] == ["Felt judged"]
+
+
+async def test_the_facilitator_pauses_every_screen_and_carries_the_room_on(store):
+    from lensmap.tui.screens.pause import PauseScreen
+
+    lead = make_app(SessionStore.open(store.path, device=new_device()))
+    team = make_app(SessionStore.open(store.path, device=new_device()), leads=False)
+    async with lead.run_test(size=(120, 36)) as at_front, team.run_test(size=(120, 36)) as page:
+        await page.press("escape")  # the team page asks which team first: asked again
+        await type_ahead(page, ["1"])  # Team 1
+        assert team.team == "team-1"
+        await type_ahead(page, ["P"])  # a team's page cannot pause the room
+        assert not team.store.state.room
+        await type_ahead(at_front, ["P"])
+        assert isinstance(lead.screen, PauseScreen) and lead.screen.room
+        await until(page, lambda: isinstance(team.screen, PauseScreen))
+        assert "The facilitator has paused every screen" in str(
+            team.screen.query_one("#pause-text").render()
+        )
+        await type_ahead(page, ["space"])  # the team cannot carry on by itself
+        assert isinstance(team.screen, PauseScreen)
+        await type_ahead(at_front, ["space"])
+        assert not isinstance(lead.screen, PauseScreen)
+        await until(page, lambda: not isinstance(team.screen, PauseScreen))
+        # On Team 1's page, another team's persona is shown and not changed.
+        personas = team.store.state.personas.values()
+        other = next(p for p in personas if p.team != "team-1")
+        mine = next(p for p in personas if p.team == "team-1")
+        stored = len(team.store.entries)
+        assert not team.record(StepTaken(persona=other.id, stage="triage"))
+        assert len(team.store.entries) == stored
+        assert team.record(StepTaken(persona=mine.id, stage="triage"))
+    lead.store.close()
+    team.store.close()

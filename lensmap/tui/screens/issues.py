@@ -421,8 +421,8 @@ class IssuesScreen(KnowsLensmapApp, Screen):
 
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reveal_votes":
-            return parameters[0] != self.votes_shown
+        if action == "reveal_votes":  # the facilitator's window only, not a team's page
+            return parameters[0] != self.votes_shown and getattr(self.app, "leads", True)
         if action == "show_voices":
             # Only a narrow screen needs it: a wide one shows both lists side by side.
             return parameters[0] != self.voices_shown and self.has_class("-narrow")

@@ -12,6 +12,8 @@ from ..widgets.footer import RoomFooter
 
 PAUSE_TITLE = "Taking a pause"
 PAUSE_TEXT = "Press space when the room is ready to continue."
+ROOM_PAUSED_HERE = "Every screen in the room is paused. Press space when the room is ready."
+ROOM_PAUSED_THERE = "The facilitator has paused every screen. This one carries on when they do."
 
 
 class PauseScreen(ModalScreen[None]):
@@ -27,14 +29,21 @@ class PauseScreen(ModalScreen[None]):
         Binding("escape", "resume", "Continue", show=False, id="pause-continue-escape"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, room: bool = False, *, leads: bool = True) -> None:
         super().__init__()
+        self.room = room
+        """Every screen in the room is paused (from the session), not only this one."""
+        self.leads = leads
+        """This window may carry the room on (the facilitator's, not a team page)."""
         self._palette_was_on: bool | None = None
 
     def compose(self) -> ComposeResult:
+        text = PAUSE_TEXT
+        if self.room:
+            text = ROOM_PAUSED_HERE if self.leads else ROOM_PAUSED_THERE
         with CenterMiddle(id="pause-middle"):
             yield Static(PAUSE_TITLE, id="pause-title")
-            yield Static(PAUSE_TEXT, id="pause-text")
+            yield Static(text, id="pause-text")
         yield RoomFooter(id="pause-footer", show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -48,4 +57,9 @@ class PauseScreen(ModalScreen[None]):
             self.app.use_command_palette = self._palette_was_on
 
     def action_resume(self) -> None:
-        self.dismiss()
+        if not self.room:
+            self.dismiss()
+        elif self.leads:  # the room carries on: every screen, this one once it is stored
+            from ...session.actions import RoomPaused
+
+            self.app.record(RoomPaused(paused=False))  # type: ignore[attr-defined]
