@@ -101,7 +101,7 @@ def test_an_action_not_saved_leaves_the_state_as_it_was(store, monkeypatch):
     store.record(TagAdded(tag=Tag(id="t1", stage="triage", kind="barrier", note="a")))
     before = replay(store.entries)[1]
 
-    def fails(action, device=None):
+    def fails(action, device=None, newer=False):
         raise SaveFailed("the disk is full")
 
     monkeypatch.setattr(store, "_commit", fails)

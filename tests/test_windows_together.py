@@ -233,3 +233,69 @@ def test_windows_always_agree_with_the_log(tmp_path_factory, content, moves):
     finally:
         for window in windows:
             window.close()
+
+
+def test_undo_is_refused_when_another_window_set_the_same_thing_again(windows, seen_at_once):
+    """Found in review: A moves Ollie on, B steps him back and moves him to the same stage
+    again: the journey looks the same, but it is B's now; A's undo must not take B's back."""
+    a, b, _ = windows
+    a.record(StepTaken(persona="ollie", stage="triage"))
+    b.refresh()
+    b.record(SteppedBack(persona="ollie"))
+    b.record(StepTaken(persona="ollie", stage="triage"))
+    with pytest.raises(ActionRefused, match="Ollie's journey was changed in another window"):
+        a.undo()
+    b.undo()
+    b.undo()  # B's own two taken back: now A's step is the latest on Ollie's journey
+    assert a.undo().action.stage == "triage"
+    with SessionStore.open(a.path, readonly=True) as again:
+        assert same(again.state, a.state)
+
+
+def test_a_window_opened_from_a_checkpoint_follows_an_older_undo(
+    tmp_path, content, monkeypatch, seen_at_once
+):
+    """Found in review: a served page opened from a checkpoint, then the facilitator's
+    window (open all day) undid an action older than the checkpoint's history."""
+    from lensmap.session import checkpoint
+
+    monkeypatch.setattr(checkpoint, "FROM", 10)
+    monkeypatch.setattr(checkpoint, "EVERY", 5)
+    monkeypatch.setattr(checkpoint, "KEEP", 3)
+    path = tmp_path / "event.lens"
+    SessionStore.create(path, content).close()
+    lead = SessionStore.open(path, device=new_device())
+    lead.record(TagAdded(tag=tag("a1")))
+    with SessionStore.open(path, device=new_device()) as team:
+        for n in range(10):
+            team.record(TagAdded(tag=tag(f"b{n}")))
+    page = SessionStore.open(path, device=new_device())  # closing the team wrote a checkpoint
+    assert page.checkpoint is not None and page.history.deeper
+    lead.refresh()
+    assert lead.undo().action.tag.id == "a1"
+    assert [e.action.type for e in page.refresh()] == ["undo"]
+    assert "a1" not in page.state.tags
+    page.record(TagAdded(tag=tag("p1")))
+    page.close()
+    lead.close()
+
+
+def test_redo_after_another_windows_action_needs_this_lensmap(windows):
+    """Found in review: undo, another window acts, redo: a lensmap with one history for all
+    would misread that, so the file says it is newer."""
+    a, b, _ = windows
+    a.record(TagAdded(tag=tag("t1")))
+    a.undo()
+    b.record(TagAdded(tag=tag("t2")))
+    a.redo()
+    version = sqlite3.connect(a.path).execute("PRAGMA user_version").fetchone()[0]
+    assert version == SHARED_FORMAT
+
+
+def test_the_rooms_actions_need_this_lensmap(store):
+    from lensmap.session.actions import RoomPaused
+
+    store.record(RoomPaused(paused=True))
+    version = sqlite3.connect(store.path).execute("PRAGMA user_version").fetchone()[0]
+    assert version == SHARED_FORMAT
+    assert store._loaded.user_version == SHARED_FORMAT

@@ -98,7 +98,11 @@ class Room:
     def store(self) -> SessionStore:
         if self._store is None:
             self._store = SessionStore.open(self.session, device=new_device("s"))
-        self._store.refresh()
+        try:
+            self._store.refresh()
+        except SaveFailed:  # what another window stored cannot be followed: open it again
+            self._store.close()
+            self._store = SessionStore.open(self.session, device=new_device("s"))
         return self._store
 
     def close(self) -> None:

@@ -178,11 +178,12 @@ def _resume(log: Log, seqs: list[int], at: int, stored: Stored, content: Session
     if len(set(stored.done) | set(stored.undone)) != len(stored.done) + len(stored.undone):
         raise LookupError("an action in both stacks")
     undone = [entry(s) for s in stored.undone]
-    history = History(undone=undone, undone_changes=[None] * len(undone), deeper=stored.deeper)
+    history = History(deeper=stored.deeper)
     state = SessionState.from_content(content)
     for current in map(entry, stored.done):
-        history.done.append(current)
-        history.changes.append(apply(state, current.action))
+        history.taken(current, apply(state, current.action))
+    history.undone, history.undone_changes = undone, [None] * len(undone)
+    history.undone_since = [history.moves] * len(undone)  # as of the checkpoint
     tail = log[at + 1 :]
     last = log[len(log) - 1]  # what the app shows as when the session was last added to
     for current in tail:

@@ -254,25 +254,6 @@ def _put(state: SessionState, part: str, key: object, value: object) -> None:
         getattr(state, part)[key] = value
 
 
-def _now(state: SessionState, part: str, key: object) -> object:
-    return state.event if part == "event" else getattr(state, part).get(key, MISSING)
-
-
-def _same(held: object, value: object) -> bool:
-    return held is value or held == value
-
-
-def changed_since(state: SessionState, changes: Changes, *, undone: bool = False) -> Change | None:
-    """The first part of what an action changed that something else has changed since (in
-    another window): where the state no longer holds the action's values (or, `undone`, the
-    values from before it). None if the action can be taken back (or taken again) cleanly."""
-    for change in changes:
-        part, key, before, after = change
-        if not _same(_now(state, part, key), before if undone else after):
-            return change
-    return None
-
-
 def what_changed(state: SessionState, change: Change) -> str:
     """A change's part of the session in words, for "changed in another window since"."""
     part, key, before, after = change
@@ -299,18 +280,23 @@ Device = str | None
 @dataclass
 class History:
     """What can be undone and redone. Each window undoes only its own actions (by their
-    device), latest first; an action can be taken back only while nothing else has changed
-    what it changed.
+    device), latest first; an action can be taken back only while no action in force since
+    has changed any part of what it changed (whoever took it), and taken again only while
+    none has since it was undone.
 
-    `done`: every action in force, in the order each came into force; `changes`, beside it,
-    what each replaced. `undone`: the actions undone and not yet taken again, in the order
-    they were undone; `undone_changes`, beside it, what each had replaced (None where not
-    known: opened from a checkpoint)."""
+    `done`: every action in force, in the order each came into force; beside it `changes`
+    (what each replaced) and `since` (when it came into force, counting every action in,
+    undo and redo). `undone`: the actions undone and not yet taken again, in the order
+    they were undone; beside it `undone_changes` (what each had replaced, None where not
+    known: opened from a checkpoint) and `undone_since` (when it was undone)."""
 
     done: list[Entry] = field(default_factory=list)
     undone: list[Entry] = field(default_factory=list)
     changes: list[Changes] = field(default_factory=list)
     undone_changes: list[Changes | None] = field(default_factory=list)
+    since: list[int] = field(default_factory=list)
+    undone_since: list[int] = field(default_factory=list)
+    moves: int = 0
     deeper: bool = False
     """Opened from a checkpoint: more actions in force lie below `done`, folded into the state
     the checkpoint held (undo reads the whole log before going past them)."""
@@ -322,29 +308,75 @@ class History:
     def last_undone(self, device: Device) -> int | None:
         return _last(self.undone, device)
 
+    def _move(self) -> int:
+        self.moves += 1
+        return self.moves
+
     def taken(self, entry: Entry, changes: Changes) -> None:
         """An action (not an undo or redo) has come into force: the device's redo ends."""
         self.done.append(entry)
         self.changes.append(changes)
+        self.since.append(self._move())
         device = entry.device
-        if any(e.device == device for e in self.undone):
-            kept = [(e, c) for e, c in zip(self.undone, self.undone_changes, strict=True)
-                    if e.device != device]  # fmt: skip
-            self.undone = [e for e, _ in kept]
-            self.undone_changes = [c for _, c in kept]
+        if self.undone and any(e.device == device for e in self.undone):
+            keep = [i for i, e in enumerate(self.undone) if e.device != device]
+            self.undone = [self.undone[i] for i in keep]
+            self.undone_changes = [self.undone_changes[i] for i in keep]
+            self.undone_since = [self.undone_since[i] for i in keep]
 
     def took_back(self, at: int) -> Changes:
         """The action at `done[at]` was undone: it moves to `undone`."""
         changes = self.changes.pop(at)
+        self.since.pop(at)
         self.undone.append(self.done.pop(at))
         self.undone_changes.append(changes)
+        self.undone_since.append(self._move())
         return changes
 
     def took_again(self, at: int, changes: Changes) -> None:
         """The action at `undone[at]` was redone, changing `changes`."""
         self.done.append(self.undone.pop(at))
         self.undone_changes.pop(at)
+        self.undone_since.pop(at)
         self.changes.append(changes)
+        self.since.append(self._move())
+
+    def changed_after(self, at: int) -> Change | None:
+        """The first part of what `done[at]` changed that an action in force after it changed
+        too (another window's): then it cannot be taken back."""
+        if at == len(self.done) - 1:
+            return None
+        mine = {(part, key): change for change in self.changes[at] for part, key, *_ in [change]}
+        for later in self.changes[at + 1 :]:
+            for part, key, *_ in later:
+                if (part, key) in mine:
+                    return mine[(part, key)]
+        return None
+
+    def changed_since_undone(self, at: int) -> Change | None:
+        """The first part of what `undone[at]` had changed that another window's action in
+        force since it was undone has changed: then it cannot be taken again."""
+        earlier = self.undone_changes[at]
+        if earlier is None:
+            return None
+        mine = {(part, key): change for change in earlier for part, key, *_ in [change]}
+        when, device = self.undone_since[at], self.undone[at].device
+        for entry, changes, since in zip(self.done, self.changes, self.since, strict=True):
+            # The window's own redos since are its redo stack unwinding, in order: not a clash.
+            if since > when and entry.device != device:
+                for part, key, *_ in changes:
+                    if (part, key) in mine:
+                        return mine[(part, key)]
+        return None
+
+    def redo_out_of_turn(self, at: int) -> bool:
+        """Whether a redo of `undone[at]` is one a lensmap that keeps one history for all
+        would not follow: not the latest undone, or something came into force since."""
+        when, device = self.undone_since[at], self.undone[at].device
+        return at != len(self.undone) - 1 or any(
+            since > when and entry.device != device
+            for entry, since in zip(self.done, self.since, strict=True)
+        )
 
 
 def _last(entries: list[Entry], device: Device) -> int | None:
@@ -364,9 +396,9 @@ def take(state: SessionState, history: History, entry: Entry) -> Changes:
             at = history.last_done(device)
             if at is None or history.done[at].id != target:
                 raise ActionRefused(f"undo of {target} does not match the history")
-            changes = history.changes[at]
-            if changed_since(state, changes) is not None:
+            if history.changed_after(at) is not None:
                 raise ActionRefused(f"undo of {target} takes back what was changed since")
+            changes = history.changes[at]
             revert(state, changes)
             history.took_back(at)
             return changes
@@ -374,8 +406,7 @@ def take(state: SessionState, history: History, entry: Entry) -> Changes:
             at = history.last_undone(device)
             if at is None or history.undone[at].id != target:
                 raise ActionRefused(f"redo of {target} does not match the history")
-            earlier = history.undone_changes[at]
-            if earlier is not None and changed_since(state, earlier, undone=True) is not None:
+            if history.changed_since_undone(at) is not None:
                 raise ActionRefused(f"redo of {target} repeats what was changed since")
             changes = apply(state, history.undone[at].action)
             history.took_again(at, changes)

@@ -39,14 +39,26 @@ from ..storage.safe_write import (
     temporary_beside,
 )
 from . import checkpoint
-from .actions import Action, Entry, Redone, Started, Undone, new_id, read_action, read_actions
+from .actions import (
+    Action,
+    DotGiven,
+    Entry,
+    NoteDecided,
+    NoteSent,
+    Redone,
+    RoomPaused,
+    Started,
+    Undone,
+    new_id,
+    read_action,
+    read_actions,
+)
 from .content import SessionContent
 from .state import (
     ActionRefused,
     Changes,
     SessionState,
     apply,
-    changed_since,
     replay,
     restore,
     revert,
@@ -57,6 +69,13 @@ from .state import (
 APPLICATION_ID = 0x4C454E53  # "LENS", in the SQLite header so other tools can tell our files
 FORMAT = 1
 """The format a new session is written in."""
+ROOM_ACTIONS = (NoteSent, NoteDecided, DotGiven, RoomPaused)
+"""Actions a lensmap that reads only FORMAT does not know (see SessionStore._commit)."""
+SHARED_WAIT = 3.0  # seconds a window waits for another window's save before saying so
+OTHER_WINDOW_SAVING = Fault(
+    "another lensmap window (or another program) is saving to the session file just now",
+    "try again in a moment",
+)
 SHARED_FORMAT = 2
 """A session in which a window undid or redid out of turn (other windows had acted since): a
 lensmap that reads only FORMAT would misread that log, so it is told the file is newer."""
@@ -115,7 +134,7 @@ def _connect(
     )
     conn = _locked_down(conn)  # the first statement that reads the file is in here
     if wait != 1.0:
-        conn.execute("PRAGMA busy_timeout = 1000")
+        conn.execute(f"PRAGMA busy_timeout = {int(max(wait, 1.0) * 1000)}")
     return conn
 
 
@@ -670,7 +689,9 @@ class SessionStore:
         held = False
         try:
             # Reading never waits for the lock: the app's hold is not let go of until it closes.
-            conn = _connect(path, "ro", wait=0) if readonly else _connect(path, "rw")
+            # A window beside others waits a little longer for their saves to finish.
+            wait = 1.0 if exclusive else SHARED_WAIT
+            conn = _connect(path, "ro", wait=0) if readonly else _connect(path, "rw", wait=wait)
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             if "locked" not in str(exc):
                 raise LoadError.single(path, f"cannot be opened ({exc})") from None
@@ -971,7 +992,10 @@ class SessionStore:
         except BaseException as exc:
             self._end()
             if isinstance(exc, sqlite3.Error):
-                raise SaveFailed(_not_saved(sqlite_fault(exc, self.path), self.path)) from None
+                fault = sqlite_fault(exc, self.path)
+                if fault is IN_USE_NOW and not self.exclusive:
+                    fault = OTHER_WINDOW_SAVING
+                raise SaveFailed(_not_saved(fault, self.path)) from None
             raise
 
     def _end(self) -> None:
@@ -986,6 +1010,8 @@ class SessionStore:
         are noted in `_moved`, with the moment."""
         conn, path = self._conn, self.path
         (self._version,) = conn.execute("PRAGMA data_version").fetchone()
+        (user_version,) = conn.execute("PRAGMA user_version").fetchone()
+        self._loaded.user_version = max(self._loaded.user_version, user_version)
         (schema_version,) = conn.execute("PRAGMA schema_version").fetchone()
         if schema_version != self._loaded.schema_version:
             raise SaveFailed(
@@ -1003,9 +1029,19 @@ class SessionStore:
         for row in rows:
             try:
                 entry = _entry(path, row)
-                changes = take(self.state, self.history, entry)
-            except (LoadError, ActionRefused) as exc:
+                try:
+                    changes = take(self.state, self.history, entry)
+                except ActionRefused:
+                    if not self.history.deeper:
+                        raise
+                    # An undo reaching below what this window's checkpoint left out of its
+                    # history: with the whole log read, it is followed as any other.
+                    self._read_the_whole_history()
+                    changes = take(self.state, self.history, entry)
+            except (LoadError, ActionRefused, SaveFailed) as exc:
                 why = exc.problems[0].message if isinstance(exc, LoadError) else str(exc)
+                if isinstance(exc, SaveFailed):
+                    raise
                 raise SaveFailed(
                     f"another window stored an action this one cannot follow (action "
                     f"{row[0]}: {why}); everything this window showed is saved: close it and "
@@ -1016,15 +1052,25 @@ class SessionStore:
             self.arrived.append(entry)
             self._moved.update(((part, key), now) for part, key, _before, _after in changes)
 
-    def _commit(self, action: Action, device: str | None = None) -> Entry:
+    def _commit(self, action: Action, device: str | None = None, newer: bool = False) -> Entry:
         """Within the write begun: store the action after the last one and commit. Raises
-        SaveFailed (rolled back, nothing stored) unless it reached the disk all the same."""
+        SaveFailed (rolled back, nothing stored) unless it reached the disk all the same.
+
+        `newer`: an undo or redo out of turn (other windows acted since), which a lensmap that
+        reads only FORMAT would misread; so are the room's actions, which it does not know.
+        The file then says it needs SHARED_FORMAT, so such a lensmap says the file is newer
+        rather than that it is damaged."""
         conn = self._conn
+        newer = (newer or isinstance(action, ROOM_ACTIONS)) and (
+            self._loaded.user_version < SHARED_FORMAT
+        )
         last = self._loaded.rows[-1][0]
         by = device or self.device
         entry = Entry(last + 1, new_id("a", by), self._clock().isoformat(), action)
         row = (entry.seq, entry.id, entry.at, action.type, action.model_dump_json(by_alias=True))
         try:
+            if newer:
+                conn.execute(f"PRAGMA user_version = {SHARED_FORMAT}")
             conn.execute(INSERT_ACTION, row)
             conn.execute("COMMIT")
         except BaseException as exc:
@@ -1035,6 +1081,8 @@ class SessionStore:
                 raise SaveFailed(_not_saved(sqlite_fault(exc, self.path), self.path)) from None
         self.entries.append(entry)
         self._loaded.rows.append(row)
+        if newer:
+            self._loaded.user_version = SHARED_FORMAT
         if self._watch is not None:
             with contextlib.suppress(OSError):
                 self._watch.settle()
@@ -1127,8 +1175,8 @@ class SessionStore:
         self.entries, self.start = entries, start
         for name in vars(state):
             setattr(self.state, name, getattr(state, name))  # the same object the app holds
-        self.history.done, self.history.undone = history.done, history.undone
-        self.history.changes, self.history.undone_changes = history.changes, history.undone_changes
+        for name in vars(history):
+            setattr(self.history, name, getattr(history, name))  # the whole history, read
         self.history.deeper = False
         if len(entries) >= LONG_SESSION:
             gc.freeze()
@@ -1138,19 +1186,18 @@ class SessionStore:
         return self.history.last_undone(self.device) is not None
 
     def undo(self) -> Entry | None:
-        """Take back this window's latest action still in force (the log keeps both), if
-        nothing has changed what it changed since. Raises ActionRefused if something has."""
+        """Take back this window's latest action still in force (the log keeps both), if no
+        action in force since has changed any part of it. Raises ActionRefused if one has."""
         history = self.history
+        if self.device is None and history.deeper and history.last_done(None) is None:
+            self._read_the_whole_history()  # before the write lock: it can take seconds
         self._begin()
         try:
             at = history.last_done(self.device)
-            if at is None and history.deeper:
-                self._read_the_whole_history()
-                at = history.last_done(self.device)
             if at is None:
-                return None
+                return None  # a window's own actions are never below a checkpoint
             target, changes = history.done[at], history.changes[at]
-            changed = changed_since(self.state, changes)
+            changed = history.changed_after(at)
             if changed is not None:
                 raise ActionRefused(
                     f"{what_changed(self.state, changed)} was changed in another window since; "
@@ -1158,8 +1205,8 @@ class SessionStore:
                 )
             revert(self.state, changes)
             try:
-                self._mark_out_of_turn(at != len(history.done) - 1)
-                self._commit(Undone(target=target.id))
+                out_of_turn = at != len(history.done) - 1
+                self._commit(Undone(target=target.id), newer=out_of_turn)
             except BaseException:
                 restore(self.state, changes)
                 raise
@@ -1169,28 +1216,27 @@ class SessionStore:
         return target
 
     def redo(self) -> Entry | None:
-        """Take this window's latest undone action again, if nothing has changed what it
-        changed since it was undone. Raises ActionRefused if something has."""
+        """Take this window's latest undone action again, if no action in force since it was
+        undone has changed any part of it. Raises ActionRefused if one has."""
         history = self.history
+        at = history.last_undone(self.device)
+        if at is not None and history.undone_changes[at] is None:
+            self._read_the_whole_history()  # opened from a checkpoint: what it changed
         self._begin()
         try:
             at = history.last_undone(self.device)
-            if at is not None and history.undone_changes[at] is None:
-                self._read_the_whole_history()  # opened from a checkpoint: what it changed
-                at = history.last_undone(self.device)
             if at is None:
                 return None
-            target, earlier = history.undone[at], history.undone_changes[at]
-            changed = earlier and changed_since(self.state, earlier, undone=True)
-            if changed:
+            target = history.undone[at]
+            changed = history.changed_since_undone(at)
+            if changed is not None:
                 raise ActionRefused(
                     f"{what_changed(self.state, changed)} was changed in another window since it "
                     "was undone; change it directly if it needs to be different"
                 )
             changes = apply(self.state, target.action)
             try:
-                self._mark_out_of_turn(at != len(history.undone) - 1)
-                self._commit(Redone(target=target.id))
+                self._commit(Redone(target=target.id), newer=history.redo_out_of_turn(at))
             except BaseException:
                 revert(self.state, changes)
                 raise
@@ -1198,11 +1244,3 @@ class SessionStore:
             self._end()
         history.took_again(at, changes)
         return target
-
-    def _mark_out_of_turn(self, out_of_turn: bool) -> None:
-        """Within a write: an undo or redo of an action that is not the session's latest (other
-        windows acted since) is one a lensmap before SHARED_FORMAT would misread, so the file
-        says it needs a newer one (it then says so, rather than that the file is damaged)."""
-        if out_of_turn and self._loaded.user_version < SHARED_FORMAT:
-            self._conn.execute(f"PRAGMA user_version = {SHARED_FORMAT}")
-            self._loaded.user_version = SHARED_FORMAT

@@ -266,6 +266,7 @@ class LensmapApp(App[None]):
         try:
             arrived = self.store.refresh()
         except SaveFailed as exc:
+            self._show_arrived()  # what it read in before the action it cannot follow
             self._lost_track(str(exc))
             return
         if arrived:
@@ -376,6 +377,7 @@ class LensmapApp(App[None]):
             entry = self.store.undo() if which == "undo" else self.store.redo()
         except SaveFailed as exc:
             self._show_store_notices()
+            self._show_arrived()  # what it read in before it could not save
             self.notify(f"{exc}. Nothing was changed.", title="Could not save", severity="error")
             return
         except ActionRefused as exc:

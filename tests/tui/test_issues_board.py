@@ -594,7 +594,7 @@ async def test_a_failed_save_keeps_the_issue_dialog_open(app: LensmapApp, monkey
 
     add_tags(app.store)
 
-    def unplugged(action, device=None):
+    def unplugged(action, device=None, newer=False):
         raise SaveFailed("could not save (disk full)")
 
     async with app.run_test(size=(120, 36)) as pilot:

@@ -172,7 +172,7 @@ async def test_reopening_continues_where_it_was_left(app, store):
 async def test_a_failed_save_keeps_the_dialog_and_the_note(app, monkeypatch):
     from lensmap.session.store import SaveFailed
 
-    def unplugged(action, device=None):
+    def unplugged(action, device=None, newer=False):
         raise SaveFailed("could not save to event.lens (disk I/O error)")
 
     async with app.run_test(size=(120, 36)) as pilot:

@@ -16,7 +16,7 @@ def test_lensmap_open_starts_with_the_collector_held_back(tmp_path, monkeypatch)
         def run(self) -> None:
             seen.append(gc.isenabled())
 
-    monkeypatch.setattr("lensmap.tui.app.make_app", lambda store, warnings: Started())
+    monkeypatch.setattr("lensmap.tui.app.make_app", lambda store, warnings, leads: Started())
     try:
         assert main(["open", str(example_pathway()), "--session", str(tmp_path / "e.lens")]) == 0
     finally:
