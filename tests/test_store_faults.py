@@ -153,7 +153,7 @@ def test_a_session_busy_in_another_program_says_so(tmp_path, content, clock):
     other.execute("BEGIN IMMEDIATE")  # a backup tool, say, in the middle of its work
     try:
         with pytest.raises(
-            SaveFailed, match="Another lensmap window .or another program. is saving"
+            SaveFailed, match=r"Another lensmap window \(or another program\) is saving"
         ):
             store.record(tag("t1", "short"))
     finally:
