@@ -74,6 +74,7 @@ def main(argv: list[str]) -> int:
             or _run(PYTHON, "benchmarks/drawing_figures.py", *rest)
             or _run(PYTHON, "benchmarks/export_figures.py")
             or _run(PYTHON, "benchmarks/serve_figures.py")
+            or _run(PYTHON, "benchmarks/room_figures.py")
         )
     if "--quick" in rest:
         rest = [arg for arg in rest if arg != "--quick"]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from textual.notifications import Notification, SeverityLevel
 
 JOURNEY_ACTIONS = (StepTaken, SteppedBack, WindowSet, OutcomeSet)
-LOOK_EVERY = 0.25  # seconds between looks for what other windows stored
+LOOK_EVERY = 0.1  # seconds between looks for what other windows stored (one quick question each)
 NOTHING_TO = {  # undo and redo take back only what this window did since it was opened
     "undo": ": undo takes back what was done here since it was opened.",
     "redo": ".",
@@ -429,9 +429,10 @@ class LensmapApp(App[None]):
 
     def _follow_the_room(self) -> None:
         """Show the room's pause screen while the room is paused (whichever window paused it),
-        and take it away once it carries on."""
+        and take it away once it carries on; the header follows the event's title."""
         from .screens.pause import PauseScreen
 
+        self.title = self.store.state.event.title or self.store.state.pathway.title
         paused = bool(self.store.state.room.get("paused"))
         showing = [s for s in self.screen_stack if isinstance(s, PauseScreen) and s.room]
         if paused and not showing:
