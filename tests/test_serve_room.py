@@ -214,18 +214,44 @@ def test_dots_are_counted_blind_and_limited_to_each_phones_share(room):
 
 
 def test_a_paused_room_pauses_the_phones_too(room):
-    from lensmap.session.actions import RoomPaused, new_device
+    from lensmap.session.actions import RoomSet, new_device
 
     cookie, _ = room.phone()
     with SessionStore.open(room.session, device=new_device()) as wall:
-        wall.record(RoomPaused(paused=True))
+        wall.record(RoomSet(setting="paused", on=True))
         page = room.request("GET", f"/{room.key}/phone", cookie=cookie, origin=None)
         assert "The facilitator has paused every screen" in page.text
         assert "<form" not in page.text and "Triage" not in page.text.replace("Tri&lt;", "")
         assert '<meta http-equiv="refresh" content="10">' in page.text
-        wall.record(RoomPaused(paused=False))
+        wall.record(RoomSet(setting="paused", on=False))
     page = room.request("GET", f"/{room.key}/phone", cookie=cookie, origin=None)
     assert "<form" in page.text and "paused" not in page.text
+
+
+def test_notes_at_once_and_the_end_of_the_event_reach_the_phones(room):
+    from lensmap.session.actions import RoomSet, new_device
+
+    cookie, check = room.phone()
+    note = {"check": check, "stage": "triage", "kind": "positive", "standpoint": ""}
+    with SessionStore.open(room.session, device=new_device()) as wall:
+        wall.record(RoomSet(setting="notes_at_once", on=True))
+        sent = room.request("POST", f"/{room.key}/note", {**note, "note": "Straight up"},
+                            cookie=cookie)  # fmt: skip
+        assert sent.status == 303
+        wall.refresh()
+        assert any(t.note == "Straight up" for t in wall.state.tags.values())  # on the wall
+        wall.record(RoomSet(setting="ended", on=True))
+        page = room.request("GET", f"/{room.key}/phone", cookie=cookie, origin=None)
+        assert "The event has ended" in page.text and "<form" not in page.text
+        late = room.request("POST", f"/{room.key}/note", {**note, "note": "Too late"},
+                            cookie=cookie)  # fmt: skip
+        assert late.status == 409 and "The event has ended" in late.text
+        wall.refresh()
+        assert not any("Too late" in t.note for t in [*wall.state.tags.values(),
+                                                        *wall.state.held.values()])  # fmt: skip
+        wall.undo()  # the facilitator takes the end back: the room carries on
+        page = room.request("GET", f"/{room.key}/phone", cookie=cookie, origin=None)
+        assert "<form" in page.text
 
 
 def test_stopping_says_how_many_phones_and_every_refusal_was_one_calm_line(room):

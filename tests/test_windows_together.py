@@ -293,9 +293,9 @@ def test_redo_after_another_windows_action_needs_this_lensmap(windows):
 
 
 def test_the_rooms_actions_need_this_lensmap(store):
-    from lensmap.session.actions import RoomPaused
+    from lensmap.session.actions import RoomSet
 
-    store.record(RoomPaused(paused=True))
+    store.record(RoomSet(setting="paused", on=True))
     version = sqlite3.connect(store.path).execute("PRAGMA user_version").fetchone()[0]
     assert version == SHARED_FORMAT
     assert store._loaded.user_version == SHARED_FORMAT

@@ -382,10 +382,12 @@ class LensmapServer(Server):
         room = self.room
         assert room is not None
         chosen = chosen or {"stage": "", "kind": "", "note": "", "standpoint": ""}
+        if room.store.state.room.get("ended"):
+            return _phone_page("phone_paused.html", request, {"ended": True}, status=status)
         if room.store.state.room.get("paused") and status == 200:
             # The pause screen, as on every window: nothing from the session. It looks again
             # every 10 seconds (no script: the page's own refresh) and carries on by itself.
-            return _phone_page("phone_paused.html", request, {}, status=200)
+            return _phone_page("phone_paused.html", request, {"ended": False}, status=200)
         values = {
             "check": room.page_secret(phone), "stages": room.stages(), "kinds": KINDS,
             "standpoints": STANDPOINTS, "max_note": MAX_NOTE, "chosen": chosen,
@@ -403,6 +405,9 @@ class LensmapServer(Server):
             log.warning("refused a note without this page's own secret")
             return _refused(403, "Open the page for notes again, then send your note.")
         chosen = {name: str(form.get(name, ""))[: MAX_NOTE * 2] for name in CHOSEN}
+        if room.store.state.room.get("ended"):
+            log.warning("a phone's note came after the event ended; it was not kept")
+            return self._phone_form(request, phone, 409)
         if not room.notes.allows(phone):
             log.warning("refused a note: one phone sent too many in a minute")
             return self._phone_form(request, phone, 429, TOO_MANY_NOTES, chosen)
@@ -420,6 +425,8 @@ class LensmapServer(Server):
         if phone is None or not room.secret_matches(phone, str(form.get("check", ""))):
             log.warning("refused a dot without this page's own secret")
             return _refused(403, "Open the page for notes again, then give your dot.")
+        if room.store.state.room.get("ended"):
+            return self._phone_form(request, phone, 409)
         if not room.dot_taps.allows(phone):
             log.warning("refused a dot: one phone tapped too often in a minute")
             return self._phone_form(request, phone, 429, TOO_MANY_DOTS)

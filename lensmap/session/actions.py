@@ -122,12 +122,18 @@ class DotGiven(_Action):
     kind: IssueKind
 
 
-class RoomPaused(_Action):
-    """The facilitator paused every screen in the room (the pause screen on every window and
-    phone), or carried on."""
+RoomSetting = Literal["paused", "ended", "notes_at_once"]
+ROOM_SETTINGS: tuple[str, ...] = ("paused", "ended", "notes_at_once")
 
-    type: Literal["room.pause"] = "room.pause"
-    paused: bool
+
+class RoomSet(_Action):
+    """The facilitator's window set how the room works, for every window and phone:
+    "paused" (every screen's pause screen), "ended" (no more notes, dots or team changes),
+    "notes_at_once" (a phone's note goes on the wall as it arrives, not held)."""
+
+    type: Literal["room.set"] = "room.set"
+    setting: RoomSetting
+    on: bool
 
 
 class Undone(_Action):
@@ -155,7 +161,7 @@ Action = Annotated[
     | NoteSent
     | NoteDecided
     | DotGiven
-    | RoomPaused
+    | RoomSet
     | Undone
     | Redone,
     Field(discriminator="type"),
@@ -177,7 +183,7 @@ KINDS: dict[str, type[BaseModel]] = {
         NoteSent,
         NoteDecided,
         DotGiven,
-        RoomPaused,
+        RoomSet,
         Undone,
         Redone,
     )

@@ -21,7 +21,7 @@ from .actions import (
     OutcomeSet,
     PlanImported,
     Redone,
-    RoomPaused,
+    RoomSet,
     Started,
     SteppedBack,
     StepTaken,
@@ -54,8 +54,8 @@ class SessionState:
     tags: dict[str, Tag] = field(default_factory=dict)
     issues: dict[tuple[str, str], IssueNotes] = field(default_factory=dict)
     room: dict[str, bool] = field(default_factory=dict)
-    """The room as a whole: "paused" while the facilitator has paused every screen. Not
-    session content; rebuilt from the log."""
+    """How the room works, as the facilitator set it (RoomSet): each setting that is on.
+    Not session content; rebuilt from the log."""
     held: dict[str, Tag] = field(default_factory=dict)
     """Notes from the room's phones waiting for the facilitator: not tags, not in `content()`
     (so never exported); rebuilt from the log on opening."""
@@ -202,7 +202,8 @@ def apply(state: SessionState, action: Action) -> Changes:
             if tag.id in state.tags or tag.id in state.held:
                 raise ActionRefused(f'there is already a note "{tag.id}"')
             state.check_tag(tag)
-            put("held", tag.id, tag)
+            # Held for the facilitator, unless the room shows phones' notes as they come.
+            put("tags" if state.room.get("notes_at_once") else "held", tag.id, tag)
         case NoteDecided(id=note_id, accepted=accepted):
             held = state.held.get(note_id)
             if held is None:
@@ -216,15 +217,13 @@ def apply(state: SessionState, action: Action) -> Changes:
             if notes.votes >= MAX_VOTES:
                 raise ActionRefused("that issue has as many votes as lensmap counts")
             put("issues", notes.key, notes.model_copy(update={"votes": notes.votes + 1}))
-        case RoomPaused(paused=paused):
-            if paused == state.room.get("paused", False):
-                raise ActionRefused(
-                    "the room is paused already" if paused else "the room is not paused"
-                )
-            if paused:
-                put("room", "paused", True)
+        case RoomSet(setting=setting, on=on):
+            if on == state.room.get(setting, False):
+                raise ActionRefused(f"the room is already set that way ({setting})")
+            if on:
+                put("room", setting, True)
             else:
-                changes.append(("room", "paused", state.room.pop("paused"), MISSING))
+                changes.append(("room", setting, state.room.pop(setting), MISSING))
         case Started():
             raise ActionRefused("a session can only start once")
         case _:
@@ -265,7 +264,7 @@ def what_changed(state: SessionState, change: Change) -> str:
             return f"the note at {state.pathway.label_of(tag.stage)}"
         return "that note"
     if part == "room":
-        return "the room's pause"
+        return "the room's settings"
     if part == "held":
         return "that note from the room"
     if part == "issues" and isinstance(key, tuple):

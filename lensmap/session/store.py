@@ -46,7 +46,7 @@ from .actions import (
     NoteDecided,
     NoteSent,
     Redone,
-    RoomPaused,
+    RoomSet,
     Started,
     Undone,
     new_id,
@@ -69,7 +69,7 @@ from .state import (
 APPLICATION_ID = 0x4C454E53  # "LENS", in the SQLite header so other tools can tell our files
 FORMAT = 1
 """The format a new session is written in."""
-ROOM_ACTIONS = (NoteSent, NoteDecided, DotGiven, RoomPaused)
+ROOM_ACTIONS = (NoteSent, NoteDecided, DotGiven, RoomSet)
 """Actions a lensmap that reads only FORMAT does not know (see SessionStore._commit)."""
 SHARED_WAIT = 3.0  # seconds a window waits for another window's save before saying so
 OTHER_WINDOW_SAVING = Fault(

@@ -33,6 +33,15 @@ if TYPE_CHECKING:
 
 JOURNEY_ACTIONS = (StepTaken, SteppedBack, WindowSet, OutcomeSet)
 LOOK_EVERY = 0.1  # seconds between looks for what other windows stored (one quick question each)
+END_QUESTION = (
+    "End the event for every team page and phone? Nothing more can be added from them; "
+    "everything is saved, and ctrl+z here takes it back."
+)
+ENDED_HERE = "The event has ended: team pages and phones can add nothing more."
+ENDED_THERE = (
+    "The facilitator has ended the event. Everything is saved; this page shows it and "
+    "changes nothing now. Thank you."
+)
 NOTHING_TO = {  # undo and redo take back only what this window did since it was opened
     "undo": ": undo takes back what was done here since it was opened.",
     "redo": ".",
@@ -69,6 +78,7 @@ class LensmapApp(App[None]):
         Binding("ctrl+y", "redo", "Redo", id="redo"),
         Binding("space", "pause", "Pause", id="pause"),
         Binding("P", "pause_room", "Pause every screen", show=False, id="pause-room"),
+        Binding("E", "end_event", "End the event", show=False, id="end-event"),
         Binding("c", "next_theme", "Colours", id="next-theme"),
         Binding("e", "export", "Export", id="export"),
         Binding("question_mark,f1", "help", "Help", id="help"),
@@ -228,6 +238,9 @@ class LensmapApp(App[None]):
     # -- recording --------------------------------------------------------------------------
     def record(self, action: Action, done: str | None = None) -> bool:
         """Store an action durably, then show it. Nothing shows as done unless it was saved."""
+        if not self.leads and self.store.state.room.get("ended"):
+            self.notify(ENDED_THERE, title="Not done", severity="warning")
+            return False
         other = self.others_persona(action)
         if other is not None:
             self.notify(
@@ -420,12 +433,30 @@ class LensmapApp(App[None]):
 
     def action_pause_room(self) -> None:
         """Pause every screen in the room: every window's and every phone's pause screen."""
-        from ..session.actions import RoomPaused
+        from ..session.actions import RoomSet
 
         if not self.leads:
             self.notify("Only the facilitator's window pauses every screen.", timeout=4)
         elif not self.store.state.room.get("paused"):
-            self.record(RoomPaused(paused=True))
+            self.record(RoomSet(setting="paused", on=True))
+
+    def action_end_event(self) -> None:
+        """End the event for every team page and phone (the facilitator's window only)."""
+        from ..session.actions import RoomSet
+        from .dialogs.choose import Confirm
+
+        if not self.leads:
+            self.notify("Only the facilitator's window ends the event.", timeout=4)
+            return
+        if self.store.state.room.get("ended"):
+            self.notify("The event has ended already; ctrl+z takes that back.", timeout=4)
+            return
+
+        def answer(end: bool | None) -> None:
+            if end:
+                self.record(RoomSet(setting="ended", on=True), ENDED_HERE)
+
+        self.push_screen(Confirm(END_QUESTION), answer)
 
     def _follow_the_room(self) -> None:
         """Show the room's pause screen while the room is paused (whichever window paused it),
@@ -433,6 +464,11 @@ class LensmapApp(App[None]):
         from .screens.pause import PauseScreen
 
         self.title = self.store.state.event.title or self.store.state.pathway.title
+        ended = bool(self.store.state.room.get("ended"))
+        if ended != getattr(self, "_said_ended", False):
+            self._said_ended = ended
+            if ended and not self.leads:
+                self.notify(ENDED_THERE, title="The event has ended", timeout=30)
         paused = bool(self.store.state.room.get("paused"))
         showing = [s for s in self.screen_stack if isinstance(s, PauseScreen) and s.room]
         if paused and not showing:

@@ -16,7 +16,7 @@ from ..session.actions import (
     OutcomeSet,
     PlanImported,
     Redone,
-    RoomPaused,
+    RoomSet,
     SteppedBack,
     StepTaken,
     TagAdded,
@@ -64,6 +64,13 @@ def team_name(state: SessionState, team: str | None) -> str:
     return shown(found.name) if found else ""
 
 
+ROOM_WORDS = {
+    "paused": ("every screen paused", "every screen carried on"),
+    "ended": ("the event ended", "the event taken up again"),
+    "notes_at_once": ("phones' notes go on the wall at once", "phones' notes held for you"),
+}
+
+
 def describe_action(action: object, state: SessionState) -> str:
     match action:
         case StepTaken(persona=p, stage=s):
@@ -91,8 +98,8 @@ def describe_action(action: object, state: SessionState) -> str:
             return "event details edited"
         case NoteSent(tag=t):
             return f"note from the room: {KIND_WORD[t.kind]} at {stage_label(state, t.stage)}"
-        case RoomPaused(paused=paused):
-            return "every screen paused" if paused else "every screen carried on"
+        case RoomSet(setting=setting, on=on):
+            return ROOM_WORDS[setting][0 if on else 1]
         case DotGiven():
             return "a dot from the room"  # never where: the votes are hidden until shown
         case NoteDecided(accepted=accepted):

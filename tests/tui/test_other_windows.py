@@ -123,5 +123,32 @@ async def test_the_facilitator_pauses_every_screen_and_carries_the_room_on(store
         assert not team.record(StepTaken(persona=other.id, stage="triage"))
         assert len(team.store.entries) == stored
         assert team.record(StepTaken(persona=mine.id, stage="triage"))
+        # The facilitator ends the event (confirming): the team page can add nothing more.
+        await type_ahead(at_front, ["E", "y"])
+        assert lead.store.state.room.get("ended")
+        await until(page, lambda: team.store.state.room.get("ended"))
+        assert not team.record(StepTaken(persona=mine.id, stage="waiting_list"))
+        assert any("The facilitator has ended the event" in n for n in showing(team))
     lead.store.close()
     team.store.close()
+
+
+async def test_phone_dots_stay_hidden_until_shown_and_then_change_the_order(two_windows):
+    from lensmap.session.actions import DotGiven
+
+    app, other = two_windows
+    # Triage's barrier is heavier, so it leads while votes are hidden.
+    other.record(TagAdded(tag=Tag(id="a", stage="triage", kind="barrier", severity=3)))
+    other.record(TagAdded(tag=Tag(id="b", stage="waiting_list", kind="barrier", severity=1)))
+    for _ in range(3):  # three phones give the waiting list a dot each
+        phone = new_device("p")
+        other.record(DotGiven(phone=phone, stage="waiting_list", kind="barrier"), device=phone)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await type_ahead(pilot, ["i"])
+        await until(pilot, lambda: len(getattr(app.screen, "_issues", [])) == 2)
+        board = app.screen
+        assert [i.stage for i in board._issues] == ["triage", "waiting_list"]
+        assert not any("dot" in n for n in showing(app))  # no notice says where dots went
+        await type_ahead(pilot, ["v"])  # the facilitator shows the votes
+        assert [i.stage for i in board._issues] == ["waiting_list", "triage"]
+        assert board._issues[0].votes == 3

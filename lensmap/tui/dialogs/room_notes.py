@@ -26,10 +26,15 @@ STANDPOINT_WORDS = {
 }
 
 
+AT_ONCE = "New notes go on the wall as they arrive (s: hold them for you first)."
+HELD_FIRST = "New notes wait here for you (s: put them on the wall as they arrive)."
+
+
 class RoomNotes(KnowsLensmapApp, ModalScreen[None]):
     BINDINGS = [
         Binding("enter,a", "decide(True)", "Put on the wall", id="room-accept"),
         Binding("d,delete", "decide(False)", "Hide", id="room-hide"),
+        Binding("s", "at_once", "Show new notes at once", id="room-at-once"),
         Binding("escape", "close", "Close", id="room-close"),
     ]
 
@@ -46,6 +51,7 @@ class RoomNotes(KnowsLensmapApp, ModalScreen[None]):
             )
             yield Label("Enter puts it on the wall · d hides it · Esc closes",
                         classes="dialog-hint")  # fmt: skip
+            yield Label("", id="room-at-once-state", classes="dialog-hint")
             yield OptionList(markup=False)
 
     def on_mount(self) -> None:
@@ -55,6 +61,8 @@ class RoomNotes(KnowsLensmapApp, ModalScreen[None]):
 
     def show_notes(self) -> None:
         state = self.app.store.state
+        at_once = bool(state.room.get("notes_at_once"))
+        self.query_one("#room-at-once-state", Label).update(AT_ONCE if at_once else HELD_FIRST)
         options = self.query_one(OptionList)
         was = options.highlighted
         options.clear_options()
@@ -86,6 +94,14 @@ class RoomNotes(KnowsLensmapApp, ModalScreen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_decide(True)
+
+    def action_at_once(self) -> None:
+        from ...session.actions import RoomSet
+
+        if not self.app.leads:
+            return
+        at_once = not self.app.store.state.room.get("notes_at_once")
+        self.app.record(RoomSet(setting="notes_at_once", on=at_once))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -60,6 +60,6 @@ class PauseScreen(ModalScreen[None]):
         if not self.room:
             self.dismiss()
         elif self.leads:  # the room carries on: every screen, this one once it is stored
-            from ...session.actions import RoomPaused
+            from ...session.actions import RoomSet
 
-            self.app.record(RoomPaused(paused=False))  # type: ignore[attr-defined]
+            self.app.record(RoomSet(setting="paused", on=False))  # type: ignore[attr-defined]
