@@ -147,7 +147,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"{opened} opened while lensmap served this session (each reload counts).")
     if server.room is not None:
         phones = len(server.room.phones)
-        print(f"{phones} phone{'s' * (phones != 1)} sent notes.")
+        print(f"{phones} phone{'s' * (phones != 1)} sent notes or dots.")
+        waiting = server.room.waiting
+        if waiting:
+            print(f"{waiting} note{'s' * (waiting != 1)} from phones still waiting: open the "
+                  "session and press h to read them.")  # fmt: skip
     print(f"Stopped. Session saved in {shown(str(session))}")
     return EXIT_OK
 

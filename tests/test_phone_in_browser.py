@@ -23,7 +23,7 @@ def test_a_phone_sends_a_note_that_waits_for_the_facilitator(room, chromium, tmp
     code = next(line for line in room.out if "/join and type the code" in line).split()[-1]
     page.fill("#code", code)
     page.click("button")
-    page.wait_for_url(f"**/{room.key}/phone")
+    page.wait_for_url(f"**/{room.phone_key}/phone")
     page.select_option("#stage", "triage")
     page.check("input[name=kind][value=risk]")
     page.fill("#note", "Being asked to tell my story again at the front desk")
@@ -50,7 +50,7 @@ def test_a_phone_sends_a_note_that_waits_for_the_facilitator(room, chromium, tmp
     # At 200% zoom a 390-pixel phone is 195 CSS pixels wide: still nothing to scroll sideways.
     zoomed = chromium.new_context(viewport={"width": 195, "height": 422}, device_scale_factor=4)
     small = zoomed.new_page()
-    small.goto(f"http://127.0.0.1:{room.port}/{room.key}/phone")
+    small.goto(f"http://127.0.0.1:{room.port}/{room.phone_key}/phone")
     wide = small.evaluate("document.documentElement.scrollWidth")
     assert wide <= 195, wide
     small.screenshot(path=str(tmp_path / "phone-200.png"), full_page=True)

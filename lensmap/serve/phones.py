@@ -4,10 +4,11 @@ risk, and, if they wish, where they stand. The note is held for the facilitator 
 until they put it on the wall or hide it. No name is ever asked for; a phone is known only
 by a random id in a cookie.
 
-Every request needs the session's key (in the address, or given for the short join code
-typed at /join); every note also carries the page's own secret (made from that phone's id
-and this run's secret), comes from this server's own page (its Origin), is kept to a size,
-and counts against that phone's limit. Imported only when a server is made."""
+Every request needs the phones' own key (in their address, or given for the short join code
+typed at /join), never the team pages' key, which opens the app. Every note and dot also
+carries its page's own secret (made from that phone's id and this run's secret), comes from
+this server's own page (its Origin), is kept to a size, and counts against that phone's
+limit. Imported only when a server is made."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from ..session.actions import DEVICE, DotGiven, NoteSent, new_device, new_id
 from ..session.state import ActionRefused
 from ..session.store import SaveFailed, SessionStore
 from ..wording.screen_text import shown
-from .key import ALPHABET
+from .key import ALPHABET, new_key
 
 COOKIE = "lensmap_phone"
 MAX_NOTE = 1000  # characters: a phone's note is a sentence or two, not an essay
@@ -47,6 +48,7 @@ STANDPOINTS = {
     "staff": "I work here",
     "partner": "I am from a partner agency",
 }
+PHONE_PAGES = ("phone", "phone.css", "note", "dot")  # under /KEY/, with the phones' key
 PHONE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -84,6 +86,9 @@ class Room:
     the window (its own device) that stores the phones' notes."""
 
     session: Path
+    key: str = field(default_factory=new_key)
+    """The phones' own key, in their address: not the team pages' key, so a phone's address
+    never opens a team's page (the app)."""
     join_code: str = field(default_factory=new_join_code)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     notes: Limit = field(default_factory=lambda: Limit(NOTES_PER_MINUTE))
@@ -91,6 +96,7 @@ class Room:
     dot_taps: Limit = field(default_factory=lambda: Limit(DOTS_PER_MINUTE))
     dots: int = DOTS
     phones: set[str] = field(default_factory=set)
+    waiting: int = 0  # notes still held when the server stopped
     _store: SessionStore | None = None
     _given: dict[str, int] | None = None
 
@@ -107,6 +113,8 @@ class Room:
 
     def close(self) -> None:
         if self._store is not None:
+            self._store.refresh()
+            self.waiting = len(self._store.state.held)
             self._store.close()
 
     def code_matches(self, given: str) -> bool:

@@ -21,7 +21,7 @@ from ..session.actions import new_device
 from .addresses import host_refusal, is_local, network_urls, page_url
 from .app_service import PageApp
 from .key import key_matches
-from .phones import COOKIE, KINDS, MAX_NOTE, PHONE_POLICY, STANDPOINTS, Room
+from .phones import COOKIE, KINDS, MAX_NOTE, PHONE_PAGES, PHONE_POLICY, STANDPOINTS, Room
 from .server import HEIGHTS, WIDTHS, OneLine, Unreadable, plainly, read_message
 
 PAGE_TEMPLATES = Path(__file__).parent / "page"
@@ -149,7 +149,10 @@ class LensmapServer(Server):
             return _refused(403, "Only lensmap's own page may send this.")
         public = request.path.startswith("/static/")  # xterm.js and fonts: public code
         public = public or (self.room is not None and request.path in ("/join", "/join.css"))
-        if not public and not key_matches(request.match_info.get("key"), self.key):
+        key = self.key  # the team pages' (the app's); the phones' pages have their own
+        if self.room is not None and request.path.rsplit("/", 1)[-1] in PHONE_PAGES:
+            key = self.room.key
+        if not public and not key_matches(request.match_info.get("key"), key):
             return web.Response(status=403, text=NO_KEY_PAGE, content_type="text/html",
                                 headers={"Content-Security-Policy": NO_KEY_POLICY})  # fmt: skip
         try:
@@ -209,12 +212,12 @@ class LensmapServer(Server):
         """Where the room's phones go: the address (and its QR code), or /join and the code."""
         room, say = self.room, self.say
         assert room is not None
-        phones = [url + "phone" for url in network_urls(self.host, self.port, self.key)]
+        phones = [url + "phone" for url in network_urls(self.host, self.port, room.key)]
         if not phones:
             say(PHONES_NEED_THE_NETWORK)
-        here = phones[0] if phones else page_url(self.host, self.port, self.key) + "phone"
+        here = phones[0] if phones else page_url(self.host, self.port, room.key) + "phone"
         say(f"Phones: {'scan the code below, or ' if phones else ''}open {here}")
-        say(f"  or open {here.split(self.key, 1)[0]}join and type the code {room.join_code}")
+        say(f"  or open {here.split(room.key, 1)[0]}join and type the code {room.join_code}")
         if phones:
             say(qr_code(phones[0]))
 
@@ -363,7 +366,7 @@ class LensmapServer(Server):
             return _phone_page("join.html", request, {"problem": TOO_MANY_TRIES}, status=429)
         form = await request.post()
         if room.code_matches(str(form.get("code", ""))):
-            raise web.HTTPSeeOther(f"/{self.key}/phone")
+            raise web.HTTPSeeOther(f"/{room.key}/phone")
         log.warning("refused a join code that did not match")
         return _phone_page("join.html", request, {"problem": WRONG_CODE}, status=403)
 
@@ -392,7 +395,7 @@ class LensmapServer(Server):
             "check": room.page_secret(phone), "stages": room.stages(), "kinds": KINDS,
             "standpoints": STANDPOINTS, "max_note": MAX_NOTE, "chosen": chosen,
             "problem": problem, "said": said, "issues": room.issues(), "dots": room.dots,
-            "left": room.dots_left(phone),
+            "left": room.dots_left(phone), "said_dot": said == DOT_COUNTED,
         }  # fmt: skip
         return _phone_page("phone.html", request, values, status=status)
 
@@ -438,7 +441,7 @@ class LensmapServer(Server):
 
 
 CHOSEN = ("stage", "kind", "note", "standpoint")
-SENT = "Thank you. Your note is with the facilitator, who will put it on the wall."
+SENT = "Thank you. Your note is with the facilitator, who reads each one."
 DOT_COUNTED = "Thank you. Your dot is counted; nobody sees the counts until they are shown."
 TOO_MANY_DOTS = "That was a lot of taps at once. Wait a minute, then give your dot."
 PHONES_NEED_THE_NETWORK = (

@@ -379,10 +379,17 @@ class History:
 
 
 def _last(entries: list[Entry], device: Device) -> int | None:
+    """The device's latest entry that undo can take back: a pause of the whole room, or its
+    carrying on, is never undone (ctrl+z after a pause would pause every screen again)."""
     for at in range(len(entries) - 1, -1, -1):
-        if entries[at].device == device:
+        entry = entries[at]
+        if entry.device == device and not _a_pause(entry.action):
             return at
     return None
+
+
+def _a_pause(action: object) -> bool:
+    return isinstance(action, RoomSet) and action.setting == "paused"
 
 
 def take(state: SessionState, history: History, entry: Entry) -> Changes:

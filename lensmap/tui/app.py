@@ -98,6 +98,10 @@ class LensmapApp(App[None]):
         self.leads = leads
         """The facilitator's window (the projector), not a team's page: only it can pause
         every screen or show the room's votes."""
+        self._paused_here = False  # this window paused the room, so only it carries it on
+        self._said_ended = False
+        self._said_lost_track = False
+        self._quitting = False
         self.team: str | None = None
         """A team's page: the team it walks (chosen on opening); others' personas it only
         shows."""
@@ -130,7 +134,7 @@ class LensmapApp(App[None]):
         # lost, and there is nothing to report.
         from textual.css.query import NoMatches
 
-        if getattr(self, "_quitting", False) and isinstance(error, NoMatches):
+        if self._quitting and isinstance(error, NoMatches):
             return
         super()._handle_exception(error)
 
@@ -286,7 +290,7 @@ class LensmapApp(App[None]):
             self._show_arrived()
 
     def _lost_track(self, why: str) -> None:
-        if not getattr(self, "_said_lost_track", False):
+        if not self._said_lost_track:
             self._said_lost_track = True
             self.notify(why, title="Another window", severity="error", timeout=60)
 
@@ -438,7 +442,9 @@ class LensmapApp(App[None]):
         if not self.leads:
             self.notify("Only the facilitator's window pauses every screen.", timeout=4)
         elif not self.store.state.room.get("paused"):
-            self.record(RoomSet(setting="paused", on=True))
+            self._paused_here = True  # this window carries the room on, no other
+            if not self.record(RoomSet(setting="paused", on=True)):
+                self._paused_here = False
 
     def action_end_event(self) -> None:
         """End the event for every team page and phone (the facilitator's window only)."""
@@ -465,14 +471,17 @@ class LensmapApp(App[None]):
 
         self.title = self.store.state.event.title or self.store.state.pathway.title
         ended = bool(self.store.state.room.get("ended"))
-        if ended != getattr(self, "_said_ended", False):
+        if ended != self._said_ended:
             self._said_ended = ended
             if ended and not self.leads:
                 self.notify(ENDED_THERE, title="The event has ended", timeout=30)
         paused = bool(self.store.state.room.get("paused"))
         showing = [s for s in self.screen_stack if isinstance(s, PauseScreen) and s.room]
+        if not paused:
+            self._paused_here = False
         if paused and not showing:
-            self.push_screen(PauseScreen(room=True, leads=self.leads))
+            here = self.leads and self._paused_here
+            self.push_screen(PauseScreen(room=True, leads=here))
         elif not paused and showing:
             for screen in showing:
                 if screen is self.screen:

@@ -152,3 +152,26 @@ async def test_phone_dots_stay_hidden_until_shown_and_then_change_the_order(two_
         await type_ahead(pilot, ["v"])  # the facilitator shows the votes
         assert [i.stage for i in board._issues] == ["waiting_list", "triage"]
         assert board._issues[0].votes == 3
+
+
+async def test_only_the_window_that_paused_the_room_carries_it_on(store):
+    """From a walk-through: a second terminal window's space ended the facilitator's pause,
+    and ctrl+z after carrying on paused every screen again."""
+    from lensmap.tui.screens.pause import PauseScreen
+
+    first = make_app(SessionStore.open(store.path, device=new_device()))
+    second = make_app(SessionStore.open(store.path, device=new_device()))
+    async with first.run_test(size=(120, 36)) as one, second.run_test(size=(120, 36)) as two:
+        await type_ahead(one, ["b", *"Letter came late", "enter"])
+        await type_ahead(one, ["P"])
+        await until(two, lambda: isinstance(second.screen, PauseScreen))
+        await type_ahead(two, ["space"])
+        assert first.store.state.room.get("paused") and isinstance(second.screen, PauseScreen)
+        await type_ahead(one, ["space"])
+        await until(two, lambda: not isinstance(second.screen, PauseScreen))
+        await type_ahead(one, ["ctrl+z"])  # takes back the note, not the pause
+        assert not first.store.state.room.get("paused")
+        assert not isinstance(first.screen, PauseScreen)
+        assert not any(t.note == "Letter came late" for t in first.store.state.tags.values())
+    first.store.close()
+    second.store.close()

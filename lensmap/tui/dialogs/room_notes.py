@@ -13,16 +13,15 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...session.actions import NoteDecided
-from ...wording.describe import stage_label
+from ...wording.describe import note_start, stage_label
 from ...wording.screen_text import shown
 from ...wording.vocabulary import KIND_SYMBOL, KIND_WORD
 from ..knows_app import KnowsLensmapApp
 
 STANDPOINT_WORDS = {
-    "lived-experience": "someone with lived experience",
-    "staff": "someone who works here",
-    "partner": "someone from a partner agency",
-    None: "did not say who",
+    "lived-experience": " · from someone with lived experience",
+    "staff": " · from someone who works here",
+    "partner": " · from someone from a partner agency",
 }
 
 
@@ -44,11 +43,8 @@ class RoomNotes(KnowsLensmapApp, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog room-notes"):
             yield Label("Notes from the room", classes="dialog-title")
-            yield Label(
-                "Read each one before it goes on the wall: people may describe painful "
-                "experiences.",
-                classes="dialog-hint",
-            )
+            yield Label("People may describe painful experiences: read each one first.",
+                        classes="dialog-hint")  # fmt: skip
             yield Label("Enter puts it on the wall · d hides it · Esc closes",
                         classes="dialog-hint")  # fmt: skip
             yield Label("", id="room-at-once-state", classes="dialog-hint")
@@ -70,8 +66,8 @@ class RoomNotes(KnowsLensmapApp, ModalScreen[None]):
             options.add_option(
                 Option(
                     f"{KIND_SYMBOL[tag.kind]} {KIND_WORD[tag.kind]} at "
-                    f"{stage_label(state, tag.stage)} · {shown(tag.note)} · "
-                    f"from {STANDPOINT_WORDS.get(tag.raised_by, 'did not say who')}",
+                    f"{stage_label(state, tag.stage)} · {shown(tag.note)}"
+                    f"{STANDPOINT_WORDS.get(tag.raised_by or '', '')}",
                     id=tag.id,
                 )
             )
@@ -88,7 +84,10 @@ class RoomNotes(KnowsLensmapApp, ModalScreen[None]):
         note_id = options.get_option_at_index(options.highlighted).id
         if note_id is None:
             return
-        done = "Put on the wall." if accepted else "Hidden: kept in the session's log only."
+        state = self.app.store.state
+        tag = state.held[note_id]
+        what = f"{KIND_WORD[tag.kind]} at {stage_label(state, tag.stage)}: {note_start(tag.note)}"
+        done = f"Put on the wall: {what}" if accepted else f"Hidden (in the log only): {what}"
         self.app.record(NoteDecided(id=note_id, accepted=accepted), done)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -13,7 +13,7 @@ from ..widgets.footer import RoomFooter
 PAUSE_TITLE = "Taking a pause"
 PAUSE_TEXT = "Press space when the room is ready to continue."
 ROOM_PAUSED_HERE = "Every screen in the room is paused. Press space when the room is ready."
-ROOM_PAUSED_THERE = "The facilitator has paused every screen. This one carries on when they do."
+ROOM_PAUSED_THERE = "The facilitator has paused every screen. This one carries on when theirs does."
 
 
 class PauseScreen(ModalScreen[None]):
@@ -34,7 +34,7 @@ class PauseScreen(ModalScreen[None]):
         self.room = room
         """Every screen in the room is paused (from the session), not only this one."""
         self.leads = leads
-        """This window may carry the room on (the facilitator's, not a team page)."""
+        """This window carries the room on: the facilitator's that paused it."""
         self._palette_was_on: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -55,6 +55,10 @@ class PauseScreen(ModalScreen[None]):
     def on_unmount(self) -> None:
         if self._palette_was_on is not None:
             self.app.use_command_palette = self._palette_was_on
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only the window that paused the room carries it on: no key for it anywhere else.
+        return not (action == "resume" and self.room and not self.leads)
 
     def action_resume(self) -> None:
         if not self.room:
