@@ -561,6 +561,25 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_session_log(args: argparse.Namespace) -> int:
+    from .session.store import SessionStore
+    from .wording.describe import describe_entry, local_time
+
+    with SessionStore.open(args.session, readonly=True) as store:
+        entries, state = store.entries, store.state
+        print(f"Every action in {shown(args.session)}, oldest first, with the window or phone")
+        print("that took it (a random id; nothing about a person):")
+        for entry in entries[1:]:
+            device = entry.device
+            by = "(not said)" if device is None else f"{DEVICE_KIND.get(device[0], '')} {device}"
+            said = describe_entry(entry, entries, state)
+            print(f"  {local_time(entry.at)}  {by.strip():<16}  {said}")
+    return EXIT_OK
+
+
+DEVICE_KIND = {"w": "window", "p": "phone", "s": "phones' page"}
+
+
 def cmd_plan_history(args: argparse.Namespace) -> int:
     from .event.plan_update import NOT_STARTED
     from .event.priorities import default_title
@@ -738,6 +757,9 @@ def build_parser(only_open: bool = False) -> argparse.ArgumentParser:
     p = ssub.add_parser("show", help="summarise a session's journeys and tags")
     p.add_argument("session", metavar="FILE")
     p.set_defaults(run=cmd_session_show)
+    p = ssub.add_parser("log", help="every action, when, and which window or phone took it")
+    p.add_argument("session", metavar="FILE")
+    p.set_defaults(run=cmd_session_log)
 
     p = sub.add_parser("merge", help="combine the sessions teams kept on their own laptops")
     p.add_argument("sessions", nargs="+", metavar="SESSION")

@@ -299,3 +299,20 @@ def test_the_rooms_actions_need_this_lensmap(store):
     version = sqlite3.connect(store.path).execute("PRAGMA user_version").fetchone()[0]
     assert version == SHARED_FORMAT
     assert store._loaded.user_version == SHARED_FORMAT
+
+
+def test_the_log_says_which_window_or_phone_did_what_and_no_hidden_words(windows, capsys):
+    from lensmap.cli import main
+    from lensmap.session.actions import NoteDecided, NoteSent
+
+    a, b, _ = windows
+    a.record(TagAdded(tag=tag("t1")))
+    phone = new_device("p")
+    b.record(NoteSent(tag=tag("n1", note="Something private")), device=phone)
+    b.record(NoteDecided(id="n1", accepted=False))
+    assert main(["session", "log", str(a.path)]) == 0
+    said = capsys.readouterr().out
+    assert f"window {a.device}" in said and f"phone {phone}" in said
+    assert "note from the room: barrier at Triage" in said
+    assert "note from the room hidden" in said
+    assert "Something private" not in said  # a hidden note's words are in no output

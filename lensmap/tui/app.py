@@ -79,6 +79,7 @@ class LensmapApp(App[None]):
         Binding("space", "pause", "Pause", id="pause"),
         Binding("P", "pause_room", "Pause every screen", show=False, id="pause-room"),
         Binding("E", "end_event", "End the event", show=False, id="end-event"),
+        Binding("f", "follow_team", "Follow a team", show=False, id="follow-team"),
         Binding("c", "next_theme", "Colours", id="next-theme"),
         Binding("e", "export", "Export", id="export"),
         Binding("question_mark,f1", "help", "Help", id="help"),
@@ -102,6 +103,9 @@ class LensmapApp(App[None]):
         self._said_ended = False
         self._said_lost_track = False
         self._quitting = False
+        self.following: str | None = None
+        """The facilitator's window follows this team: the map goes to whichever of its
+        personas another window moves on."""
         self.team: str | None = None
         """A team's page: the team it walks (chosen on opening); others' personas it only
         shows."""
@@ -302,6 +306,7 @@ class LensmapApp(App[None]):
         arrived = self.store.take_arrived()
         if not arrived:
             return
+        self._follow_the_team(arrived)
         if not published:
             self.session_changed_signal.publish(self.store.entries[-1])
         from ..session.actions import DotGiven, NoteSent
@@ -445,6 +450,41 @@ class LensmapApp(App[None]):
             self._paused_here = True  # this window carries the room on, no other
             if not self.record(RoomSet(setting="paused", on=True)):
                 self._paused_here = False
+
+    def action_follow_team(self) -> None:
+        """Follow one team's journeys as they walk them on their own page (or stop)."""
+        from .dialogs.choose import Choose
+
+        teams = [(t.id, t.name) for t in self.store.state.teams.values()]
+        if not teams:
+            self.notify("This session has no teams to follow.", timeout=4)
+            return
+
+        def chosen(team: str | None) -> None:
+            if team is None:
+                return
+            self.following = team or None
+            if self.following is None:
+                self.notify("Following no team: the map stays with your own persona.")
+            else:
+                name = self.store.state.teams[team].name
+                self.notify(f"Following {name}: the map goes to whichever of their personas "
+                            "moves on.")  # fmt: skip
+
+        options = [*teams, ("", "No team: stay with my own persona")]
+        self.push_screen(Choose("Follow which team?", options), chosen)
+
+    def _follow_the_team(self, arrived: list[Entry]) -> None:
+        if self.following is None:
+            return
+        personas = self.store.state.personas
+        for entry in reversed(arrived):
+            action = entry.action
+            if isinstance(action, JOURNEY_ACTIONS):
+                persona = personas.get(action.persona)
+                if persona is not None and persona.team == self.following:
+                    self.persona = persona.id
+                    return
 
     def action_end_event(self) -> None:
         """End the event for every team page and phone (the facilitator's window only)."""

@@ -175,3 +175,16 @@ async def test_only_the_window_that_paused_the_room_carries_it_on(store):
         assert not any(t.note == "Letter came late" for t in first.store.state.tags.values())
     first.store.close()
     second.store.close()
+
+
+async def test_the_facilitator_follows_one_team_as_it_walks(two_windows):
+    app, other = two_windows
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        assert app.persona == "ollie"
+        await type_ahead(pilot, ["f", "2"])  # Team 2
+        assert app.following == "team-2"
+        other.record(StepTaken(persona="jay", stage="triage"))  # Team 1's: not followed
+        other.record(StepTaken(persona="gill", stage="triage"))
+        await until(pilot, lambda: app.persona == "gill")
+        await type_ahead(pilot, ["f", "4"])  # no team
+        assert app.following is None
