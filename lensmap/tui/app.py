@@ -309,11 +309,17 @@ class LensmapApp(App[None]):
         self._follow_the_team(arrived)
         if not published:
             self.session_changed_signal.publish(self.store.entries[-1])
-        from ..session.actions import DotGiven, NoteSent
+        from ..session.actions import DotGiven, NoteSent, RoomSet
 
         phones = [e for e in arrived if isinstance(e.action, NoteSent)]
         # A phone's dot is said nowhere: where the room's dots go stays hidden until shown.
-        others = [e for e in arrived if not isinstance(e.action, NoteSent | DotGiven)]
+        # Nor the room's pause: the pause screen itself says it, and shows nothing else.
+        others = [
+            e
+            for e in arrived
+            if not isinstance(e.action, NoteSent | DotGiven)
+            and not (isinstance(e.action, RoomSet) and e.action.setting == "paused")
+        ]
         if phones:
             waiting = len(self.store.state.held)
             self.notify(
