@@ -11,6 +11,15 @@ PHONE = {"width": 390, "height": 844}
 
 
 def test_a_phone_sends_a_note_that_waits_for_the_facilitator(room, chromium, tmp_path):  # noqa: F811
+    # A team's page (the app, with the team pages' key), open beside the phone.
+    from tests.test_serve_in_browser import Screen
+
+    team_page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    team = Screen(team_page)
+    team_page.goto(f"http://127.0.0.1:{room.port}/{room.key}/")
+    team.wait_for("Which team")
+    team_page.keyboard.press("1")
+    team.wait_for("Ways in")
     context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
                                    has_touch=True)  # fmt: skip
     page = context.new_page()
@@ -39,11 +48,17 @@ def test_a_phone_sends_a_note_that_waits_for_the_facilitator(room, chromium, tmp
     )
     assert min(heights) >= 44, heights
 
+    team_page.wait_for_timeout(1500)  # the team page has looked at the file since
+    assert "from the room" not in "".join(team.frames)  # held: not the team's to read
     with SessionStore.open(room.session, device=new_device()) as wall:
         held = [t for t in wall.state.held.values() if t.note.startswith("Being asked")]
         assert len(held) == 1 and held[0].kind == "risk"
         assert not any(t.note.startswith("Being asked") for t in wall.state.tags.values())
+        drawn = len(team.frames)
         wall.record(NoteDecided(id=held[0].id, accepted=True))
+    team.wait_for("From another", after=drawn)  # on the wall: the team page says so
+    team_page.screenshot(path=str(tmp_path / "team-page.png"))
+    team_page.close()
     with SessionStore.open(room.session, readonly=True) as after:
         assert after.state.tags[held[0].id].raised_by == "lived-experience"
 

@@ -320,7 +320,7 @@ class LensmapApp(App[None]):
             if not isinstance(e.action, NoteSent | DotGiven)
             and not (isinstance(e.action, RoomSet) and e.action.setting == "paused")
         ]
-        if phones:
+        if phones and self.leads:  # the facilitator's to read: never a team page's
             waiting = len(self.store.state.held)
             self.notify(
                 f"{waiting} note{'s' * (waiting != 1)} from the room waiting: press h to read "
@@ -547,6 +547,9 @@ class LensmapApp(App[None]):
     def action_room_notes(self) -> None:
         from .dialogs.room_notes import RoomNotes
 
+        if not self.leads:
+            self.notify("Notes from the room are the facilitator's to read first.", timeout=4)
+            return
         if not isinstance(self.screen, RoomNotes):
             self.push_screen(RoomNotes())
 
