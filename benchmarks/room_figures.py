@@ -23,7 +23,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,15 +34,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]  # fmt: skip
+# Run as a script, as dev.py bench does: serve_figures.py is beside it.
+from serve_figures import FLAGS, free_port, wait_for  # noqa: E402
+
 KEY = re.compile(r"/((?:[a-z0-9]{4}-){2}[a-z0-9]{4})/")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -202,16 +196,6 @@ def main() -> int:
     print(f"  server: {server_before:.0f} MB with the pages, {server_after:.0f} MB with "
           f"{args.phones} phones too")  # fmt: skip
     return 0
-
-
-def wait_for(page, frames: list[tuple[float, str]], text: str, after: int) -> float:
-    """When the first frame after index `after` containing `text` arrived."""
-    for _ in range(1500):
-        for at, payload in frames[after:]:
-            if text in payload:
-                return at
-        page.wait_for_timeout(10)
-    raise SystemExit(f"never saw {text!r}")
 
 
 if __name__ == "__main__":

@@ -399,12 +399,22 @@ class LensmapServer(Server):
         }  # fmt: skip
         return _phone_page("phone.html", request, values, status=status)
 
-    async def handle_note(self, request) -> web.Response:
+    async def _phone_sent(self, request):
+        """The phone that sent a form, and the form; the phone is None unless the form
+        carries that phone's own page secret."""
         room = self.room
         assert room is not None
         phone = room.phone_of(request.cookies.get(COOKIE))
         form = await request.post()
         if phone is None or not room.secret_matches(phone, str(form.get("check", ""))):
+            return None, form
+        return phone, form
+
+    async def handle_note(self, request) -> web.Response:
+        room = self.room
+        assert room is not None
+        phone, form = await self._phone_sent(request)
+        if phone is None:
             log.warning("refused a note without this page's own secret")
             return _refused(403, "Open the page for notes again, then send your note.")
         chosen = {name: str(form.get(name, ""))[: MAX_NOTE * 2] for name in CHOSEN}
@@ -423,9 +433,8 @@ class LensmapServer(Server):
     async def handle_dot(self, request) -> web.Response:
         room = self.room
         assert room is not None
-        phone = room.phone_of(request.cookies.get(COOKIE))
-        form = await request.post()
-        if phone is None or not room.secret_matches(phone, str(form.get("check", ""))):
+        phone, form = await self._phone_sent(request)
+        if phone is None:
             log.warning("refused a dot without this page's own secret")
             return _refused(403, "Open the page for notes again, then give your dot.")
         if room.store.state.room.get("ended"):

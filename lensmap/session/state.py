@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -343,14 +343,7 @@ class History:
     def changed_after(self, at: int) -> Change | None:
         """The first part of what `done[at]` changed that an action in force after it changed
         too (another window's): then it cannot be taken back."""
-        if at == len(self.done) - 1:
-            return None
-        mine = {(part, key): change for change in self.changes[at] for part, key, *_ in [change]}
-        for later in self.changes[at + 1 :]:
-            for part, key, *_ in later:
-                if (part, key) in mine:
-                    return mine[(part, key)]
-        return None
+        return _first_shared(self.changes[at], self.changes[at + 1 :])
 
     def changed_since_undone(self, at: int) -> Change | None:
         """The first part of what `undone[at]` had changed that another window's action in
@@ -358,15 +351,14 @@ class History:
         earlier = self.undone_changes[at]
         if earlier is None:
             return None
-        mine = {(part, key): change for change in earlier for part, key, *_ in [change]}
         when, device = self.undone_since[at], self.undone[at].device
-        for entry, changes, since in zip(self.done, self.changes, self.since, strict=True):
-            # The window's own redos since are its redo stack unwinding, in order: not a clash.
-            if since > when and entry.device != device:
-                for part, key, *_ in changes:
-                    if (part, key) in mine:
-                        return mine[(part, key)]
-        return None
+        # The window's own redos since are its redo stack unwinding, in order: not a clash.
+        since_undone = (
+            changes
+            for entry, changes, since in zip(self.done, self.changes, self.since, strict=True)
+            if since > when and entry.device != device
+        )
+        return _first_shared(earlier, since_undone)
 
     def redo_out_of_turn(self, at: int) -> bool:
         """Whether a redo of `undone[at]` is one a lensmap that keeps one history for all
@@ -376,6 +368,17 @@ class History:
             since > when and entry.device != device
             for entry, since in zip(self.done, self.since, strict=True)
         )
+
+
+def _first_shared(changes: Changes, others: Iterable[Changes]) -> Change | None:
+    """The first of `changes` whose part of the session (part and key) any of `others`
+    changes too."""
+    mine = {(change[0], change[1]): change for change in changes}
+    for other in others:
+        for part, key, *_ in other:
+            if (part, key) in mine:
+                return mine[(part, key)]
+    return None
 
 
 def _last(entries: list[Entry], device: Device) -> int | None:
