@@ -267,6 +267,18 @@ def test_notes_at_once_and_the_end_of_the_event_reach_the_phones(room):
 
 
 def test_stopping_says_how_many_phones_and_every_refusal_was_one_calm_line(room):
+    from lensmap.session.actions import RoomSet, new_device
+
+    # A note still held when the server stops, whichever of this file's tests ran before
+    # (under xdist each worker has its own server, and another test may hold none back).
+    with SessionStore.open(room.session, device=new_device()) as wall:
+        if wall.state.room.get("notes_at_once"):
+            wall.record(RoomSet(setting="notes_at_once", on=False))
+    cookie, check = room.phone()
+    note = {"check": check, "stage": "triage", "kind": "barrier", "standpoint": "",
+            "note": "Still waiting when the server stops"}  # fmt: skip
+    assert room.request("POST", f"/{room.phone_key}/note", note, cookie=cookie).status == 303
+    room.request("POST", "/join", {"code": "zzzzzz"})  # at least one refusal, said in a line
     time.sleep(0.3)
     assert room.err and calm(room.err), room.err
     assert all(line.startswith("lensmap serve: ") for line in room.err), room.err
