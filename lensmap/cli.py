@@ -573,7 +573,7 @@ def cmd_session_log(args: argparse.Namespace) -> int:
             device = entry.device
             by = "(not said)" if device is None else f"{DEVICE_KIND.get(device[0], '')} {device}"
             said = describe_entry(entry, entries, state)
-            print(f"  {local_time(entry.at)}  {by.strip():<16}  {said}")
+            print(shown(f"  {local_time(entry.at)}  {by.strip():<16}  {said}"))
     return EXIT_OK
 
 

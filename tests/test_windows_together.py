@@ -316,3 +316,13 @@ def test_the_log_says_which_window_or_phone_did_what_and_no_hidden_words(windows
     assert "note from the room: barrier at Triage" in said
     assert "note from the room hidden" in said
     assert "Something private" not in said  # a hidden note's words are in no output
+
+
+def test_the_log_of_a_hostile_session_draws_no_terminal_code(tmp_path, capsys):
+    from lensmap.cli import main
+    from tests.hostile import forbidden_in, hostile_session
+
+    assert main(["session", "log", str(hostile_session(tmp_path))]) == 0
+    said = capsys.readouterr().out
+    assert "Front door" in said
+    assert forbidden_in(said, lines=True) == set()

@@ -82,7 +82,7 @@ def describe_action(action: object, state: SessionState) -> str:
             return f"{persona_name(state, p)} step {n}: {window}"
         case OutcomeSet(persona=p, outcome=o):
             return f"{persona_name(state, p)}: " + (
-                f"ended ({o})" if o else "journey taken up again"
+                f"ended ({shown(o)})" if o else "journey taken up again"
             )
         case TagAdded(tag=t) | TagEdited(tag=t):
             verb = "tag" if isinstance(action, TagAdded) else "edited tag"
